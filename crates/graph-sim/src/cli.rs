@@ -1,0 +1,234 @@
+//! Command-line flags.
+
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::PathBuf;
+
+use clap::Parser;
+
+use crate::auth::Access;
+use crate::sim::{RuntimeConfig, SyncResult};
+
+const AFTER_HELP: &str = "\
+Graph endpoints:
+  POST /beta/deviceManagement/windowsAutopilotSettings/sync (and .../microsoft.graph.sync)
+  GET  /beta/deviceManagement/windowsAutopilotSettings
+
+Control API (JSON, CORS enabled):
+  POST   /_sim/reset                      everything back to these flags' defaults
+  GET    /_sim/state                      sync state, simulated clock, config
+  POST   /_sim/clock    {\"advanceMs\": n}  move the simulated clock forward
+  GET    /_sim/requests                   logged Graph requests (Authorization redacted)
+  DELETE /_sim/requests
+  GET|POST|DELETE /_sim/faults            {\"kind\": \"status|html|delay|close|truncate|huge|nonUtf8\", ...}
+  GET|PATCH /_sim/config                  {\"cooldownSeconds\", \"syncDurationMs\", \"syncResult\",
+                                           \"retryAfterHeader\", \"exposeRetryAfter\", \"settingsEnvelope\"}
+
+On start, prints one line: graph-sim listening on http://HOST:PORT";
+
+/// Offline Microsoft Graph simulator for the Windows Autopilot sync action.
+#[derive(Parser, Clone, Debug)]
+#[command(name = "graph-sim", version, about, after_help = AFTER_HELP)]
+pub struct Args {
+    /// Address to listen on; must be loopback unless --allow-remote is given.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Allow listening on a non-loopback address.
+    #[arg(long)]
+    pub allow_remote: bool,
+    /// Minimum seconds between two successful sync triggers (429 inside it).
+    #[arg(long, default_value_t = 600)]
+    pub cooldown_seconds: u64,
+    /// How long a sync stays inProgress, in milliseconds.
+    #[arg(long, default_value_t = 30_000)]
+    pub sync_duration_ms: u64,
+    /// How a sync ends.
+    #[arg(long, value_enum, default_value_t = SyncResult::Completed)]
+    pub sync_result: SyncResult,
+    /// Accepted token and its access, repeatable [default: sim-admin-token=rw, sim-reader-token=ro].
+    #[arg(long = "token", value_name = "TOKEN=rw|ro", value_parser = parse_token)]
+    pub tokens: Vec<TokenSpec>,
+    /// Omit the Retry-After header on 429.
+    #[arg(long)]
+    pub no_retry_after: bool,
+    /// Drop Retry-After from Access-Control-Expose-Headers (as browsers saw it in 2022).
+    #[arg(long)]
+    pub hide_retry_after: bool,
+    /// Answer the settings GET as {"value": {...}}.
+    #[arg(long)]
+    pub settings_envelope: bool,
+    /// Serve files from DIR at / (index.html for directories).
+    #[arg(long = "static", value_name = "DIR")]
+    pub static_dir: Option<PathBuf>,
+    /// Serve DIR under /PREFIX, repeatable (e.g. /node_modules=node_modules).
+    #[arg(long = "mount", value_name = "/PREFIX=DIR", value_parser = parse_mount)]
+    pub mounts: Vec<Mount>,
+}
+
+/// A `--token` value. `Debug` hides the token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TokenSpec {
+    /// The bearer token.
+    pub token: String,
+    /// What it may do.
+    pub access: Access,
+}
+
+impl fmt::Debug for TokenSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenSpec")
+            .field("token", &"<redacted>")
+            .field("access", &self.access)
+            .finish()
+    }
+}
+
+/// A `--mount` value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mount {
+    /// URL prefix, starting with `/`, without a trailing `/`.
+    pub prefix: String,
+    /// Directory served under it.
+    pub dir: PathBuf,
+}
+
+fn parse_token(s: &str) -> Result<TokenSpec, String> {
+    let (token, access) = s
+        .rsplit_once('=')
+        .ok_or_else(|| "expected TOKEN=rw or TOKEN=ro".to_string())?;
+    let access = match access {
+        "rw" => Access::ReadWrite,
+        "ro" => Access::ReadOnly,
+        _ => return Err("access must be rw or ro".into()),
+    };
+    if token.is_empty() || token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("the token must be non-empty, without spaces".into());
+    }
+    Ok(TokenSpec {
+        token: token.to_string(),
+        access,
+    })
+}
+
+/// Prefixes that belong to Graph or the control API and can never be static.
+pub const RESERVED_PREFIXES: [&str; 3] = ["/beta", "/v1.0", "/_sim"];
+
+fn parse_mount(s: &str) -> Result<Mount, String> {
+    let (prefix, dir) = s
+        .split_once('=')
+        .ok_or_else(|| "expected /PREFIX=DIR".to_string())?;
+    let prefix = prefix.trim_end_matches('/');
+    if !prefix.starts_with('/') || prefix.split('/').any(|seg| seg == ".." || seg == ".") {
+        return Err("the prefix must start with / and contain no . or .. segments".into());
+    }
+    if prefix.is_empty() {
+        return Err("use --static to serve a directory at /".into());
+    }
+    let lower = prefix.to_ascii_lowercase();
+    if RESERVED_PREFIXES
+        .iter()
+        .any(|r| lower == *r || lower.starts_with(&format!("{r}/")))
+    {
+        return Err(format!("{prefix} is reserved for Graph or the control API"));
+    }
+    if dir.is_empty() {
+        return Err("the directory is empty".into());
+    }
+    Ok(Mount {
+        prefix: prefix.to_string(),
+        dir: PathBuf::from(dir),
+    })
+}
+
+impl Args {
+    /// The runtime configuration these flags start with (and `/_sim/reset` returns to).
+    pub fn runtime_config(&self) -> RuntimeConfig {
+        RuntimeConfig {
+            cooldown_seconds: self.cooldown_seconds,
+            sync_duration_ms: self.sync_duration_ms,
+            sync_result: self.sync_result,
+            retry_after_header: !self.no_retry_after,
+            expose_retry_after: !self.hide_retry_after,
+            settings_envelope: self.settings_envelope,
+        }
+    }
+
+    /// The tokens, or the two defaults when none were given.
+    pub fn tokens_or_default(&self) -> Vec<TokenSpec> {
+        if !self.tokens.is_empty() {
+            return self.tokens.clone();
+        }
+        vec![
+            TokenSpec {
+                token: "sim-admin-token".into(),
+                access: Access::ReadWrite,
+            },
+            TokenSpec {
+                token: "sim-reader-token".into(),
+                access: Access::ReadOnly,
+            },
+        ]
+    }
+
+    /// The address to bind, refusing non-loopback hosts without `--allow-remote`.
+    pub fn bind_ip(&self) -> Result<IpAddr, String> {
+        let host = self.host.trim_start_matches('[').trim_end_matches(']');
+        let ip = if host.eq_ignore_ascii_case("localhost") {
+            IpAddr::V4(Ipv4Addr::LOCALHOST)
+        } else {
+            host.parse::<IpAddr>()
+                .map_err(|_| format!("--host {:?} is not an IP address or localhost", self.host))?
+        };
+        if !ip.is_loopback() && !self.allow_remote {
+            return Err(format!(
+                "refusing to listen on non-loopback address {ip}; pass --allow-remote to do so"
+            ));
+        }
+        Ok(ip)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_flags() {
+        let a = Args::try_parse_from([
+            "graph-sim",
+            "--token",
+            "a=b=rw",
+            "--mount",
+            "/node_modules/=nm",
+            "--sync-result",
+            "failed",
+        ])
+        .unwrap();
+        assert_eq!(a.tokens[0].token, "a=b");
+        assert_eq!(a.mounts[0].prefix, "/node_modules");
+        assert_eq!(a.runtime_config().sync_result, SyncResult::Failed);
+        assert!(!format!("{a:?}").contains("a=b"));
+        for bad in [
+            vec!["graph-sim", "--token", "x=admin"],
+            vec!["graph-sim", "--token", "=rw"],
+            vec!["graph-sim", "--mount", "/beta/x=dir"],
+            vec!["graph-sim", "--mount", "/_SIM=dir"],
+            vec!["graph-sim", "--mount", "nodir"],
+        ] {
+            assert!(Args::try_parse_from(&bad).is_err(), "{bad:?}");
+        }
+        let d = Args::try_parse_from(["graph-sim"]).unwrap();
+        assert_eq!(d.tokens_or_default().len(), 2);
+        assert!(d.bind_ip().unwrap().is_loopback());
+        let remote = Args::try_parse_from(["graph-sim", "--host", "0.0.0.0"]).unwrap();
+        assert!(remote.bind_ip().is_err());
+        let allowed =
+            Args::try_parse_from(["graph-sim", "--host", "0.0.0.0", "--allow-remote"]).unwrap();
+        assert!(allowed.bind_ip().is_ok());
+        let v6 = Args::try_parse_from(["graph-sim", "--host", "[::1]"]).unwrap();
+        assert!(v6.bind_ip().unwrap().is_loopback());
+    }
+}

@@ -1,0 +1,141 @@
+//! The control API under `/_sim/` (tests drive the simulator through it).
+
+use http::{Method, Response, StatusCode};
+use serde::{Deserialize, Serialize};
+
+use crate::app::{control_error, App};
+use crate::faults::parse_faults;
+use crate::http::{json, no_content, Body};
+use crate::sim::{ConfigPatch, RuntimeConfig, SyncStatus};
+use crate::timefmt;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Advance {
+    advance_ms: u64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StateView {
+    sync_status: SyncStatus,
+    last_sync_date_time: String,
+    last_manual_sync_trigger_date_time: String,
+    now: String,
+    clock_offset_ms: i64,
+    config: RuntimeConfig,
+}
+
+/// A refused control request: status and message.
+type Refusal = (StatusCode, String);
+
+fn bad(message: impl Into<String>) -> Refusal {
+    (StatusCode::BAD_REQUEST, message.into())
+}
+
+fn parse_value(body: &[u8]) -> Result<serde_json::Value, Refusal> {
+    if body.is_empty() {
+        return Err(bad("a JSON body is required"));
+    }
+    serde_json::from_slice(body).map_err(|e| bad(format!("invalid JSON body: {e}")))
+}
+
+/// Parses a JSON object into `T` (serde alone would also take an array).
+fn parse_object<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Refusal> {
+    match parse_value(body)? {
+        v @ serde_json::Value::Object(_) => {
+            serde_json::from_value(v).map_err(|e| bad(format!("invalid JSON body: {e}")))
+        }
+        _ => Err(bad("the body must be a JSON object")),
+    }
+}
+
+fn method_not_allowed(allow: &str) -> Refusal {
+    (
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("method not allowed; use {allow}"),
+    )
+}
+
+/// Answers a control request.
+pub fn handle(app: &App, method: &Method, path: &str, body: &[u8]) -> Response<Body> {
+    route(app, method, path, body)
+        .unwrap_or_else(|(status, message)| control_error(status, &message))
+}
+
+fn route(app: &App, method: &Method, path: &str, body: &[u8]) -> Result<Response<Body>, Refusal> {
+    match (path.trim_end_matches('/'), method.clone()) {
+        ("/_sim/reset", Method::POST) => {
+            let mut s = app.lock();
+            s.sim.reset();
+            s.faults.clear();
+            s.log.clear();
+            Ok(no_content())
+        }
+        ("/_sim/reset", _) => Err(method_not_allowed("POST")),
+        ("/_sim/state", Method::GET) => Ok(state(app)),
+        ("/_sim/state", _) => Err(method_not_allowed("GET")),
+        ("/_sim/clock", Method::POST) => {
+            let advance: Advance = parse_object(body)?;
+            let mut s = app.lock();
+            s.sim.advance(advance.advance_ms);
+            let now = s.sim.now_ms();
+            Ok(json(
+                StatusCode::OK,
+                &serde_json::json!({
+                    "now": timefmt::iso_millis(now),
+                    "clockOffsetMs": s.sim.clock_offset_ms(),
+                }),
+            ))
+        }
+        ("/_sim/clock", _) => Err(method_not_allowed("POST")),
+        ("/_sim/requests", Method::GET) => Ok(json(StatusCode::OK, &app.lock().log.list())),
+        ("/_sim/requests", Method::DELETE) => {
+            app.lock().log.clear();
+            Ok(no_content())
+        }
+        ("/_sim/requests", _) => Err(method_not_allowed("GET or DELETE")),
+        ("/_sim/faults", Method::GET) => Ok(json(StatusCode::OK, &app.lock().faults.list())),
+        ("/_sim/faults", Method::POST) => {
+            let faults = parse_faults(parse_value(body)?).map_err(bad)?;
+            let mut s = app.lock();
+            s.faults.extend(faults);
+            Ok(json(StatusCode::OK, &s.faults.list()))
+        }
+        ("/_sim/faults", Method::DELETE) => {
+            app.lock().faults.clear();
+            Ok(no_content())
+        }
+        ("/_sim/faults", _) => Err(method_not_allowed("GET, POST or DELETE")),
+        ("/_sim/config", Method::GET) => Ok(json(StatusCode::OK, app.lock().sim.config())),
+        ("/_sim/config", Method::PATCH) => {
+            let patch: ConfigPatch = parse_object(body)?;
+            let mut s = app.lock();
+            let now = s.sim.now_ms();
+            s.sim.apply(&patch, now);
+            Ok(json(StatusCode::OK, s.sim.config()))
+        }
+        ("/_sim/config", _) => Err(method_not_allowed("GET or PATCH")),
+        _ => Err((
+            StatusCode::NOT_FOUND,
+            format!("unknown control path {path}"),
+        )),
+    }
+}
+
+fn state(app: &App) -> Response<Body> {
+    let s = app.lock();
+    let now = s.sim.now_ms();
+    let fmt = |t: Option<i64>| t.map_or_else(|| timefmt::NEVER.to_string(), timefmt::iso_millis);
+    json(
+        StatusCode::OK,
+        &StateView {
+            sync_status: s.sim.status(now),
+            last_sync_date_time: fmt(s.sim.last_sync_ms(now)),
+            last_manual_sync_trigger_date_time: fmt(s.sim.last_trigger_ms()),
+            now: timefmt::iso_millis(now),
+            clock_offset_ms: s.sim.clock_offset_ms(),
+            config: s.sim.config().clone(),
+        },
+    )
+}

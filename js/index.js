@@ -1,0 +1,42 @@
+// Browser / bundler entry of autopilot-sync. The API itself is declared in src/lib.rs;
+// this file only loads the wasm (once) and re-exports it.
+import glueInit, {
+  triggerSync as rawTriggerSync,
+  getSyncStatus as rawGetSyncStatus,
+  createSyncClient as rawCreateSyncClient,
+} from "./autopilot_sync.js";
+
+let ready;
+
+/**
+ * Loads the WebAssembly module. Safe to call more than once: later calls return the
+ * first call's promise. `input` (optional) is where to load `autopilot_sync_bg.wasm`
+ * from: a URL, a Response, bytes or a WebAssembly.Module.
+ */
+export default function init(input) {
+  if (!ready) {
+    ready = glueInit(input === undefined ? undefined : { module_or_path: input }).then(
+      () => undefined,
+      (e) => {
+        ready = undefined;
+        throw e;
+      },
+    );
+  }
+  return ready;
+}
+
+/** Starts a Windows Autopilot sync. Loads the wasm first if `init()` was not awaited. */
+export function triggerSync(token, options) {
+  return init().then(() => rawTriggerSync(token, options));
+}
+
+/** Reads the Windows Autopilot sync state. Loads the wasm first if needed. */
+export function getSyncStatus(token, options) {
+  return init().then(() => rawGetSyncStatus(token, options));
+}
+
+/** Creates a client bound to a token source. Needs `await init()` first. */
+export function createSyncClient(options) {
+  return rawCreateSyncClient(options);
+}

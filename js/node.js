@@ -1,0 +1,13 @@
+// Node entry of autopilot-sync: loads the wasm from disk at import time, so `init()`
+// needs no argument and resolves at once. The API is declared in src/lib.rs.
+import { readFile } from "node:fs/promises";
+import { initSync } from "./autopilot_sync.js";
+
+initSync({ module: await readFile(new URL("./autopilot_sync_bg.wasm", import.meta.url)) });
+
+/** Already loaded in Node; kept so the same code runs in browsers and Node. */
+export default function init() {
+  return Promise.resolve();
+}
+
+export { triggerSync, getSyncStatus, createSyncClient } from "./autopilot_sync.js";

@@ -1,0 +1,160 @@
+//! The `windowsAutopilotSettings` object that `getSyncStatus` reads.
+
+use serde::Serialize;
+
+use super::json::Json;
+use super::time::{format_iso, parse_iso8601};
+
+/// Intune's minimum interval between two manual syncs.
+pub const MANUAL_SYNC_INTERVAL_MS: f64 = 10.0 * 60.0 * 1000.0;
+
+/// What `getSyncStatus` resolves with when `ok` is true.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncStatus {
+    /// Always true.
+    pub ok: bool,
+    /// `unknown`, `inProgress`, `completed` or `failed`.
+    pub sync_status: &'static str,
+    /// When the last sync finished (ISO 8601), if ever.
+    pub last_sync_date_time: Option<String>,
+    /// When a sync was last triggered by hand (ISO 8601), if ever.
+    pub last_manual_sync_trigger_date_time: Option<String>,
+    /// `lastManualSyncTriggerDateTime` + 10 minutes, as ISO 8601 UTC.
+    pub next_manual_sync_at: Option<String>,
+    /// `request-id` response header.
+    pub request_id: Option<String>,
+    /// The `client-request-id` that was sent.
+    pub client_request_id: String,
+}
+
+/// The settings fields, before the request ids are attached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncState {
+    /// Normalised status.
+    pub sync_status: &'static str,
+    /// ISO date or `None`.
+    pub last_sync: Option<String>,
+    /// ISO date or `None`.
+    pub last_manual_trigger: Option<String>,
+    /// Computed.
+    pub next_manual_sync_at: Option<String>,
+}
+
+fn status_name(v: Option<&str>) -> &'static str {
+    match v.map(str::trim) {
+        Some(s) if s.eq_ignore_ascii_case("inProgress") => "inProgress",
+        Some(s) if s.eq_ignore_ascii_case("completed") => "completed",
+        Some(s) if s.eq_ignore_ascii_case("failed") => "failed",
+        _ => "unknown",
+    }
+}
+
+/// An ISO date that means something: Graph writes `0001-01-01T00:00:00Z` for "never".
+fn real_date(v: Option<&Json>) -> Option<(String, f64)> {
+    let s = v?.as_str()?.trim();
+    let ms = parse_iso8601(s)?;
+    // Anything before 2000 is a placeholder, not a sync Intune ran.
+    (ms >= 946_684_800_000.0).then(|| (s.to_string(), ms))
+}
+
+/// Reads the settings object, bare or wrapped in `{"value": {...}}`. `None` when the body
+/// is not such an object (then the call is an `unexpectedResponse`).
+pub fn parse_sync_state(body: &str) -> Option<SyncState> {
+    let doc = Json::parse(body.trim_start_matches('\u{feff}'))?;
+    let obj = match doc.get("value") {
+        Some(v) if v.is_obj() => v,
+        _ => &doc,
+    };
+    if !obj.is_obj() {
+        return None;
+    }
+    let has_any = [
+        "syncStatus",
+        "lastSyncDateTime",
+        "lastManualSyncTriggerDateTime",
+        "id",
+    ]
+    .iter()
+    .any(|k| obj.get(k).is_some());
+    if !has_any {
+        return None;
+    }
+    let manual = real_date(obj.get("lastManualSyncTriggerDateTime"));
+    Some(SyncState {
+        sync_status: status_name(obj.get("syncStatus").and_then(Json::as_str)),
+        last_sync: real_date(obj.get("lastSyncDateTime")).map(|d| d.0),
+        next_manual_sync_at: manual
+            .as_ref()
+            .map(|(_, ms)| format_iso(ms + MANUAL_SYNC_INTERVAL_MS)),
+        last_manual_trigger: manual.map(|d| d.0),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn st(
+        status: &'static str,
+        last: Option<&str>,
+        manual: Option<&str>,
+        next: Option<&str>,
+    ) -> Option<SyncState> {
+        Some(SyncState {
+            sync_status: status,
+            last_sync: last.map(Into::into),
+            last_manual_trigger: manual.map(Into::into),
+            next_manual_sync_at: next.map(Into::into),
+        })
+    }
+
+    #[test]
+    fn bodies() {
+        let cases: &[(&str, Option<SyncState>)] = &[
+            (
+                r#"{"id":"a","syncStatus":"completed","lastSyncDateTime":"2026-11-28T10:00:30.1234567Z","lastManualSyncTriggerDateTime":"2026-11-28T10:00:00Z"}"#,
+                st(
+                    "completed",
+                    Some("2026-11-28T10:00:30.1234567Z"),
+                    Some("2026-11-28T10:00:00Z"),
+                    Some("2026-11-28T10:10:00.000Z"),
+                ),
+            ),
+            (
+                r#"{"value":{"id":"a","syncStatus":"inProgress","lastSyncDateTime":"0001-01-01T00:00:00Z","lastManualSyncTriggerDateTime":"2026-11-28T23:55:00+01:00"}}"#,
+                st(
+                    "inProgress",
+                    None,
+                    Some("2026-11-28T23:55:00+01:00"),
+                    Some("2026-11-28T23:05:00.000Z"),
+                ),
+            ),
+            (
+                r#"{"@odata.context":"x","id":"a","syncStatus":"unknown","lastSyncDateTime":"0001-01-01T00:00:00Z","lastManualSyncTriggerDateTime":"0001-01-01T00:00:00Z"}"#,
+                st("unknown", None, None, None),
+            ),
+            (
+                r#"{"id":"a","syncStatus":"syncing"}"#,
+                st("unknown", None, None, None),
+            ),
+            (
+                r#"{"id":"a","syncStatus":"Failed","lastSyncDateTime":null}"#,
+                st("failed", None, None, None),
+            ),
+            (
+                r#"{"id":"a","lastSyncDateTime":"not a date","syncStatus":7}"#,
+                st("unknown", None, None, None),
+            ),
+            (r#"{"value":[]}"#, None),
+            (r#"{}"#, None),
+            ("[]", None),
+            ("", None),
+            ("<html>", None),
+            (r#"{"id":"a","syncStatus":"compl"#, None),
+        ];
+        for (body, want) in cases {
+            assert_eq!(&parse_sync_state(body), want, "body {body}");
+        }
+    }
+}

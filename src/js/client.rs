@@ -1,0 +1,189 @@
+//! `createSyncClient`: calls that fetch their own token, refresh it once on a 401,
+//! and `waitForSync` polling.
+
+use std::rc::Rc;
+
+use js_sys::{Function, Object, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use web_sys::AbortSignal;
+
+use super::env::{now_ms, sleep};
+use super::error::{get, is_sync_error, set, sync_error};
+use super::flight;
+use super::options::{
+    call_options, check_keys, duration_opt, function_opt, signal_opt, CallOptions, CALL_KEYS,
+};
+use crate::core::outcome::Action;
+use crate::core::validate::{check_token, ms_text, wrong_type, ErrorCode, UsageError};
+
+/// Option names of `createSyncClient`.
+const CLIENT_KEYS: [&str; 6] = [
+    "getToken",
+    "cloud",
+    "baseUrl",
+    "timeoutMs",
+    "signal",
+    "clientRequestId",
+];
+/// Option names of `waitForSync`.
+const WAIT_KEYS: [&str; 4] = ["intervalMs", "timeoutMs", "signal", "onUpdate"];
+/// `waitForSync` defaults.
+const DEFAULT_INTERVAL_MS: u32 = 15_000;
+const DEFAULT_WAIT_MS: u32 = 900_000;
+
+struct Client {
+    get_token: Function,
+    defaults: CallOptions,
+}
+
+/// Validates a token-check failure or a rejection of `getToken` into a `SyncError`.
+fn token_error(e: JsValue) -> JsValue {
+    if is_sync_error(&e) {
+        return e;
+    }
+    let code = get(&e, "errorCode").as_string();
+    sync_error(
+        ErrorCode::TokenUnavailable,
+        "getToken() failed, so no request was sent; see the cause.",
+        Some(&e),
+        code.as_deref(),
+    )
+}
+
+impl Client {
+    async fn token(&self, force_refresh: bool) -> Result<String, JsValue> {
+        let request = Object::new();
+        set(&request, "forceRefresh", &JsValue::from_bool(force_refresh));
+        let v = self
+            .get_token
+            .call1(&JsValue::UNDEFINED, &request)
+            .map_err(token_error)?;
+        let v = JsFuture::from(Promise::resolve(&v))
+            .await
+            .map_err(token_error)?;
+        let bad = |why: &str| {
+            let mut m = String::from("getToken() resolved with ");
+            m.push_str(why);
+            m.push('.');
+            sync_error(ErrorCode::TokenUnavailable, &m, None, None)
+        };
+        let s = v
+            .as_string()
+            .ok_or_else(|| bad("something that is not a string"))?;
+        check_token(&s)
+            .map(String::from)
+            .map_err(|_| bad("an unusable access token"))
+    }
+
+    /// One call with the client's token; on `unauthorized`, one forced refresh and one retry.
+    async fn call(&self, action: Action, opts: &CallOptions) -> Result<JsValue, JsValue> {
+        let mut force = false;
+        loop {
+            let token = self.token(force).await?;
+            if let Some(s) = opts.signal.as_ref().filter(|s| s.aborted()) {
+                return Err(s.reason());
+            }
+            let p = flight::start(
+                action,
+                &token,
+                &opts.root,
+                opts.timeout_ms,
+                opts.request_id(),
+                opts.signal.clone(),
+            );
+            let r = JsFuture::from(p).await?;
+            if force || get(&r, "outcome").as_string().as_deref() != Some("unauthorized") {
+                return Ok(r);
+            }
+            force = true;
+        }
+    }
+
+    async fn wait(&self, options: JsValue) -> Result<JsValue, JsValue> {
+        check_keys(&options, &WAIT_KEYS)?;
+        let interval = duration_opt(&options, "intervalMs")?.unwrap_or(DEFAULT_INTERVAL_MS);
+        let limit = duration_opt(&options, "timeoutMs")?.unwrap_or(DEFAULT_WAIT_MS);
+        let signal: Option<AbortSignal> =
+            signal_opt(&options, "signal")?.or_else(|| self.defaults.signal.clone());
+        let on_update = function_opt(&options, "onUpdate")?;
+        let deadline = now_ms() + f64::from(limit);
+        let opts = CallOptions {
+            signal: signal.clone(),
+            ..self.defaults.clone()
+        };
+        loop {
+            let status = self.call(Action::Status, &opts).await?;
+            if let Some(f) = &on_update {
+                f.call1(&JsValue::UNDEFINED, &status)?;
+            }
+            if get(&status, "ok").as_bool() == Some(true) {
+                if let Some("completed" | "failed") =
+                    get(&status, "syncStatus").as_string().as_deref()
+                {
+                    return Ok(status);
+                }
+            } else if get(&status, "retryable").as_bool() != Some(true) {
+                return Ok(status);
+            }
+            let remaining = deadline - now_ms();
+            if remaining <= 0.0 {
+                let mut m = String::from("The sync did not finish within ");
+                m.push_str(&ms_text(limit));
+                m.push_str("; lastStatus holds the last answer.");
+                let e = sync_error(ErrorCode::WaitTimeout, &m, None, None);
+                set(&e, "lastStatus", &status);
+                return Err(e);
+            }
+            sleep((remaining.ceil() as u32).min(interval), signal.as_ref()).await?;
+        }
+    }
+}
+
+fn method(f: impl Fn(JsValue) -> Promise + 'static) -> JsValue {
+    Closure::<dyn Fn(JsValue) -> Promise>::new(f).into_js_value()
+}
+
+/// Builds the client object.
+pub fn create(options: &JsValue) -> Result<JsValue, UsageError> {
+    check_keys(options, &CLIENT_KEYS)?;
+    let get_token = function_opt(options, "getToken")?.ok_or_else(|| {
+        wrong_type(
+            "getToken",
+            "a function that returns (a Promise of) an access token",
+        )
+    })?;
+    let defaults = call_options(options, None, &CLIENT_KEYS)?;
+    let client = Rc::new(Client {
+        get_token,
+        defaults,
+    });
+    let obj: JsValue = Object::new().into();
+    for (name, action) in [
+        ("triggerSync", Action::Trigger),
+        ("getSyncStatus", Action::Status),
+    ] {
+        let c = client.clone();
+        set(
+            &obj,
+            name,
+            &method(move |o| {
+                let c = c.clone();
+                future_to_promise(async move {
+                    let opts = call_options(&o, Some(&c.defaults), &CALL_KEYS)?;
+                    c.call(action, &opts).await
+                })
+            }),
+        );
+    }
+    let c = client;
+    set(
+        &obj,
+        "waitForSync",
+        &method(move |o| {
+            let c = c.clone();
+            future_to_promise(async move { c.wait(o).await })
+        }),
+    );
+    Ok(obj)
+}

@@ -1,0 +1,140 @@
+//! One Graph request over the global `fetch` (through gloo-net), with a timeout, and the
+//! response body read up to a cap. Produces a [`Transport`]; classification is the core's.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo_net::http::{Method, RequestBuilder};
+use js_sys::{Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, ReadableStreamDefaultReader};
+
+use super::env::Timer;
+
+/// Error bodies are small; anything past this is not read (a hostile or broken server
+/// cannot make the page hold megabytes).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// How a request ended.
+pub enum Transport {
+    /// An HTTP response arrived.
+    Answer {
+        /// Status code.
+        status: u16,
+        /// `Retry-After`, if readable.
+        retry_after: Option<String>,
+        /// `request-id`, if readable.
+        request_id: Option<String>,
+        /// `Date`, if readable.
+        date: Option<String>,
+        /// The body (lossy UTF-8, at most [`MAX_BODY_BYTES`]).
+        body: String,
+    },
+    /// `fetch` rejected.
+    Network,
+    /// The timer fired first.
+    Timeout,
+}
+
+/// What to send.
+pub struct Call<'a> {
+    /// GET or POST.
+    pub post: bool,
+    /// Absolute URL.
+    pub url: &'a str,
+    /// Checked token (visible ASCII).
+    pub token: &'a str,
+    /// Checked `client-request-id`.
+    pub client_request_id: &'a str,
+    /// Milliseconds until the request is abandoned.
+    pub timeout_ms: u32,
+}
+
+/// An `Error` to abort with: fetch rejects with the reason, and gloo-net requires an `Error`.
+fn abort_reason(name: &str) -> JsValue {
+    let e = js_sys::Error::new("The request was abandoned.");
+    e.set_name(name);
+    e.into()
+}
+
+/// Sends `call`; `controller` lets the caller abandon it (when every waiter has gone).
+pub async fn send(call: &Call<'_>, controller: &AbortController) -> Transport {
+    let timed_out = Rc::new(Cell::new(false));
+    let _timer = {
+        let timed_out = timed_out.clone();
+        let controller = controller.clone();
+        Timer::new(call.timeout_ms, move || {
+            timed_out.set(true);
+            controller.abort_with_reason(&abort_reason("TimeoutError"));
+        })
+    };
+    let mut bearer = String::with_capacity(call.token.len() + 7);
+    bearer.push_str("Bearer ");
+    bearer.push_str(call.token);
+    let signal = controller.signal();
+    let response = RequestBuilder::new(call.url)
+        .method(if call.post { Method::POST } else { Method::GET })
+        .header("Authorization", &bearer)
+        .header("Accept", "application/json")
+        .header("client-request-id", call.client_request_id)
+        .abort_signal(Some(&signal))
+        .send()
+        .await;
+    let response = match response {
+        Ok(r) => r,
+        Err(_) if timed_out.get() => return Transport::Timeout,
+        Err(_) => return Transport::Network,
+    };
+    let headers = response.headers();
+    let header = |name: &str| headers.get(name).filter(|v| !v.trim().is_empty());
+    let status = response.status();
+    let body = match (status, response.body()) {
+        (204 | 205 | 304, _) | (_, None) => String::new(),
+        (_, Some(stream)) => read_capped(stream).await,
+    };
+    Transport::Answer {
+        status,
+        retry_after: header("retry-after"),
+        request_id: header("request-id"),
+        date: header("date"),
+        body,
+    }
+}
+
+/// Reads at most [`MAX_BODY_BYTES`] of a body, then cancels the rest. A body that breaks
+/// off (connection reset, timeout) yields what arrived: the status is still known.
+async fn read_capped(stream: web_sys::ReadableStream) -> String {
+    let mut bytes: Vec<u8> = Vec::new();
+    let reader: ReadableStreamDefaultReader = match stream.get_reader().dyn_into() {
+        Ok(r) => r,
+        Err(_) => return String::new(),
+    };
+    loop {
+        let chunk = match JsFuture::from(reader.read()).await {
+            Ok(c) => c,
+            Err(_) => break,
+        };
+        if Reflect::get(&chunk, &"done".into())
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true)
+        {
+            break;
+        }
+        let value = Reflect::get(&chunk, &"value".into()).unwrap_or(JsValue::UNDEFINED);
+        let Some(array) = value.dyn_ref::<Uint8Array>() else {
+            break;
+        };
+        let room = MAX_BODY_BYTES - bytes.len();
+        let n = (array.length() as usize).min(room);
+        let start = bytes.len();
+        bytes.resize(start + n, 0);
+        array.subarray(0, n as u32).copy_to(&mut bytes[start..]);
+        if bytes.len() >= MAX_BODY_BYTES {
+            let _ = reader.cancel();
+            break;
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}

@@ -1,0 +1,9 @@
+//! The JS boundary: everything that touches `js-sys`, `web-sys` or `fetch`. Kept thin;
+//! decisions are made in `crate::core`.
+
+pub mod client;
+pub mod env;
+pub mod error;
+pub mod flight;
+pub mod http;
+pub mod options;

@@ -1,0 +1,178 @@
+//! Reading the `options` objects JS passes in. Every check and message lives in
+//! `crate::core::validate`; this module only pulls values out of JS.
+
+use js_sys::{Function, Object};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{AbortSignal, Url};
+
+use super::env::new_guid;
+use super::error::get;
+use crate::core::validate::{
+    check_base_url, check_client_request_id, check_duration, check_token, unknown_option,
+    wrong_type, Cloud, ErrorCode, UrlParts, UsageError,
+};
+
+/// Default `timeoutMs` for one request.
+pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
+
+/// Options of one Graph call, checked.
+#[derive(Clone)]
+pub struct CallOptions {
+    /// Graph root, no trailing slash.
+    pub root: String,
+    /// Per-request timeout.
+    pub timeout_ms: u32,
+    /// The caller's signal.
+    pub signal: Option<AbortSignal>,
+    /// `client-request-id` to send; a fresh GUID per call when `None`.
+    pub client_request_id: Option<String>,
+}
+
+impl CallOptions {
+    /// `client-request-id` for one request.
+    pub fn request_id(&self) -> String {
+        self.client_request_id.clone().unwrap_or_else(new_guid)
+    }
+}
+
+/// Option names accepted by `triggerSync` / `getSyncStatus`.
+pub const CALL_KEYS: [&str; 5] = ["cloud", "baseUrl", "timeoutMs", "signal", "clientRequestId"];
+
+/// `undefined` and `null` mean "not given".
+fn given(v: JsValue) -> Option<JsValue> {
+    (!v.is_undefined() && !v.is_null()).then_some(v)
+}
+
+/// The own enumerable keys of an options object, refusing names not in `known`.
+pub fn check_keys(options: &JsValue, known: &[&str]) -> Result<(), UsageError> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(());
+    }
+    if !options.is_object() || options.is_function() || js_sys::Array::is_array(options) {
+        return Err(wrong_type("options", "an object"));
+    }
+    for key in Object::keys(options.unchecked_ref::<Object>()).iter() {
+        let name = key.as_string().unwrap_or_default();
+        if !known.contains(&name.as_str()) {
+            return Err(unknown_option(&name, known));
+        }
+    }
+    Ok(())
+}
+
+/// A string option.
+pub fn string_opt(options: &JsValue, name: &str) -> Result<Option<String>, UsageError> {
+    match given(get(options, name)) {
+        None => Ok(None),
+        Some(v) => v
+            .as_string()
+            .map(Some)
+            .ok_or_else(|| wrong_type(name, "a string")),
+    }
+}
+
+/// A duration option in milliseconds.
+pub fn duration_opt(options: &JsValue, name: &str) -> Result<Option<u32>, UsageError> {
+    match given(get(options, name)) {
+        None => Ok(None),
+        Some(v) => match v.as_f64() {
+            Some(ms) => check_duration(name, ms).map(Some),
+            None => Err(wrong_type(name, "a number of milliseconds")),
+        },
+    }
+}
+
+/// An `AbortSignal` option.
+pub fn signal_opt(options: &JsValue, name: &str) -> Result<Option<AbortSignal>, UsageError> {
+    match given(get(options, name)) {
+        None => Ok(None),
+        Some(v) => v
+            .dyn_into::<AbortSignal>()
+            .map(Some)
+            .map_err(|_| wrong_type(name, "an AbortSignal")),
+    }
+}
+
+/// A function option.
+pub fn function_opt(options: &JsValue, name: &str) -> Result<Option<Function>, UsageError> {
+    match given(get(options, name)) {
+        None => Ok(None),
+        Some(v) => v
+            .dyn_into::<Function>()
+            .map(Some)
+            .map_err(|_| wrong_type(name, "a function")),
+    }
+}
+
+fn graph_root(options: &JsValue) -> Result<Option<String>, UsageError> {
+    let base = string_opt(options, "baseUrl")?;
+    let cloud = string_opt(options, "cloud")?;
+    let cloud = cloud.as_deref().map(Cloud::parse).transpose()?;
+    if let Some(base) = base {
+        let url = Url::new(base.trim()).map_err(|_| {
+            wrong_type(
+                "baseUrl",
+                "an absolute URL such as https://graph.microsoft.com",
+            )
+        })?;
+        let (protocol, username, password, hostname, origin, pathname, search, hash) = (
+            url.protocol(),
+            url.username(),
+            url.password(),
+            url.hostname(),
+            url.origin(),
+            url.pathname(),
+            url.search(),
+            url.hash(),
+        );
+        let parts = UrlParts {
+            protocol: &protocol,
+            username: &username,
+            password: &password,
+            hostname: &hostname,
+            origin: &origin,
+            pathname: &pathname,
+            search: &search,
+            hash: &hash,
+        };
+        return check_base_url(&parts).map(Some);
+    }
+    Ok(cloud.map(|c| c.graph_host().into()))
+}
+
+/// Reads `triggerSync`/`getSyncStatus` options, each one given overriding `defaults`
+/// (a client's options). `known` lists the names allowed in this object.
+pub fn call_options(
+    options: &JsValue,
+    defaults: Option<&CallOptions>,
+    known: &[&str],
+) -> Result<CallOptions, UsageError> {
+    check_keys(options, known)?;
+    let root = match graph_root(options)? {
+        Some(r) => r,
+        None => defaults.map_or_else(|| Cloud::Global.graph_host().into(), |d| d.root.clone()),
+    };
+    let client_request_id = match string_opt(options, "clientRequestId")? {
+        Some(id) => Some(check_client_request_id(id.trim())?.to_string()),
+        None => defaults.and_then(|d| d.client_request_id.clone()),
+    };
+    Ok(CallOptions {
+        root,
+        timeout_ms: duration_opt(options, "timeoutMs")?
+            .or(defaults.map(|d| d.timeout_ms))
+            .unwrap_or(DEFAULT_TIMEOUT_MS),
+        signal: signal_opt(options, "signal")?.or_else(|| defaults.and_then(|d| d.signal.clone())),
+        client_request_id,
+    })
+}
+
+/// The token argument: a string that passes [`check_token`].
+pub fn token_arg(token: &JsValue) -> Result<String, UsageError> {
+    match token.as_string() {
+        Some(s) => check_token(&s).map(String::from),
+        None => Err(UsageError::new(
+            ErrorCode::InvalidToken,
+            "The token must be a string.",
+        )),
+    }
+}

@@ -1,0 +1,59 @@
+// Smoke test of tests/helpers/graph-sim.mjs against the real binary (cargo build -p graph-sim).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { startGraphSim } from './helpers/graph-sim.mjs';
+
+const SYNC = '/beta/deviceManagement/windowsAutopilotSettings/sync';
+const auth = { authorization: 'Bearer sim-admin-token' };
+
+let sim;
+before(async () => {
+  sim = await startGraphSim();
+});
+after(async () => {
+  await sim?.stop();
+});
+
+test('204, then 429 with Retry-After, then 204 after the cooldown', async () => {
+  assert.match(sim.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  let res = await fetch(sim.url + SYNC, { method: 'POST', headers: auth });
+  assert.equal(res.status, 204);
+  assert.equal((await sim.state()).syncStatus, 'inProgress');
+
+  await sim.advance(30_000);
+  res = await fetch(sim.url + SYNC, { method: 'POST', headers: auth });
+  assert.equal(res.status, 429);
+  const seconds = Number(res.headers.get('retry-after'));
+  assert.ok(seconds > 560 && seconds <= 570, `Retry-After ${seconds}`);
+  const body = await res.json();
+  assert.equal(body.error.code, 'TooManyRequests');
+
+  await sim.advance(seconds * 1000);
+  res = await fetch(sim.url + SYNC, { method: 'POST', headers: auth });
+  assert.equal(res.status, 204);
+
+  const log = await sim.requests();
+  assert.equal(log.length, 3);
+  assert.equal(log[0].headers.authorization, 'Bearer <redacted>');
+});
+
+test('faults, config and reset through the helper', async () => {
+  await sim.reset();
+  await sim.fault([{ kind: 'status', status: 503, headers: { 'Retry-After': '2' } }]);
+  const res = await fetch(sim.url + SYNC, { method: 'POST', headers: auth });
+  assert.equal(res.status, 503);
+  assert.equal(res.headers.get('retry-after'), '2');
+  const config = await sim.config({ cooldownSeconds: 1 });
+  assert.equal(config.cooldownSeconds, 1);
+  await assert.rejects(sim.config({ nope: true }), /answered 400/);
+  await sim.clearRequests();
+  assert.deepEqual(await sim.requests(), []);
+});
+
+test('stop() ends the process', async () => {
+  const other = await startGraphSim({ args: ['--cooldown-seconds', '5'] });
+  assert.equal((await other.state()).config.cooldownSeconds, 5);
+  await other.stop();
+  assert.ok(other.process.exitCode === 0 || other.process.signalCode !== null);
+  await assert.rejects(fetch(other.url + '/_sim/state'));
+});

@@ -1,0 +1,114 @@
+// The packed tarball, installed into scratch projects: Node 20 ESM, an esbuild browser
+// bundle (which must not contain MSAL) and a plain <script type="module"> page.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
+import { startGraphSim } from "./helpers/graph-sim.mjs";
+import { launchBrowser } from "./helpers/browser.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const TOKEN = "sim-admin-token";
+let scratch, sim, tarball;
+
+before(async () => {
+  scratch = mkdtempSync(join(tmpdir(), "autopilot-sync-pack-"));
+  const packed = JSON.parse(execFileSync("npm", ["pack", "--json", "--pack-destination", scratch], { cwd: root, encoding: "utf8" }));
+  tarball = join(scratch, packed[0].filename);
+  writeFileSync(join(scratch, "package.json"), JSON.stringify({ name: "scratch", private: true, type: "module" }));
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--ignore-scripts", tarball], { cwd: scratch, stdio: "ignore" });
+  sim = await startGraphSim({ args: ["--static", scratch] });
+});
+
+after(async () => {
+  await sim?.stop();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+test("the tarball ships exactly the files listed", () => {
+  const packed = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json"], { cwd: root, encoding: "utf8" }));
+  const files = packed[0].files.map((f) => f.path).sort();
+  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+  assert.deepEqual(files, [...pkg.files, "package.json", "README.md", "LICENSE"].sort());
+  assert.equal(pkg.type, "module");
+  assert.deepEqual(Object.keys(pkg.exports["."])[0], "types", "types first in the exports map");
+});
+
+test("Node 20 ESM: import, init() without arguments, triggerSync", async () => {
+  await sim.reset();
+  writeFileSync(
+    join(scratch, "node-consumer.mjs"),
+    `import init, { triggerSync } from "autopilot-sync";
+     await init(); await init();
+     const r = await triggerSync(${JSON.stringify(TOKEN)}, { baseUrl: ${JSON.stringify(sim.url)} });
+     console.log(JSON.stringify(r));`,
+  );
+  const out = execFileSync(process.execPath, ["node-consumer.mjs"], { cwd: scratch, encoding: "utf8" });
+  const r = JSON.parse(out);
+  assert.equal(r.outcome, "started");
+  assert.equal(r.httpStatus, 204);
+});
+
+test("esbuild bundle of a consumer that brings its own token has no MSAL in it, and runs", async () => {
+  await sim.reset();
+  const dir = join(scratch, "bundle");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(scratch, "bundle-entry.js"),
+    `import init, { triggerSync } from "autopilot-sync";
+     await init(new URL("./autopilot_sync_bg.wasm", import.meta.url));
+     const r = await triggerSync(${JSON.stringify(TOKEN)}, { baseUrl: location.origin });
+     document.body.dataset.outcome = r.outcome;`,
+  );
+  await esbuild.build({
+    absWorkingDir: scratch,
+    entryPoints: ["bundle-entry.js"],
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "browser",
+    outfile: join(dir, "app.js"),
+    logLevel: "silent",
+  });
+  copyFileSync(join(scratch, "node_modules/autopilot-sync/pkg/autopilot_sync_bg.wasm"), join(dir, "autopilot_sync_bg.wasm"));
+  writeFileSync(join(dir, "index.html"), `<!doctype html><script type="module" src="./app.js"></script>`);
+  const code = readFileSync(join(dir, "app.js"), "utf8");
+  assert.ok(code.includes("windowsAutopilotSettings") || code.length > 1000, "the bundle has our glue");
+  assert.doesNotMatch(code, /msal|PublicClientApplication|login\.microsoftonline/i, "no MSAL code in the core bundle");
+  assert.equal(await outcomeOfPage(`${sim.url}/bundle/index.html`), "started");
+});
+
+test("plain <script type=module> page, no bundler (import map to the installed package)", async () => {
+  await sim.reset();
+  writeFileSync(
+    join(scratch, "plain.html"),
+    `<!doctype html>
+     <script type="importmap">{"imports":{"autopilot-sync":"./node_modules/autopilot-sync/pkg/index.js"}}</script>
+     <script type="module">
+       import init, { triggerSync } from "autopilot-sync";
+       await init();
+       const r = await triggerSync(${JSON.stringify(TOKEN)}, { baseUrl: location.origin });
+       document.body.dataset.outcome = r.outcome;
+     </script>`,
+  );
+  assert.equal(await outcomeOfPage(`${sim.url}/plain.html`), "started");
+});
+
+async function outcomeOfPage(url) {
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(url);
+    await page.waitForFunction(() => document.body?.dataset.outcome, null, { timeout: 20000 });
+    assert.deepEqual(errors, []);
+    return await page.evaluate(() => document.body.dataset.outcome);
+  } finally {
+    await browser.close();
+  }
+}
