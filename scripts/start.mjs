@@ -16,6 +16,7 @@ const args = [
   "--static", join(root, "www"),
   "--mount", `/pkg=${join(root, "pkg")}`,
   "--mount", `/vendor/msal-browser=${join(root, "node_modules/@azure/msal-browser")}`,
+  "--mount", `/vendor/msal-common=${join(root, "node_modules/@azure/msal-common")}`,
   ...extra,
 ];
 const sim = spawn(join(root, "target/debug/graph-sim"), args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
