@@ -36,7 +36,7 @@ mod exports {
     use wasm_bindgen::prelude::*;
 
     use crate::core::outcome::Action;
-    use crate::js::{client, flight, options};
+    use crate::js::{client, flight, msal, options};
 
     #[wasm_bindgen(typescript_custom_section)]
     const TS_API: &'static str = r#"
@@ -193,6 +193,53 @@ export function getSyncStatus(token: string, options?: SyncOptions): Promise<Syn
 
 /** A client that gets its tokens from `getToken`. Throws a `SyncError` on bad options. */
 export function createSyncClient(options: SyncClientOptions): SyncClient;
+
+/** Options of `createMsalTokenProvider` (entry `autopilot-sync/msal`). */
+export interface MsalProviderOptions {
+  /** The app registration's application (client) ID. */
+  clientId: string;
+  /** Tenant GUID or domain. Default `"organizations"`. */
+  tenantId?: string;
+  /** Picks the sign-in authority and the Graph scope. Default `"global"`. */
+  cloud?: Cloud;
+  /** Registered redirect URI; default `redirect.html` beside the page (the MSAL redirect bridge). */
+  redirectUri?: string;
+  /** Popup (default) or full-page redirect. */
+  interaction?: "popup" | "redirect";
+  /** A full https authority URL; overrides `cloud` + `tenantId` (e.g. a local OIDC authority). */
+  authority?: string;
+  /** Host names MSAL may trust as authorities (needed for non-Microsoft authorities). */
+  knownAuthorities?: string[];
+  /** MSAL `system.protocolMode`: `"AAD"` (default) or `"OIDC"`. */
+  protocolMode?: "AAD" | "OIDC";
+}
+
+/** The signed-in account. */
+export interface MsalAccount {
+  username: string;
+  name: string | null;
+  tenantId: string;
+}
+
+/** A token source for `createSyncClient({ getToken })`, backed by MSAL.js. */
+export interface MsalTokenProvider {
+  /** Popup: resolves with the account. Redirect: navigates to the sign-in page. */
+  signIn(): Promise<MsalAccount | null>;
+  /** Signs out and forgets the account in this page. */
+  signOut(): Promise<void>;
+  /** Silent first; interaction only when MSAL requires it (or nobody is signed in). */
+  getToken(request?: { forceRefresh?: boolean }): Promise<string>;
+  /** The active account, or null. */
+  readonly account: MsalAccount | null;
+  /** The error a returning sign-in redirect brought back, or null. */
+  readonly redirectError: SyncError | null;
+}
+
+/**
+ * Creates an MSAL-backed token provider. Import it from `autopilot-sync/msal`, which
+ * passes the `@azure/msal-browser` module as `msal`; the core entry never loads MSAL.
+ */
+export function createMsalTokenProvider(options: MsalProviderOptions, msal: unknown): Promise<MsalTokenProvider>;
 "#;
 
     fn call(action: Action, token: &JsValue, opts: &JsValue) -> Promise {
@@ -227,5 +274,15 @@ export function createSyncClient(options: SyncClientOptions): SyncClient;
     #[wasm_bindgen(js_name = createSyncClient, skip_typescript)]
     pub fn create_sync_client(options: JsValue) -> Result<JsValue, JsValue> {
         client::create(&options).map_err(Into::into)
+    }
+
+    /// Creates an MSAL-backed token provider; `msal` is the `@azure/msal-browser` module,
+    /// passed in by the `autopilot-sync/msal` entry.
+    #[wasm_bindgen(js_name = createMsalTokenProvider, skip_typescript)]
+    pub async fn create_msal_token_provider(
+        options: JsValue,
+        msal: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        msal::create(options, msal).await
     }
 }

@@ -6,6 +6,7 @@ pub mod graph_error;
 pub mod json;
 pub mod outcome;
 pub mod retry_after;
+pub mod signin;
 pub mod sync_state;
 pub mod time;
 pub mod validate;

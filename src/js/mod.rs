@@ -6,4 +6,5 @@ pub mod env;
 pub mod error;
 pub mod flight;
 pub mod http;
+pub mod msal;
 pub mod options;
