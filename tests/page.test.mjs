@@ -1,0 +1,357 @@
+// The admin page (www/) end to end: Debian Chromium (playwright-core) against graph-sim,
+// served with the same mounts as `npm start`. Screenshots: test-output/screenshots/.
+import { after, before, beforeEach, test } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { launchBrowser } from "./helpers/browser.mjs";
+import { ROOT, openPage, screenshot, startSite } from "./helpers/page.mjs";
+
+const WAIT = { timeout: 8_000 };
+let site, browser;
+
+before(async () => {
+  [site, browser] = await Promise.all([startSite(), launchBrowser()]);
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.stop();
+});
+
+beforeEach(() => site.reset());
+
+/** Opens the page, runs `body`, then checks that nothing unexpected happened. */
+async function withPage(path, body, contextOptions, openOptions) {
+  const page = await openPage(browser, site, path, contextOptions, openOptions);
+  try {
+    await body(page);
+    assert.deepEqual(await page.unexpected(), [], "no CSP violations, uncaught errors or console errors");
+  } finally {
+    await page.context().close();
+  }
+}
+
+const text = (page, selector) => page.locator(selector).innerText();
+
+async function syncAndExpect(page, outcome) {
+  await page.click("#sync-now");
+  await page.waitForSelector(`#outcome[data-outcome="${outcome}"]`, WAIT);
+  await page.waitForFunction(() => !document.querySelector("#busy").checkVisibility(), null, WAIT);
+}
+
+async function pasteToken(page, token) {
+  await page.check("#mode-paste");
+  await page.fill("#token", token);
+}
+
+test("CSP hashes match the import maps, and the pages carry no inline code", () => {
+  for (const file of ["index.html", "redirect.html"]) {
+    const html = readFileSync(join(ROOT, "www", file), "utf8");
+    const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+    const maps = scripts.filter(([, attrs]) => /type="importmap"/.test(attrs));
+    assert.equal(maps.length, 1, `${file}: one import map`);
+    const hash = `sha256-${createHash("sha256").update(maps[0][2]).digest("base64")}`;
+    const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? "";
+    assert.ok(csp.includes(`'${hash}'`), `${file}: script-src must list '${hash}'`);
+    for (const [, attrs, body] of scripts) {
+      if (!/type="importmap"/.test(attrs)) assert.equal(body.trim(), "", `${file}: no inline script`);
+    }
+    assert.doesNotMatch(html, /\sstyle=|\son[a-z]+=|<style/i, `${file}: no inline styles or handlers`);
+    assert.match(csp, /object-src 'none'; base-uri 'none'/);
+  }
+  for (const file of ["app.js", "connection.js", "dom.js", "redirect.js"]) {
+    const js = readFileSync(join(ROOT, "www", file), "utf8");
+    assert.doesNotMatch(js, /innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function|localStorage\.setItem\([^)]*token/i, file);
+  }
+});
+
+test("on load: the simulated tenant is chosen and the status card is filled", async () => {
+  await withPage("/", async (page) => {
+    assert.equal(await page.isChecked("#mode-sim"), true);
+    assert.match(await text(page, "#graph-root"), /127\.0\.0\.1.*simulated/);
+    assert.equal(await text(page, "#st-status"), "unknown");
+    assert.equal(await text(page, "#st-last-sync"), "never");
+    assert.equal(await page.isEnabled("#sync-now"), true);
+    assert.equal(await page.getAttribute("#announcer", "aria-live"), "polite");
+  });
+});
+
+test("started → inProgress → completed, then a second click is throttled with a countdown", async () => {
+  await withPage("/", async (page) => {
+    await syncAndExpect(page, "started");
+    await page.waitForSelector('#progress[data-state="inProgress"]', WAIT);
+    assert.match(await text(page, "#progress-state"), /in progress/i);
+    assert.equal(await text(page, "#st-status"), "inProgress");
+    await page.waitForFunction(() => /started/i.test(document.querySelector("#announcer").textContent), null, WAIT);
+    await screenshot(page, "started-light");
+
+    await site.advance(30_000);
+    await page.waitForSelector('#progress[data-state="completed"]', WAIT);
+    assert.equal(await text(page, "#st-status"), "completed");
+    assert.notEqual(await text(page, "#st-last-sync"), "never");
+    const iso = await page.getAttribute("#st-last-sync time", "datetime");
+    assert.match(iso, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    await screenshot(page, "completed-light");
+
+    await syncAndExpect(page, "throttled");
+    assert.equal(await page.isDisabled("#sync-now"), true, "disabled during the countdown");
+    assert.match(await text(page, "#countdown"), /Next sync allowed in 9:\d\d/);
+    const seconds = Number(await page.getAttribute("#countdown", "data-seconds"));
+    assert.ok(seconds > 500 && seconds <= 600, `countdown from Retry-After: ${seconds}`);
+    assert.equal(await text(page, "#sd-httpStatus"), "429");
+    assert.equal(await text(page, "#sd-errorCode"), "TooManyRequests");
+    const history = await page.locator("#history-list li").allInnerTexts();
+    assert.equal(history.length, 2);
+    assert.match(history[0], /throttled HTTP 429/);
+    assert.match(history[1], /started HTTP 204/);
+    await screenshot(page, "throttled-light");
+    // A click on the disabled button sends nothing.
+    const before = (await site.requests()).length;
+    await page.locator("#sync-now").click({ force: true });
+    await page.waitForTimeout(200);
+    assert.equal((await site.requests()).length, before);
+  });
+});
+
+test("throttled without a readable Retry-After: the countdown comes from nextManualSyncAt", async () => {
+  await site.config({ retryAfterHeader: false });
+  await withPage("/", async (page) => {
+    await syncAndExpect(page, "started");
+    await site.advance(60_000);
+    await page.waitForSelector('#progress[data-state="completed"]', WAIT);
+    await syncAndExpect(page, "throttled");
+    const seconds = Number(await page.getAttribute("#countdown", "data-seconds"));
+    assert.ok(seconds > 500 && seconds <= 545, `about 540 s left on Graph's clock: ${seconds}`);
+    assert.equal(await page.isDisabled("#sync-now"), true);
+  });
+});
+
+test("409: a click while the sync runs shows alreadyInProgress and keeps following it", async () => {
+  await withPage("/", async (page) => {
+    await syncAndExpect(page, "started");
+    await syncAndExpect(page, "alreadyInProgress");
+    assert.match(await text(page, "#outcome"), /already running/i);
+    assert.equal(await text(page, "#sd-httpStatus"), "409");
+    assert.equal(await page.isEnabled("#sync-now"), true);
+    await site.advance(30_000);
+    await page.waitForSelector('#progress[data-state="completed"]', WAIT);
+  });
+});
+
+test("409 from a status fault", async () => {
+  await site.fault({ kind: "status", status: 409, method: "POST" });
+  await withPage("/", async (page) => {
+    await syncAndExpect(page, "alreadyInProgress");
+  });
+});
+
+test("401: an unknown pasted token offers a new token or sign-in; an empty one is a form error", async () => {
+  await withPage("/", async (page) => {
+    await pasteToken(page, "");
+    await page.click("#sync-now");
+    await page.waitForSelector("#form-error:not([hidden])", WAIT);
+    assert.equal(await page.getAttribute("#form-error", "data-code"), "invalidToken");
+    assert.match(await text(page, "#form-error"), /Paste an access token/);
+    assert.equal(await page.isEnabled("#sync-now"), true, "the page stays usable");
+    assert.equal((await site.requests()).filter((r) => r.method === "POST").length, 0, "nothing sent");
+
+    await page.fill("#token", "not-a-known-token");
+    await syncAndExpect(page, "unauthorized");
+    assert.equal(await page.isHidden("#form-error"), true);
+    assert.equal(await page.isVisible("#action-paste"), true);
+    assert.equal(await page.isVisible("#action-signin"), true);
+    assert.equal(await text(page, "#sd-httpStatus"), "401");
+    assert.match(await text(page, "#sd-call"), /^POST/, "the failed status read does not hide the sync's details");
+    assert.equal(await text(page, "#st-status"), "—", "no stale status from the other token");
+    await screenshot(page, "unauthorized-light");
+    await page.click("#action-paste");
+    assert.equal(await page.evaluate(() => document.activeElement.id), "token");
+    assert.equal(await page.inputValue("#token"), "");
+    const html = await page.content();
+    assert.ok(!html.includes("not-a-known-token"), "the token is not in the DOM");
+    assert.equal(await page.evaluate(() => JSON.stringify(localStorage).includes("not-a-known-token")), false);
+  });
+});
+
+test("403: the read-only admin sees the permission and the Intune licence", async () => {
+  await withPage("/", async (page) => {
+    await page.selectOption("#sim-account", "sim-reader-token");
+    await syncAndExpect(page, "forbidden");
+    const shown = await text(page, "#outcome");
+    assert.match(shown, /DeviceManagementServiceConfig\.ReadWrite\.All/);
+    assert.match(shown, /Intune licen[cs]e/);
+    await screenshot(page, "forbidden-light");
+  }, { colorScheme: "light" });
+});
+
+test("503 shows a retry hint", async () => {
+  await site.fault({ kind: "status", status: 503, method: "POST" });
+  await withPage("/", async (page) => {
+    await syncAndExpect(page, "serviceUnavailable");
+    assert.match(await text(page, "#outcome"), /try again/i);
+    assert.equal(await page.isEnabled("#sync-now"), true);
+    assert.equal(await text(page, "#sd-httpStatus"), "503");
+  });
+});
+
+test("network down: networkError with a retry hint", async () => {
+  // Chromium resends a POST on a dropped keep-alive connection by itself (seen up to 3 times).
+  await site.fault({ kind: "close", method: "POST", count: 10 });
+  await withPage("/", async (page) => {
+    await syncAndExpect(page, "networkError");
+    assert.match(await text(page, "#outcome"), /try again/i);
+    assert.equal(await text(page, "#sd-httpStatus"), "—");
+    assert.match(await page.locator("#history-list li").first().innerText(), /networkError no answer/);
+  });
+});
+
+test("timeout (?timeoutMs=500): the sync may have started, check the status", async () => {
+  await site.fault({ kind: "delay", delayMs: 2_000, status: 503, method: "POST" });
+  await withPage("/?timeoutMs=500", async (page) => {
+    await syncAndExpect(page, "timeout");
+    assert.match(await text(page, "#outcome"), /may have started/i);
+    assert.equal(await page.isEnabled("#sync-now"), true);
+  });
+});
+
+test("a Graph message with HTML is shown as text and runs nothing", async () => {
+  const evil = "<img src=x onerror=window.__xss=1>";
+  await site.fault({
+    kind: "status",
+    status: 400,
+    method: "POST",
+    body: JSON.stringify({ error: { code: "BadRequest", message: evil, innerError: { "request-id": evil, date: evil } } }),
+  });
+  await withPage("/", async (page) => {
+    await syncAndExpect(page, "unexpectedResponse");
+    assert.equal(await text(page, "#sd-errorMessage"), evil);
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+    assert.equal(await page.locator("img").count(), 0);
+    assert.match(await text(page, "#outcome"), /support details/i);
+    await screenshot(page, "unexpected-dark");
+  }, { colorScheme: "dark" });
+});
+
+test("support details: Copy puts them on the clipboard", async () => {
+  await withPage("/", async (page) => {
+    await syncAndExpect(page, "started");
+    await page.click("#support-copy");
+    await page.waitForFunction(() => document.querySelector("#copy-feedback").textContent !== "", null, WAIT);
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    assert.match(copied, /outcome: started/);
+    assert.match(copied, /requestId: [0-9a-f-]{36}/);
+    assert.match(copied, /clientRequestId: [0-9a-f-]{36}/);
+  }, { permissions: ["clipboard-read", "clipboard-write"] });
+});
+
+test("keyboard only: Tab to Sync now, Enter starts a sync; focus is visible", async () => {
+  await withPage("/", async (page) => {
+    let focused = "";
+    for (let i = 0; i < 15 && focused !== "sync-now"; i++) {
+      await page.keyboard.press("Tab");
+      focused = await page.evaluate(() => document.activeElement?.id ?? "");
+    }
+    assert.equal(focused, "sync-now", "Sync now is reachable with Tab");
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    assert.notEqual(outline, "none", "visible focus");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector('#outcome[data-outcome="started"]', WAIT);
+  });
+});
+
+test("phone width (360×740): no horizontal scroll, light and dark", async () => {
+  for (const colorScheme of ["light", "dark"]) {
+    await site.reset();
+    await withPage("/", async (page) => {
+      await syncAndExpect(page, "started");
+      await syncAndExpect(page, "alreadyInProgress"); // long Graph message in the support details
+      const { scroll, client } = await page.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth,
+        client: document.documentElement.clientWidth,
+      }));
+      assert.ok(scroll <= client, `${colorScheme}: scrollWidth ${scroll} <= ${client}`);
+      await screenshot(page, `phone-${colorScheme}`);
+    }, { viewport: { width: 360, height: 740 }, colorScheme });
+  }
+});
+
+// Sign-in itself (MSAL, /pkg/msal.js) is tested elsewhere; this stub of its contract
+// checks the page's side: options passed, errors shown, the client used for Graph calls.
+const MSAL_STUB = `
+export async function createMsalTokenProvider(options) {
+  window.__msal = { options, tokens: [] };
+  let account = null;
+  return {
+    get account() { return account; },
+    async signIn() {
+      const code = window.__msal.failNext;
+      if (code) {
+        window.__msal.failNext = null;
+        throw Object.assign(new Error("stub " + code), { name: "SyncError", code, errorCode: "user_cancelled" });
+      }
+      account = { username: "ada@contoso.example", name: "Ada Admin", tenantId: "t1" };
+      return account;
+    },
+    async signOut() { account = null; },
+    async getToken({ forceRefresh }) {
+      window.__msal.tokens.push(forceRefresh);
+      return forceRefresh ? "sim-admin-token" : "expired-token";
+    },
+  };
+}`;
+const stubMsal = (page) =>
+  page.route("**/pkg/msal.js", (route) => route.fulfill({ contentType: "text/javascript", body: MSAL_STUB }));
+
+test("sign-in UI against a stub provider: errors shown, account named, a 401 refreshes the token once", async () => {
+  await withPage("/?clientId=11111111-2222-3333-4444-555555555555&tenantId=contoso.example", async (page) => {
+    assert.equal(await page.isChecked("#mode-signin"), true);
+    await page.waitForFunction(() => window.__msal, null, WAIT);
+    const options = await page.evaluate(() => window.__msal.options);
+    assert.equal(options.clientId, "11111111-2222-3333-4444-555555555555");
+    assert.equal(options.tenantId, "contoso.example");
+    assert.equal(options.redirectUri, `${site.url}/redirect.html`);
+    assert.equal(await text(page, "#account-name"), "nobody");
+
+    await page.evaluate(() => (window.__msal.failNext = "signInCancelled"));
+    await page.click("#sign-in");
+    await page.waitForSelector('#form-error[data-code="signInCancelled"]:not([hidden])', WAIT);
+    assert.equal(await page.isEnabled("#sign-in"), true, "the page stays usable");
+
+    await page.click("#sign-in");
+    await page.waitForFunction(() => document.querySelector("#account-name").textContent === "Ada Admin", null, WAIT);
+    assert.equal(await page.isVisible("#sign-out"), true);
+    assert.equal(await page.isHidden("#form-error"), true);
+
+    await syncAndExpect(page, "started");
+    const tokens = await page.evaluate(() => window.__msal.tokens);
+    assert.ok(tokens.includes(true), `a 401 made the client ask for a fresh token: ${tokens}`);
+    assert.equal(await page.evaluate(() => localStorage.getItem("autopilot-sync:clientId")), null, "values from the address are not remembered");
+    await page.click("#sign-out");
+    await page.waitForFunction(() => document.querySelector("#account-name").textContent === "nobody", null, WAIT);
+  }, {}, { setup: stubMsal });
+});
+
+test("?authority= (simulated admin sign-in) passes an OIDC authority; a foreign host is refused", async () => {
+  await withPage("/?authority=https://127.0.0.1:9443/sim-tenant&clientId=sim-client", async (page) => {
+    await page.waitForFunction(() => window.__msal, null, WAIT);
+    const options = await page.evaluate(() => window.__msal.options);
+    assert.equal(options.authority, "https://127.0.0.1:9443/sim-tenant");
+    assert.deepEqual(options.knownAuthorities, ["127.0.0.1:9443"]);
+    assert.equal(options.protocolMode, "OIDC");
+    assert.equal(await page.isHidden("#tenant-field"), true);
+  }, {}, { setup: stubMsal });
+  await withPage("/?authority=https://login.evil.example/x&clientId=c", async (page) => {
+    await page.waitForSelector("#form-error:not([hidden])", WAIT);
+    assert.match(await text(page, "#form-error"), /not a Microsoft sign-in host/);
+    assert.equal(await page.evaluate(() => window.__msal.options.authority), undefined);
+  }, {}, { setup: stubMsal });
+});
+
+test("redirect.html loads the MSAL redirect bridge under its CSP", async () => {
+  await withPage("/redirect.html", async (page) => {
+    await page.waitForFunction(() => /could not be completed/.test(document.querySelector("#redirect-status").textContent), null, WAIT);
+  }, {}, { ready: "#redirect-status" });
+});

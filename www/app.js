@@ -1,0 +1,528 @@
+// The admin page: connection, "Sync now" with one visible state per outcome, live
+// progress, status card, support details and this session's history.
+import init from "autopilot-sync";
+import { $, show, setText, setTime, parseDate, timeElement, formatDuration, remember, remembered } from "./dom.js";
+import { CLOUDS, Connection, PageError, parseAuthority } from "./connection.js";
+
+const params = new URLSearchParams(location.search);
+const positive = (name) => {
+  const n = Number(params.get(name));
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+};
+const TEN_MINUTES = 600;
+const HISTORY_SIZE = 10;
+const KEY = { cloud: "autopilot-sync:cloud", mode: "autopilot-sync:mode" };
+
+const OUTCOMES = {
+  started: { kind: "ok", title: "Sync started", hint: "Intune is syncing Windows Autopilot devices; progress is shown below." },
+  alreadyInProgress: { kind: "info", title: "A sync is already running", hint: "Its progress is shown below. Start another once it has finished and 10 minutes have passed." },
+  throttled: { kind: "warn", title: "Too soon: one sync every 10 minutes", hint: "Sync now is available again when the countdown ends." },
+  unauthorized: { kind: "error", title: "Token rejected", hint: "Sign in again, or paste a new token: tokens expire after about an hour and only work in the cloud they were issued for.", actions: true },
+  forbidden: { kind: "error", title: "Permission missing", hint: "Needs the DeviceManagementServiceConfig.ReadWrite.All permission (with admin consent), an account allowed to sync Autopilot devices, and an active Intune licence in the tenant." },
+  serviceUnavailable: { kind: "warn", title: "Intune is temporarily unavailable", hint: "Nothing was started. Wait a few minutes, then press Sync now to try again." },
+  networkError: { kind: "warn", title: "No answer: network error", hint: "Check the connection (offline, proxy, firewall or VPN), then press Sync now to try again." },
+  timeout: { kind: "warn", title: "No answer in time", hint: "The sync may have started anyway: check the status below before you try again." },
+  unexpectedResponse: { kind: "error", title: "Unexpected answer from Graph", hint: "Copy the support details below and send them to Microsoft support." },
+};
+
+const ERRORS = {
+  invalidToken: "Paste an access token first: one line of plain text, as Graph Explorer shows it.",
+  tokenUnavailable: "No token could be obtained; sign in again.",
+  signInCancelled: "Sign-in was cancelled. Press Sign in to try again.",
+  interactionInProgress: "A sign-in window is already open in this page: finish it or close it, then try again.",
+  popupBlocked: "The browser blocked the sign-in window. Allow pop-ups for this page, then press Sign in again.",
+};
+
+const el = {
+  cloud: $("cloud"), cloudSim: $("cloud-sim"), graphRoot: $("graph-root"),
+  modeSimChoice: $("mode-sim-choice"), panels: { sim: $("panel-sim"), paste: $("panel-paste"), signin: $("panel-signin") },
+  simAccount: $("sim-account"), token: $("token"), tokenClear: $("token-clear"),
+  clientId: $("client-id"), tenantId: $("tenant-id"), tenantField: $("tenant-field"),
+  signIn: $("sign-in"), signOut: $("sign-out"), accountName: $("account-name"),
+  authorityNote: $("authority-note"), authorityValue: $("authority-value"),
+  formError: $("form-error"), syncNow: $("sync-now"), busy: $("busy"),
+  countdown: $("countdown"), countdownLeft: $("countdown-left"), countdownAt: $("countdown-at"),
+  outcome: $("outcome"), outcomeTitle: $("outcome-title"), outcomeMessage: $("outcome-message"),
+  outcomeHint: $("outcome-hint"), outcomeActions: $("outcome-actions"),
+  actionPaste: $("action-paste"), actionSignin: $("action-signin"),
+  progress: $("progress"), progressState: $("progress-state"), progressElapsed: $("progress-elapsed"), progressBar: $("progress-bar"),
+  stStatus: $("st-status"), stLastSync: $("st-last-sync"), stLastTrigger: $("st-last-trigger"), stNext: $("st-next"),
+  statusNote: $("status-note"), statusRefresh: $("status-refresh"),
+  supportCopy: $("support-copy"), copyFeedback: $("copy-feedback"), supportText: $("support-text"), supportTextLabel: $("support-text-label"),
+  historyList: $("history-list"), historyEmpty: $("history-empty"), announcer: $("announcer"),
+};
+
+let connection;
+let busy = false;
+let throttle = null; // { until: ms, timer }
+let watcher = null; // { abort: AbortController }
+let support = null; // the lines of the last support details
+
+// ---------- small view pieces ----------
+
+function announce(text) {
+  // Clear first so the same sentence twice is announced twice.
+  el.announcer.textContent = "";
+  setTimeout(() => {
+    el.announcer.textContent = text;
+  }, 50);
+}
+
+function formError(text) {
+  el.formError.textContent = text ?? "";
+  show(el.formError, Boolean(text));
+}
+
+function showError(e) {
+  if (e?.name === "AbortError") return;
+  const code = e?.code;
+  let text;
+  if (e?.name === "SyncError" || e instanceof PageError) {
+    text = ERRORS[code] ?? e.message;
+    if (code === "signInFailed" && e.errorCode) text = `Sign-in failed (${e.errorCode}): ${e.message}`;
+  } else {
+    text = `Something went wrong: ${e?.message ?? e}`;
+  }
+  formError(text);
+  el.formError.dataset.code = typeof code === "string" && /^[A-Za-z]+$/.test(code) ? code : "error";
+}
+
+function updateSyncButton() {
+  const waiting = throttle !== null;
+  el.syncNow.disabled = busy || waiting;
+  show(el.busy, busy);
+  el.statusRefresh.disabled = busy;
+}
+
+function setBusy(value) {
+  busy = value;
+  updateSyncButton();
+}
+
+// ---------- status card ----------
+
+function renderStatus(s) {
+  setText(el.stStatus, s.syncStatus);
+  el.stStatus.dataset.status = s.syncStatus;
+  setTime(el.stLastSync, s.lastSyncDateTime);
+  setTime(el.stLastTrigger, s.lastManualSyncTriggerDateTime);
+  setTime(el.stNext, s.nextManualSyncAt, "now");
+  el.statusNote.replaceChildren("Read at ", timeElement(Date.now(), { timeOnly: true }), ".");
+}
+
+function clearStatus() {
+  for (const dd of [el.stStatus, el.stLastSync, el.stLastTrigger, el.stNext]) setText(dd, null);
+  delete el.stStatus.dataset.status;
+}
+
+/** Reads the status into the card; a failure goes to the support details unless a sync result is there. */
+async function refreshStatus(calls, { afterSync = false } = {}) {
+  if (!calls) {
+    if (!connection.canReadQuietly()) {
+      clearStatus();
+      el.statusNote.textContent = "Choose how to connect to read the status.";
+      return null;
+    }
+    try {
+      calls = await connection.calls();
+    } catch (e) {
+      showError(e);
+      return null;
+    }
+  }
+  try {
+    const s = await calls.status();
+    if (s.ok) {
+      renderStatus(s);
+    } else {
+      clearStatus();
+      el.statusNote.textContent = `Status unavailable: ${s.message}`;
+      if (!afterSync) renderSupport(s, "GET windowsAutopilotSettings");
+    }
+    return s;
+  } catch (e) {
+    showError(e);
+    return null;
+  }
+}
+
+// ---------- support details and history ----------
+
+const SUPPORT_FIELDS = ["outcome", "httpStatus", "errorCode", "errorMessage", "requestId", "clientRequestId", "date"];
+
+function renderSupport(r, call) {
+  setText($("sd-call"), call);
+  for (const f of SUPPORT_FIELDS) setText($(`sd-${f}`), r[f]);
+  support = [`call: ${call}`, ...SUPPORT_FIELDS.map((f) => `${f}: ${r[f] ?? ""}`), `page time: ${new Date().toISOString()}`];
+  el.supportCopy.disabled = false;
+  el.copyFeedback.textContent = "";
+  show(el.supportText, false);
+  show(el.supportTextLabel, false);
+}
+
+async function copySupport() {
+  if (!support) return;
+  const text = support.join("\n");
+  try {
+    await navigator.clipboard.writeText(text);
+    el.copyFeedback.textContent = "Copied.";
+  } catch {
+    el.supportText.value = text;
+    show(el.supportTextLabel, true);
+    show(el.supportText, true);
+    el.supportText.focus();
+    el.supportText.select();
+    el.copyFeedback.textContent = "The browser did not allow copying: the details are selected below, press Ctrl+C (⌘C).";
+  }
+}
+
+function addHistory(r) {
+  const li = document.createElement("li");
+  li.dataset.outcome = r.outcome in OUTCOMES ? r.outcome : "other";
+  const outcome = document.createElement("strong");
+  outcome.textContent = r.outcome;
+  const status = document.createElement("span");
+  status.textContent = r.httpStatus === null ? "no answer" : `HTTP ${r.httpStatus}`;
+  li.append(timeElement(Date.now(), { timeOnly: true }), " ", outcome, " ", status);
+  el.historyList.prepend(li);
+  while (el.historyList.children.length > HISTORY_SIZE) el.historyList.lastElementChild.remove();
+  show(el.historyEmpty, false);
+}
+
+// ---------- outcome panel ----------
+
+function renderOutcome(r) {
+  const o = OUTCOMES[r.outcome] ?? OUTCOMES.unexpectedResponse;
+  el.outcome.dataset.outcome = r.outcome in OUTCOMES ? r.outcome : "unexpectedResponse";
+  el.outcome.dataset.kind = o.kind;
+  el.outcomeTitle.textContent = o.title;
+  el.outcomeMessage.textContent = r.message;
+  el.outcomeHint.textContent = o.hint;
+  show(el.outcomeActions, Boolean(o.actions));
+  show(el.actionPaste, Boolean(o.actions));
+  show(el.actionSignin, Boolean(o.actions));
+  show(el.outcome, true);
+  announce(`${o.title}. ${r.message}`);
+}
+
+// ---------- throttling countdown ----------
+
+function stopThrottle() {
+  if (throttle) clearInterval(throttle.timer);
+  throttle = null;
+  show(el.countdown, false);
+  updateSyncButton();
+}
+
+function startThrottle(seconds) {
+  stopThrottle();
+  const until = Date.now() + seconds * 1000;
+  const tick = () => {
+    const left = (until - Date.now()) / 1000;
+    if (left <= 0) {
+      stopThrottle();
+      announce("You can start a sync again.");
+      return;
+    }
+    el.countdownLeft.textContent = formatDuration(left);
+  };
+  throttle = { until, timer: setInterval(tick, 1000) };
+  el.countdownAt.replaceChildren(timeElement(until, { timeOnly: true }));
+  el.countdownAt.dateTime = new Date(until).toISOString();
+  el.countdown.dataset.seconds = String(Math.ceil(seconds));
+  show(el.countdown, true);
+  tick();
+  updateSyncButton();
+}
+
+/** Seconds to wait after a 429: Retry-After, else nextManualSyncAt, else 10 minutes. */
+function waitAfterThrottle(r, status) {
+  if (typeof r.retryAfterSeconds === "number" && r.retryAfterSeconds > 0) return r.retryAfterSeconds;
+  const next = status?.ok ? parseDate(status.nextManualSyncAt) : null;
+  if (next !== null) {
+    // Count from Graph's own clock when the answer carried a date, so a skewed PC clock
+    // does not shorten or stretch the wait.
+    const now = parseDate(r.date) ?? Date.now();
+    const left = (next - now) / 1000;
+    if (left > 0) return left;
+  }
+  return TEN_MINUTES;
+}
+
+// ---------- progress ----------
+
+const PROGRESS_TEXT = { unknown: "Status unknown", inProgress: "Sync in progress", completed: "Sync completed", failed: "Sync failed" };
+
+function stopWatching() {
+  watcher?.abort.abort();
+  watcher = null;
+}
+
+function watch(calls) {
+  if (watcher) return;
+  const abort = new AbortController();
+  const me = { abort };
+  watcher = me;
+  const startedAt = Date.now();
+  const elapsed = setInterval(() => {
+    el.progressElapsed.textContent = formatDuration((Date.now() - startedAt) / 1000);
+  }, 1000);
+  el.progressElapsed.textContent = "0:00";
+  el.progress.dataset.state = "inProgress";
+  el.progressState.textContent = PROGRESS_TEXT.inProgress;
+  el.progressBar.removeAttribute("value");
+  show(el.progress, true);
+  const intervalMs = positive("intervalMs") ?? (calls.simulated ? 1000 : 15000);
+  const onUpdate = (s) => {
+    if (watcher !== me) return;
+    if (s.ok) {
+      renderStatus(s);
+      el.progressState.textContent = PROGRESS_TEXT[s.syncStatus] ?? PROGRESS_TEXT.unknown;
+    }
+  };
+  let client;
+  try {
+    client = calls.client();
+  } catch (e) {
+    clearInterval(elapsed);
+    watcher = null;
+    showError(e);
+    return;
+  }
+  client
+    .waitForSync({ intervalMs, signal: abort.signal, onUpdate })
+    .then((s) => {
+      if (watcher !== me) return;
+      if (s.ok) {
+        renderStatus(s);
+        const state = s.syncStatus === "completed" || s.syncStatus === "failed" ? s.syncStatus : "unknown";
+        el.progress.dataset.state = state;
+        el.progressState.textContent = PROGRESS_TEXT[state];
+        announce(`${PROGRESS_TEXT[state]}.`);
+      } else {
+        el.progress.dataset.state = "unknown";
+        el.progressState.textContent = `Stopped following the sync: ${s.message}`;
+        renderSupport(s, "GET windowsAutopilotSettings");
+        announce(el.progressState.textContent);
+      }
+    })
+    .catch((e) => {
+      if (watcher !== me || e?.name === "AbortError") return;
+      el.progress.dataset.state = "unknown";
+      el.progressState.textContent =
+        e?.code === "waitTimeout" ? "Stopped following the sync after a long wait; refresh the status later." : "Stopped following the sync.";
+      if (e?.code !== "waitTimeout") showError(e);
+    })
+    .finally(() => {
+      clearInterval(elapsed);
+      if (watcher === me) {
+        watcher = null;
+        el.progressBar.max = 1;
+        el.progressBar.value = 1;
+      }
+    });
+}
+
+// ---------- Sync now ----------
+
+async function syncNow() {
+  if (busy || throttle) return;
+  formError("");
+  const hadFocus = document.activeElement === el.syncNow;
+  setBusy(true);
+  let r = null;
+  let calls = null;
+  try {
+    calls = await connection.calls();
+    r = await calls.trigger();
+  } catch (e) {
+    showError(e);
+  }
+  if (r) {
+    renderOutcome(r);
+    renderSupport(r, "POST windowsAutopilotSettings/sync");
+    addHistory(r);
+  }
+  const status = calls && (r || connection.canReadQuietly()) ? await refreshStatus(calls, { afterSync: Boolean(r) }) : null;
+  if (r?.outcome === "throttled") startThrottle(waitAfterThrottle(r, status));
+  if (r?.outcome === "started" || r?.outcome === "alreadyInProgress") watch(calls);
+  setBusy(false);
+  if (hadFocus && document.activeElement !== el.syncNow) (el.syncNow.disabled ? el.outcome : el.syncNow).focus();
+}
+
+// ---------- connection UI ----------
+
+let simulated = false;
+
+function renderAccount(account) {
+  const name = account ? account.name || account.username || "signed in" : "nobody";
+  el.accountName.textContent = name;
+  show(el.signOut, Boolean(account));
+  el.signIn.textContent = account ? "Sign in as someone else" : "Sign in";
+}
+
+function setMode(mode, { quiet = false } = {}) {
+  if (mode === "sim" && !simulated) mode = "paste";
+  if (!["sim", "paste", "signin"].includes(mode)) mode = simulated ? "sim" : "paste";
+  connection.mode = mode;
+  remember(KEY.mode, mode);
+  $(`mode-${mode}`).checked = true;
+  for (const [name, panel] of Object.entries(el.panels)) show(panel, name === mode);
+  el.cloud.disabled = mode === "sim";
+  el.cloud.value = mode === "sim" ? "sim" : connection.target;
+  el.graphRoot.textContent = connection.graphRoot();
+  stopWatching();
+  if (quiet) return;
+  formError("");
+  if (mode === "signin" && connection.clientId) {
+    connection.ensureProvider().then(() => refreshStatus(), showError);
+  } else {
+    refreshStatus();
+  }
+}
+
+function wire() {
+  for (const radio of document.querySelectorAll('input[name="mode"]')) {
+    radio.addEventListener("change", () => radio.checked && setMode(radio.value));
+  }
+  el.cloud.addEventListener("change", () => {
+    connection.target = el.cloud.value;
+    remember(KEY.cloud, el.cloud.value);
+    el.graphRoot.textContent = connection.graphRoot();
+    stopWatching();
+    stopThrottle();
+  });
+  el.simAccount.addEventListener("change", () => {
+    connection.simToken = el.simAccount.value;
+    stopThrottle();
+    refreshStatus();
+  });
+  el.token.addEventListener("input", () => {
+    connection.pasted = el.token.value;
+    stopThrottle();
+  });
+  el.token.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") {
+      e.preventDefault();
+      syncNow();
+    }
+  });
+  el.tokenClear.addEventListener("click", () => {
+    el.token.value = "";
+    connection.pasted = "";
+    el.token.focus();
+  });
+  const ids = () => connection.setClientIds(el.clientId.value, el.tenantId.value);
+  el.clientId.addEventListener("change", ids);
+  el.tenantId.addEventListener("change", ids);
+  el.signIn.addEventListener("click", async () => {
+    formError("");
+    ids();
+    el.signIn.disabled = true;
+    try {
+      await connection.signIn();
+      announce(`Signed in as ${el.accountName.textContent}.`);
+      await refreshStatus();
+    } catch (e) {
+      showError(e);
+    } finally {
+      el.signIn.disabled = false;
+    }
+  });
+  el.signOut.addEventListener("click", async () => {
+    formError("");
+    el.signOut.disabled = true;
+    try {
+      await connection.signOut();
+      announce("Signed out.");
+    } catch (e) {
+      showError(e);
+    } finally {
+      el.signOut.disabled = false;
+    }
+  });
+  el.actionPaste.addEventListener("click", () => {
+    setMode("paste", { quiet: true });
+    el.token.value = "";
+    connection.pasted = "";
+    el.token.focus();
+  });
+  el.actionSignin.addEventListener("click", () => {
+    setMode("signin", { quiet: true });
+    (connection.clientId ? el.signIn : el.clientId).focus();
+    if (connection.clientId) el.signIn.click();
+  });
+  el.syncNow.addEventListener("click", syncNow);
+  el.statusRefresh.addEventListener("click", async () => {
+    formError("");
+    el.statusRefresh.disabled = true;
+    try {
+      const calls = await connection.calls();
+      await refreshStatus(calls);
+    } catch (e) {
+      showError(e);
+    } finally {
+      el.statusRefresh.disabled = busy;
+    }
+  });
+  el.supportCopy.addEventListener("click", copySupport);
+  $("connection-form").addEventListener("submit", (e) => e.preventDefault());
+}
+
+async function detectSimulator() {
+  try {
+    const res = await fetch("/_sim/state", { cache: "no-store", signal: AbortSignal.timeout(3000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+async function main() {
+  const [sim] = await Promise.all([detectSimulator(), init()]);
+  simulated = sim;
+  const authority = parseAuthority(params.get("authority"));
+  const interaction = params.get("interaction") === "redirect" ? "redirect" : undefined;
+  connection = new Connection({
+    simulated,
+    timeoutMs: positive("timeoutMs"),
+    authority: authority?.authority ? authority : undefined,
+    clientId: params.get("clientId") ?? undefined,
+    tenantId: params.get("tenantId") ?? undefined,
+    interaction,
+    onAccount: renderAccount,
+  });
+  if (simulated) {
+    show(el.modeSimChoice, true);
+    show(el.cloudSim, true);
+    el.cloudSim.disabled = false;
+  }
+  const cloud = params.get("cloud") ?? remembered(KEY.cloud);
+  if (CLOUDS.includes(cloud) || (cloud === "sim" && simulated)) connection.target = cloud;
+  // "Sign in as a simulated admin": a loopback authority pairs with the simulated Graph.
+  if (simulated && authority?.host && !params.get("cloud") && /^(127\.|localhost|\[::1\])/.test(authority.host)) connection.target = "sim";
+  el.cloud.value = connection.target;
+  el.clientId.value = connection.clientId;
+  el.tenantId.value = connection.tenantId;
+  if (authority?.authority) {
+    el.authorityValue.textContent = authority.authority;
+    show(el.authorityNote, true);
+    show(el.tenantField, false);
+  }
+  renderAccount(null);
+  wire();
+  const wanted = params.get("mode") ?? (authority?.authority || params.get("clientId") ? "signin" : remembered(KEY.mode));
+  setMode(wanted ?? (simulated ? "sim" : "paste"), { quiet: true });
+  if (authority?.error) formError(authority.error);
+  if (connection.mode === "signin" && connection.clientId) {
+    // Picks up an account MSAL already has (or a redirect sign-in that just came back).
+    await connection.ensureProvider().catch(showError);
+  }
+  await refreshStatus();
+  document.documentElement.dataset.ready = "true";
+}
+
+main().catch((e) => {
+  formError(`The page could not start: ${e?.message ?? e}`);
+  document.documentElement.dataset.ready = "failed";
+});

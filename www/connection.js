@@ -1,0 +1,172 @@
+// Where Graph calls go and where their token comes from: the simulated tenant, a pasted
+// token, or MSAL sign-in (autopilot-sync/msal, loaded only when sign-in is chosen).
+import { triggerSync, getSyncStatus, createSyncClient } from "autopilot-sync";
+import { remember, remembered } from "./dom.js";
+
+export const CLOUDS = ["global", "usGov", "usGovDod", "china"];
+const LOGIN_HOSTS = ["login.microsoftonline.com", "login.microsoftonline.us", "login.chinacloudapi.cn"];
+const KEY = { clientId: "autopilot-sync:clientId", tenantId: "autopilot-sync:tenantId" };
+
+/** A page-level form error (not from the package), shown like a SyncError. */
+export class PageError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = "PageError";
+    this.code = code;
+  }
+}
+
+function isLoopback(hostname) {
+  return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/**
+ * Reads `?authority=`: an https URL on a Microsoft login host or on loopback (the
+ * simulator's local authority). Anything else is refused, so a link cannot send an
+ * admin to someone else's sign-in page. Returns { authority, host } or { error }.
+ */
+export function parseAuthority(value) {
+  if (!value) return null;
+  let url;
+  try {
+    url = new URL(value);
+  } catch {
+    return { error: "The authority in the address is not a URL; it was ignored." };
+  }
+  if (url.protocol !== "https:" || url.username || url.password || url.search || url.hash) {
+    return { error: "The authority in the address must be a plain https URL; it was ignored." };
+  }
+  if (!isLoopback(url.hostname) && !LOGIN_HOSTS.includes(url.hostname)) {
+    return { error: "The authority in the address is not a Microsoft sign-in host or this machine; it was ignored." };
+  }
+  return { authority: url.href.replace(/\/$/, ""), host: url.host };
+}
+
+export class Connection {
+  /**
+   * @param {{ simulated: boolean, timeoutMs?: number, authority?: {authority: string, host: string},
+   *   clientId?: string, tenantId?: string, interaction?: "popup" | "redirect",
+   *   onAccount: (account: object | null) => void }} setup
+   */
+  constructor(setup) {
+    this.setup = setup;
+    this.mode = "paste";
+    this.target = setup.simulated ? "sim" : "global";
+    this.simToken = "sim-admin-token";
+    this.pasted = "";
+    this.clientId = setup.clientId ?? remembered(KEY.clientId) ?? "";
+    this.tenantId = setup.tenantId ?? remembered(KEY.tenantId) ?? "";
+    this.provider = null;
+    this.providerKey = "";
+  }
+
+  /** Options shared by every call: the Graph root (simulator or cloud) and the timeout. */
+  options() {
+    const o = this.mode === "sim" || this.target === "sim" ? { baseUrl: location.origin } : { cloud: this.target };
+    if (this.setup.timeoutMs) o.timeoutMs = this.setup.timeoutMs;
+    return o;
+  }
+
+  /** Human-readable Graph root, for the page. */
+  graphRoot() {
+    const o = this.options();
+    if (o.baseUrl) return `${o.baseUrl} (simulated)`;
+    return {
+      global: "https://graph.microsoft.com",
+      usGov: "https://graph.microsoft.us",
+      usGovDod: "https://dod-graph.microsoft.us",
+      china: "https://microsoftgraph.chinacloudapi.cn",
+    }[o.cloud];
+  }
+
+  /** Whether a status read can run without asking the user anything. */
+  canReadQuietly() {
+    if (this.mode === "sim") return true;
+    if (this.mode === "paste") return this.pasted.trim() !== "";
+    return Boolean(this.provider?.account);
+  }
+
+  setClientIds(clientId, tenantId) {
+    this.clientId = clientId.trim();
+    this.tenantId = tenantId.trim();
+    // Remembered for next time, except values that came from the address (?clientId=).
+    if (!this.setup.clientId) remember(KEY.clientId, this.clientId);
+    if (!this.setup.tenantId) remember(KEY.tenantId, this.tenantId);
+  }
+
+  providerOptions() {
+    if (!this.clientId) throw new PageError("missingClientId", "Enter the application (client) ID of your app registration first.");
+    const o = {
+      clientId: this.clientId,
+      redirectUri: new URL("redirect.html", location.href).href,
+      interaction: this.setup.interaction ?? "popup",
+    };
+    if (this.setup.authority) {
+      o.authority = this.setup.authority.authority;
+      o.knownAuthorities = [this.setup.authority.host];
+      o.protocolMode = "OIDC";
+    } else {
+      if (this.tenantId) o.tenantId = this.tenantId;
+      if (this.target !== "sim") o.cloud = this.target;
+    }
+    return o;
+  }
+
+  /** The MSAL token provider for the current settings, created on first use. */
+  async ensureProvider() {
+    const options = this.providerOptions();
+    const key = JSON.stringify(options);
+    if (this.provider && this.providerKey === key) return this.provider;
+    let mod;
+    try {
+      mod = await import("autopilot-sync/msal");
+    } catch (e) {
+      throw new PageError("msalUnavailable", `The sign-in module (autopilot-sync/msal) could not be loaded: ${e?.message ?? e}`);
+    }
+    this.provider = await mod.createMsalTokenProvider(options);
+    this.providerKey = key;
+    this.setup.onAccount(this.provider.account ?? null);
+    return this.provider;
+  }
+
+  async signIn() {
+    const p = await this.ensureProvider();
+    await p.signIn();
+    this.setup.onAccount(p.account ?? null);
+  }
+
+  async signOut() {
+    if (!this.provider) return;
+    try {
+      await this.provider.signOut();
+    } finally {
+      this.setup.onAccount(this.provider.account ?? null);
+    }
+  }
+
+  /**
+   * The three calls for the current connection. Static tokens use the package's plain
+   * functions (as in the README's quick start); sign-in uses a client, so a 401 makes it
+   * refresh the token once.
+   */
+  async calls() {
+    const options = this.options();
+    if (this.mode === "signin") {
+      const provider = await this.ensureProvider();
+      const client = createSyncClient({ getToken: (request) => provider.getToken(request), ...options });
+      return {
+        trigger: () => client.triggerSync(),
+        status: () => client.getSyncStatus(),
+        client: () => client,
+        simulated: Boolean(options.baseUrl),
+      };
+    }
+    const token = this.mode === "sim" ? this.simToken : this.pasted.trim();
+    return {
+      trigger: () => triggerSync(token, options),
+      status: () => getSyncStatus(token, options),
+      client: () => createSyncClient({ getToken: () => token, ...options }),
+      simulated: Boolean(options.baseUrl),
+    };
+  }
+}
