@@ -11,6 +11,7 @@ const BIN = path.join(REPO, 'target', 'debug', process.platform === 'win32' ? 'g
 const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 5_000;
 const LISTENING = /^graph-sim listening on (http:\/\/\S+)$/;
+const AUTHORITY = /^graph-sim authority on (https:\/\/\S+)$/;
 
 const running = new Set();
 let exitHooked = false;
@@ -42,7 +43,10 @@ function hookExit() {
  * Starts graph-sim on a free port.
  * @param {{ args?: string[], cwd?: string }} [options] extra CLI flags; working directory
  *   (default: the repository root, so `--static www` style paths resolve there).
- * @returns {Promise<{ url: string, process: import('node:child_process').ChildProcess,
+ *   With `--oidc-port`, also waits for the authority line and resolves with `authorityUrl`
+ *   (the https origin of the local OIDC authority; undefined otherwise).
+ * @returns {Promise<{ url: string, authorityUrl: string | undefined,
+ *   process: import('node:child_process').ChildProcess,
  *   stop(): Promise<void>, reset(): Promise<void>, advance(ms: number): Promise<object>,
  *   requests(): Promise<object[]>, clearRequests(): Promise<void>,
  *   fault(f: object | object[]): Promise<object[]>, config(patch: object): Promise<object>,
@@ -53,6 +57,7 @@ export async function startGraphSim({ args = [], cwd } = {}) {
     throw new Error(`graph-sim binary not found at ${BIN}; build it first with: cargo build -p graph-sim`);
   }
   const hasPort = args.some((a) => a === '--port' || a.startsWith('--port='));
+  const wantsAuthority = args.some((a) => a === '--oidc-port' || a.startsWith('--oidc-port='));
   const argv = hasPort ? [...args] : ['--port', '0', ...args];
   const child = spawn(BIN, argv, { cwd: cwd ?? REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
@@ -70,7 +75,7 @@ export async function startGraphSim({ args = [], cwd } = {}) {
     stderr = (stderr + chunk).slice(-16_384);
   });
 
-  const url = await new Promise((resolve, reject) => {
+  const { url, authorityUrl } = await new Promise((resolve, reject) => {
     let settled = false;
     const finish = (fn, value) => {
       if (settled) return;
@@ -83,9 +88,16 @@ export async function startGraphSim({ args = [], cwd } = {}) {
       finish(reject, new Error(`graph-sim did not print its listening line within ${START_TIMEOUT_MS / 1000} s. stderr: ${stderr.trim()}`));
     }, START_TIMEOUT_MS);
     // Keeps reading stdout afterwards so the pipe never fills.
+    let listening;
     readline.createInterface({ input: child.stdout }).on('line', (line) => {
       const m = LISTENING.exec(line.trim());
-      if (m) finish(resolve, m[1]);
+      if (m) {
+        listening = m[1];
+        if (!wantsAuthority) finish(resolve, { url: listening, authorityUrl: undefined });
+        return;
+      }
+      const a = AUTHORITY.exec(line.trim());
+      if (a && listening) finish(resolve, { url: listening, authorityUrl: a[1] });
     });
     child.once('error', (err) => finish(reject, new Error(`cannot start graph-sim (${BIN}): ${err.message}`)));
     exited.then(({ code, signal }) =>
@@ -117,6 +129,7 @@ export async function startGraphSim({ args = [], cwd } = {}) {
 
   return {
     url,
+    authorityUrl,
     process: child,
     stop,
     reset: () => control('POST', 'reset'),

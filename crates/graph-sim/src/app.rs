@@ -1,4 +1,5 @@
-//! The Graph listener's request dispatch: Graph routes, preflights, control API, static files.
+//! Request dispatch: Graph routes, preflights, control API, static files, and (on the https
+//! listener) the local OpenID Connect authority.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -11,6 +12,7 @@ use crate::auth::TokenVerifier;
 use crate::faults::{self, FaultAction, FaultQueue};
 use crate::graph;
 use crate::http::{add_cors, add_preflight, json, no_content, Body, GraphCtx};
+use crate::oidc::{self, Authority, OidcConfig, OidcState};
 use crate::requests::{RequestLog, RequestRecord};
 use crate::server::{Abort, Handler, HandlerFuture};
 use crate::sim::Sim;
@@ -27,8 +29,10 @@ pub struct State {
     pub sim: Sim,
     /// Pending faults.
     pub faults: FaultQueue,
-    /// Logged Graph requests.
+    /// Logged Graph and authority requests.
     pub log: RequestLog,
+    /// The authority's configuration, counters, codes, tokens and sessions.
+    pub oidc: OidcState,
 }
 
 /// The Graph listener: shared state, the token verifier and the static site.
@@ -36,14 +40,15 @@ pub struct App {
     state: Mutex<State>,
     verifier: Arc<dyn TokenVerifier>,
     site: StaticSite,
+    authority: Option<Authority>,
 }
 
-enum BodyError {
+pub(crate) enum BodyError {
     TooLarge,
     Broken,
 }
 
-async fn read_body(body: Incoming, limit: usize) -> Result<Bytes, BodyError> {
+pub(crate) async fn read_body(body: Incoming, limit: usize) -> Result<Bytes, BodyError> {
     match Limited::new(body, limit).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(BodyError::TooLarge),
@@ -59,10 +64,24 @@ impl App {
                 sim,
                 faults: FaultQueue::default(),
                 log: RequestLog::default(),
+                oidc: OidcState::new(OidcConfig::default()),
             }),
             verifier,
             site,
+            authority: None,
         }
+    }
+
+    /// Adds the OIDC authority (served by the https listener) with its start-up configuration.
+    pub fn with_authority(mut self, authority: Authority, defaults: OidcConfig) -> Self {
+        self.lock().oidc = OidcState::new(defaults);
+        self.authority = Some(authority);
+        self
+    }
+
+    /// The authority, when `--oidc-port` was given.
+    pub fn authority(&self) -> Option<&Authority> {
+        self.authority.as_ref()
     }
 
     /// Locks the state (a poisoned lock is still usable: every update is a single step).
@@ -79,12 +98,23 @@ impl App {
         self.lock().sim.config().expose_retry_after
     }
 
-    async fn dispatch(self: Arc<Self>, req: Request<Incoming>) -> Result<Response<Body>, Abort> {
+    async fn dispatch(
+        self: Arc<Self>,
+        req: Request<Incoming>,
+        secure: bool,
+    ) -> Result<Response<Body>, Abort> {
         let path = req.uri().path().to_string();
         if graph::is_graph_path(&path) {
             return self.graph(req).await;
         }
-        let mut res = if req.method() == Method::OPTIONS {
+        let endpoint = if secure && self.authority.is_some() {
+            oidc::route(&path)
+        } else {
+            None
+        };
+        let mut res = if let Some((tenant, ep)) = endpoint {
+            self.authority_request(req, &tenant, ep).await?
+        } else if req.method() == Method::OPTIONS {
             let mut res = no_content();
             add_preflight(res.headers_mut(), req.headers());
             res
@@ -111,6 +141,50 @@ impl App {
         if let Ok(v) = http::HeaderValue::from_str(&timefmt::http_date(now)) {
             res.headers_mut().insert(http::header::DATE, v);
         }
+        Ok(res)
+    }
+
+    async fn authority_request(
+        &self,
+        req: Request<Incoming>,
+        tenant: &str,
+        ep: oidc::Endpoint,
+    ) -> Result<Response<Body>, Abort> {
+        let Some(auth) = self.authority.as_ref() else {
+            return Err(Abort);
+        };
+        let (parts, body) = req.into_parts();
+        let body = match read_body(body, 1024 * 1024).await {
+            Ok(b) => b,
+            Err(BodyError::TooLarge) => {
+                return Ok(control_error(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "body too large",
+                ))
+            }
+            Err(BodyError::Broken) => return Err(Abort),
+        };
+        let seq = {
+            let mut state = self.lock();
+            let now = state.sim.now_ms();
+            let record = RequestRecord::new(
+                parts.method.to_string(),
+                parts.uri.path().to_string(),
+                parts.uri.query().map(oidc::redact_query),
+                &parts.headers,
+                body.len(),
+                timefmt::iso_millis(now),
+            );
+            state.log.push(record)
+        };
+        let res = if parts.method == Method::OPTIONS {
+            let mut r = no_content();
+            add_preflight(r.headers_mut(), &parts.headers);
+            r
+        } else {
+            oidc::handle(self, auth, tenant, ep, &parts, &body).await
+        };
+        self.lock().log.set_status(seq, Some(res.status().as_u16()));
         Ok(res)
     }
 
@@ -191,6 +265,15 @@ pub fn control_error(status: StatusCode, message: &str) -> Response<Body> {
 
 impl Handler for App {
     fn handle(self: Arc<Self>, req: Request<Incoming>) -> HandlerFuture {
-        Box::pin(self.dispatch(req))
+        Box::pin(self.dispatch(req, false))
+    }
+}
+
+/// The https listener: the same routes as [`App`] plus the OIDC authority.
+pub struct Secure(pub Arc<App>);
+
+impl Handler for Secure {
+    fn handle(self: Arc<Self>, req: Request<Incoming>) -> HandlerFuture {
+        Box::pin(self.0.clone().dispatch(req, true))
     }
 }

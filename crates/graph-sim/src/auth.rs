@@ -12,12 +12,19 @@ pub enum Access {
     ReadOnly,
     /// `DeviceManagementServiceConfig.ReadWrite.All`: may do everything.
     ReadWrite,
+    /// A valid token without either permission: Graph answers 403 to every call.
+    NoPermission,
 }
 
 impl Access {
     /// Whether this access may start a sync.
     pub fn can_write(self) -> bool {
         matches!(self, Access::ReadWrite)
+    }
+
+    /// Whether this access may read the settings.
+    pub fn can_read(self) -> bool {
+        !matches!(self, Access::NoPermission)
     }
 }
 
@@ -61,6 +68,13 @@ impl AuthFailure {
 pub trait TokenVerifier: Send + Sync {
     /// Returns the grant for a valid token.
     fn verify(&self, token: &str) -> Result<Grant, AuthFailure>;
+
+    /// Like [`TokenVerifier::verify`] at `now_ms` on the simulated clock (for verifiers that
+    /// check lifetimes); the default ignores the time.
+    fn verify_at(&self, token: &str, now_ms: i64) -> Result<Grant, AuthFailure> {
+        let _ = now_ms;
+        self.verify(token)
+    }
 }
 
 /// Fixed tokens from the command line (`--token TOKEN=rw|ro`).
@@ -102,9 +116,13 @@ pub struct AnyOf(pub Vec<Arc<dyn TokenVerifier>>);
 
 impl TokenVerifier for AnyOf {
     fn verify(&self, token: &str) -> Result<Grant, AuthFailure> {
+        self.verify_at(token, crate::sim::real_now_ms())
+    }
+
+    fn verify_at(&self, token: &str, now_ms: i64) -> Result<Grant, AuthFailure> {
         let mut failure = AuthFailure::Unknown;
         for v in &self.0 {
-            match v.verify(token) {
+            match v.verify_at(token, now_ms) {
                 Ok(grant) => return Ok(grant),
                 Err(AuthFailure::Unknown) => {}
                 Err(other) => failure = other,

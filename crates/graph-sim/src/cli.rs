@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::Parser;
 
 use crate::auth::Access;
+use crate::oidc::{Consent, OidcConfig};
 use crate::sim::{RuntimeConfig, SyncResult};
 
 const AFTER_HELP: &str = "\
@@ -24,7 +25,19 @@ Control API (JSON, CORS enabled):
   GET|PATCH /_sim/config                  {\"cooldownSeconds\", \"syncDurationMs\", \"syncResult\",
                                            \"retryAfterHeader\", \"exposeRetryAfter\", \"settingsEnvelope\"}
 
-On start, prints one line: graph-sim listening on http://HOST:PORT";
+  GET|PATCH /_sim/oidc                    {\"defaultUser\", \"consent\", \"tokenLifetimeSeconds\"} + counters
+
+OIDC authority (with --oidc-port; https, self-signed certificate; any TENANT segment):
+  GET  /TENANT/.well-known/openid-configuration (also /TENANT/v2.0/...)
+  GET  /TENANT/oauth2/v2.0/authorize           code flow, PKCE S256 required
+  POST /TENANT/oauth2/v2.0/token               authorization_code, refresh_token
+  GET  /TENANT/discovery/v2.0/keys             JWKS (RS256)
+  GET  /TENANT/oauth2/v2.0/logout
+  Users (login_hint): admin@sim.test (ReadWrite), reader@sim.test (Read only),
+  cancel@sim.test (cancels). Issuer: https://HOST:PORT/TENANT/v2.0.
+
+On start, prints one line: graph-sim listening on http://HOST:PORT
+and, with --oidc-port, a second: graph-sim authority on https://HOST:PORT";
 
 /// Offline Microsoft Graph simulator for the Windows Autopilot sync action.
 #[derive(Parser, Clone, Debug)]
@@ -66,6 +79,22 @@ pub struct Args {
     /// Serve DIR under /PREFIX, repeatable (e.g. /node_modules=node_modules).
     #[arg(long = "mount", value_name = "/PREFIX=DIR", value_parser = parse_mount)]
     pub mounts: Vec<Mount>,
+    /// Serve a local OpenID Connect authority (and every other route) over https on PORT
+    /// (0 picks a free one), same host.
+    #[arg(long, value_name = "PORT")]
+    pub oidc_port: Option<u16>,
+    /// Write the authority's self-signed certificate (PEM) to FILE.
+    #[arg(long, value_name = "FILE", requires = "oidc_port")]
+    pub oidc_cert_out: Option<PathBuf>,
+    /// Client id the authority accepts, repeatable [default: any].
+    #[arg(long = "oidc-client-id", value_name = "ID")]
+    pub oidc_client_ids: Vec<String>,
+    /// Consent: auto redirects at once; page shows Accept and Cancel buttons.
+    #[arg(long, value_enum, default_value_t = Consent::Auto)]
+    pub oidc_consent: Consent,
+    /// Lifetime of issued access and ID tokens, on the simulated clock.
+    #[arg(long, default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..))]
+    pub oidc_token_lifetime_seconds: u64,
 }
 
 /// A `--token` value. `Debug` hides the token.
@@ -153,6 +182,15 @@ impl Args {
             retry_after_header: !self.no_retry_after,
             expose_retry_after: !self.hide_retry_after,
             settings_envelope: self.settings_envelope,
+        }
+    }
+
+    /// The authority configuration these flags start with (and `/_sim/reset` returns to).
+    pub fn oidc_config(&self) -> OidcConfig {
+        OidcConfig {
+            consent: self.oidc_consent,
+            token_lifetime_seconds: self.oidc_token_lifetime_seconds,
+            ..OidcConfig::default()
         }
     }
 

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::app::{control_error, App};
 use crate::faults::parse_faults;
 use crate::http::{json, no_content, Body};
+use crate::oidc::{self, OidcPatch};
 use crate::sim::{ConfigPatch, RuntimeConfig, SyncStatus};
 use crate::timefmt;
 
@@ -70,6 +71,7 @@ fn route(app: &App, method: &Method, path: &str, body: &[u8]) -> Result<Response
             s.sim.reset();
             s.faults.clear();
             s.log.clear();
+            s.oidc.reset();
             Ok(no_content())
         }
         ("/_sim/reset", _) => Err(method_not_allowed("POST")),
@@ -116,6 +118,25 @@ fn route(app: &App, method: &Method, path: &str, body: &[u8]) -> Result<Response
             Ok(json(StatusCode::OK, s.sim.config()))
         }
         ("/_sim/config", _) => Err(method_not_allowed("GET or PATCH")),
+        ("/_sim/oidc", m) if m == Method::GET || m == Method::PATCH => {
+            let Some(auth) = app.authority() else {
+                return Err((
+                    StatusCode::NOT_FOUND,
+                    "the OIDC authority is off; start graph-sim with --oidc-port".into(),
+                ));
+            };
+            let patch: Option<OidcPatch> = if m == Method::PATCH {
+                Some(parse_object(body)?)
+            } else {
+                None
+            };
+            let mut s = app.lock();
+            if let Some(p) = patch {
+                s.oidc.apply(&p).map_err(bad)?;
+            }
+            Ok(json(StatusCode::OK, &oidc::view(auth, &s.oidc)))
+        }
+        ("/_sim/oidc", _) => Err(method_not_allowed("GET or PATCH")),
         _ => Err((
             StatusCode::NOT_FOUND,
             format!("unknown control path {path}"),

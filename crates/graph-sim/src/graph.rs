@@ -12,6 +12,8 @@ use crate::timefmt;
 
 /// The permission the sync action needs.
 pub const WRITE_SCOPE: &str = "DeviceManagementServiceConfig.ReadWrite.All";
+/// The permission reading the settings needs (or [`WRITE_SCOPE`]).
+pub const READ_SCOPE: &str = "DeviceManagementServiceConfig.Read.All";
 
 const WWW_AUTH: &str = "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\", client_id=\"00000003-0000-0000-c000-000000000000\"";
 
@@ -95,13 +97,15 @@ fn method_not_allowed(ctx: &GraphCtx, method: &Method, allow: &'static str) -> R
     res
 }
 
-fn authorize(app: &App, headers: &HeaderMap) -> Result<Access, AuthFailure> {
+fn authorize(app: &App, ctx: &GraphCtx, headers: &HeaderMap) -> Result<Access, AuthFailure> {
     let token = bearer_token(
         headers
             .get(http::header::AUTHORIZATION)
             .map(|v| v.as_bytes()),
     )?;
-    app.verifier().verify(token).map(|g| g.access)
+    app.verifier()
+        .verify_at(token, ctx.now_ms)
+        .map(|g| g.access)
 }
 
 /// Answers a Graph request (faults already handled).
@@ -123,7 +127,7 @@ pub fn handle(
             if method != Method::POST {
                 return method_not_allowed(ctx, method, "POST");
             }
-            let access = match authorize(app, headers) {
+            let access = match authorize(app, ctx, headers) {
                 Ok(a) => a,
                 Err(f) => return unauthorized(ctx, &f),
             };
@@ -149,8 +153,18 @@ pub fn handle(
             if method != Method::GET && method != Method::HEAD {
                 return method_not_allowed(ctx, method, "GET");
             }
-            if let Err(f) = authorize(app, headers) {
-                return unauthorized(ctx, &f);
+            match authorize(app, ctx, headers) {
+                Err(f) => return unauthorized(ctx, &f),
+                Ok(access) if !access.can_read() => {
+                    return ctx.error(
+                        StatusCode::FORBIDDEN,
+                        "Forbidden",
+                        &format!(
+                            "Application is not authorized to perform this operation. Application must have one of the following scopes: {READ_SCOPE}, {WRITE_SCOPE}"
+                        ),
+                    )
+                }
+                Ok(_) => {}
             }
             settings(app)
         }

@@ -23,11 +23,14 @@ pub mod control;
 pub mod faults;
 pub mod graph;
 pub mod http;
+pub mod jwt;
+pub mod oidc;
 pub mod requests;
 pub mod server;
 pub mod sim;
 pub mod static_files;
 pub mod timefmt;
+pub mod tls;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -47,7 +50,8 @@ impl std::fmt::Display for StartError {
 
 impl std::error::Error for StartError {}
 
-/// Binds the Graph listener described by `args` and serves it on the current tokio runtime.
+/// Binds the Graph listener described by `args` (and, with `--oidc-port`, the https
+/// listener that also serves the OIDC authority) on the current tokio runtime.
 pub async fn start(args: Args) -> Result<RunningServer, StartError> {
     let ip = args.bind_ip().map_err(StartError)?;
     let site = static_files::StaticSite::new(args.static_dir.as_deref(), &args.mounts)
@@ -57,18 +61,63 @@ pub async fn start(args: Args) -> Result<RunningServer, StartError> {
             .into_iter()
             .map(|t| (t.token, t.access)),
     );
-    let app = Arc::new(app::App::new(
-        sim::Sim::new(args.runtime_config()),
-        Arc::new(tokens),
-        site,
-    ));
-    let listener = tokio::net::TcpListener::bind(SocketAddr::new(ip, args.port))
-        .await
-        .map_err(|e| StartError(format!("cannot listen on {ip}:{}: {e}", args.port)))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| StartError(format!("cannot read the bound address: {e}")))?;
+    let bind = |port: u16| async move {
+        let listener = tokio::net::TcpListener::bind(SocketAddr::new(ip, port))
+            .await
+            .map_err(|e| StartError(format!("cannot listen on {ip}:{port}: {e}")))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| StartError(format!("cannot read the bound address: {e}")))?;
+        Ok::<_, StartError>((listener, addr))
+    };
+    let (listener, addr) = bind(args.port).await?;
+    let secure = match args.oidc_port {
+        None => None,
+        Some(port) => {
+            jwt::start_keygen();
+            let tls = tls::self_signed().map_err(StartError)?;
+            if let Some(path) = &args.oidc_cert_out {
+                std::fs::write(path, &tls.cert_pem)
+                    .map_err(|e| StartError(format!("cannot write {}: {e}", path.display())))?;
+            }
+            let (l, a) = bind(port).await?;
+            Some((l, a, tls))
+        }
+    };
+    let authority = secure.as_ref().map(|(_, a, _)| {
+        oidc::Authority::new(format!("https://{a}"), args.oidc_client_ids.clone())
+    });
+    let verifier: Arc<dyn auth::TokenVerifier> = match &authority {
+        Some(auth) => Arc::new(auth::AnyOf(vec![
+            Arc::new(tokens),
+            Arc::new(auth.verifier()),
+        ])),
+        None => Arc::new(tokens),
+    };
+    let mut app = app::App::new(sim::Sim::new(args.runtime_config()), verifier, site);
+    if let Some(auth) = authority {
+        app = app.with_authority(auth, args.oidc_config());
+    }
+    let app = Arc::new(app);
     let (tx, rx) = tokio::sync::watch::channel(false);
-    let task = tokio::spawn(server::serve(listener, app, rx));
-    Ok(RunningServer::new(addr, tx, task))
+    let plain = tokio::spawn(server::serve(listener, app.clone(), rx.clone()));
+    let (https, extra) = match secure {
+        Some((l, a, tls)) => {
+            let task = tokio::spawn(tls::serve_tls(
+                l,
+                tls.acceptor,
+                Arc::new(app::Secure(app)),
+                rx,
+            ));
+            (Some(task), Some((a, tls.cert_pem)))
+        }
+        None => (None, None),
+    };
+    let task = tokio::spawn(async move {
+        let _ = plain.await;
+        if let Some(t) = https {
+            let _ = t.await;
+        }
+    });
+    Ok(RunningServer::new(addr, extra, tx, task))
 }

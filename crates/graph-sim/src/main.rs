@@ -40,6 +40,9 @@ async fn main() -> ExitCode {
     {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "graph-sim listening on {}", server.url());
+        if let Some(authority) = server.authority_url() {
+            let _ = writeln!(out, "graph-sim authority on {authority}");
+        }
         let _ = out.flush();
     }
     wait_for_signal().await;

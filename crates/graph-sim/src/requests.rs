@@ -1,4 +1,5 @@
-//! The log of Graph requests (`GET /_sim/requests`). Tokens are never stored.
+//! The log of Graph and authority requests (`GET /_sim/requests`). Tokens, codes and
+//! verifiers are never stored.
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -22,7 +23,8 @@ pub struct RequestRecord {
     pub path: String,
     /// Raw query string (`null` when none).
     pub query: Option<String>,
-    /// Lower-case header names; repeated headers joined with `, `; Authorization redacted.
+    /// Lower-case header names; repeated headers joined with `, `; Authorization and Cookie
+    /// redacted, Referer without query or fragment.
     pub headers: BTreeMap<String, String>,
     /// Request body length in bytes.
     pub body_length: usize,
@@ -38,6 +40,12 @@ pub fn redacted_headers(headers: &HeaderMap) -> BTreeMap<String, String> {
     for (name, value) in headers {
         let text = if name == http::header::AUTHORIZATION {
             redact_authorization(value.as_bytes())
+        } else if name == http::header::COOKIE {
+            "<redacted>".to_string()
+        } else if name == http::header::REFERER {
+            // A redirect URI's query or fragment may hold an authorization code.
+            let v = String::from_utf8_lossy(value.as_bytes());
+            v.split(['?', '#']).next().unwrap_or_default().to_string()
         } else {
             String::from_utf8_lossy(value.as_bytes()).into_owned()
         };

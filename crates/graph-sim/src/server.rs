@@ -79,6 +79,7 @@ pub async fn serve<H: Handler>(
 /// A running simulator.
 pub struct RunningServer {
     addr: SocketAddr,
+    authority: Option<(SocketAddr, String)>,
     shutdown: watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -86,11 +87,13 @@ pub struct RunningServer {
 impl RunningServer {
     pub(crate) fn new(
         addr: SocketAddr,
+        authority: Option<(SocketAddr, String)>,
         shutdown: watch::Sender<bool>,
         task: tokio::task::JoinHandle<()>,
     ) -> Self {
         RunningServer {
             addr,
+            authority,
             shutdown,
             task,
         }
@@ -104,6 +107,16 @@ impl RunningServer {
     /// `http://HOST:PORT` of the Graph listener.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// `https://HOST:PORT` of the https listener (OIDC authority), when `--oidc-port` was given.
+    pub fn authority_url(&self) -> Option<String> {
+        self.authority.as_ref().map(|(a, _)| format!("https://{a}"))
+    }
+
+    /// The https listener's self-signed certificate (PEM).
+    pub fn authority_cert_pem(&self) -> Option<&str> {
+        self.authority.as_ref().map(|(_, pem)| pem.as_str())
     }
 
     /// Stops accepting connections and waits for the accept loop to end.

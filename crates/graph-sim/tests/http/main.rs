@@ -5,5 +5,6 @@ mod common;
 mod control;
 mod faults;
 mod headers;
+mod oidc;
 mod static_files;
 mod sync;

@@ -1,0 +1,219 @@
+//! RS256 JSON Web Tokens: the authority's signing key, signing, verification and JWKS.
+//!
+//! The RSA key is generated once per process on a background thread (the `rsa` crate is
+//! slow in debug builds, a few seconds for 2048 bits), so start-up is not delayed: the
+//! token and JWKS endpoints wait for it with [`key`]. Signing and verifying use `ring`.
+
+use std::sync::{Arc, Once, OnceLock};
+use std::time::Duration;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use ring::signature::{self, RsaKeyPair, RsaPublicKeyComponents};
+use serde_json::{json, Value};
+
+/// Base64url without padding, as JOSE uses it.
+pub fn b64url(bytes: impl AsRef<[u8]>) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Decodes base64url without padding (padding tolerated).
+pub fn b64url_decode(text: &str) -> Option<Vec<u8>> {
+    URL_SAFE_NO_PAD.decode(text.trim_end_matches('=')).ok()
+}
+
+/// SHA-256 of `data`.
+pub fn sha256(data: &[u8]) -> Vec<u8> {
+    ring::digest::digest(&ring::digest::SHA256, data)
+        .as_ref()
+        .to_vec()
+}
+
+/// `n` random bytes from the operating system.
+pub fn random_bytes(n: usize) -> Vec<u8> {
+    use ring::rand::SecureRandom;
+    let mut buf = vec![0u8; n];
+    ring::rand::SystemRandom::new()
+        .fill(&mut buf)
+        .expect("the operating system random source works");
+    buf
+}
+
+/// A random opaque string (base64url of `n` bytes).
+pub fn random_token(n: usize) -> String {
+    b64url(random_bytes(n))
+}
+
+/// The authority's RSA signing key.
+pub struct SigningKey {
+    kid: String,
+    pair: RsaKeyPair,
+    n: Vec<u8>,
+    e: Vec<u8>,
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningKey")
+            .field("kid", &self.kid)
+            .finish()
+    }
+}
+
+/// Why a token did not verify.
+#[derive(Debug, PartialEq, Eq)]
+pub enum VerifyError {
+    /// Not three base64url parts with JSON header and payload.
+    NotJwt,
+    /// Another algorithm or key id.
+    WrongKey,
+    /// The signature does not match.
+    BadSignature,
+}
+
+impl SigningKey {
+    /// Generates a fresh 2048-bit key (slow in debug builds: prefer [`key`]).
+    pub fn generate() -> Result<Self, String> {
+        use rsa::pkcs8::EncodePrivateKey;
+        use rsa::traits::PublicKeyParts;
+        let key = rsa::RsaPrivateKey::new(&mut rand_core::OsRng, 2048)
+            .map_err(|e| format!("cannot generate the RSA key: {e}"))?;
+        let der = key
+            .to_pkcs8_der()
+            .map_err(|e| format!("cannot encode the RSA key: {e}"))?;
+        let pair = RsaKeyPair::from_pkcs8(der.as_bytes())
+            .map_err(|e| format!("ring refused the RSA key: {e}"))?;
+        let n = key.n().to_bytes_be();
+        let e = key.e().to_bytes_be();
+        let kid = b64url(&sha256(&n)[..20]);
+        Ok(SigningKey { kid, pair, n, e })
+    }
+
+    /// The key id (`kid`).
+    pub fn kid(&self) -> &str {
+        &self.kid
+    }
+
+    /// The public key as a JWK.
+    pub fn jwk(&self) -> Value {
+        json!({
+            "kty": "RSA",
+            "use": "sig",
+            "alg": "RS256",
+            "kid": self.kid,
+            "n": b64url(&self.n),
+            "e": b64url(&self.e),
+        })
+    }
+
+    /// Signs `claims` as a compact RS256 JWT.
+    pub fn sign(&self, claims: &Value) -> String {
+        let header = json!({"typ": "JWT", "alg": "RS256", "kid": self.kid});
+        let input = format!(
+            "{}.{}",
+            b64url(header.to_string()),
+            b64url(claims.to_string())
+        );
+        let mut sig = vec![0u8; self.pair.public().modulus_len()];
+        self.pair
+            .sign(
+                &signature::RSA_PKCS1_SHA256,
+                &ring::rand::SystemRandom::new(),
+                input.as_bytes(),
+                &mut sig,
+            )
+            .expect("RSA signing works");
+        format!("{input}.{}", b64url(sig))
+    }
+
+    /// Checks the signature and returns the claims.
+    pub fn verify(&self, token: &str) -> Result<Value, VerifyError> {
+        let (header, claims, input, sig) = split(token).ok_or(VerifyError::NotJwt)?;
+        if header["alg"] != "RS256" || header["kid"] != self.kid.as_str() {
+            return Err(VerifyError::WrongKey);
+        }
+        RsaPublicKeyComponents {
+            n: &self.n,
+            e: &self.e,
+        }
+        .verify(
+            &signature::RSA_PKCS1_2048_8192_SHA256,
+            input.as_bytes(),
+            &sig,
+        )
+        .map_err(|_| VerifyError::BadSignature)?;
+        Ok(claims)
+    }
+}
+
+/// Splits a compact JWT into header, claims, signing input and signature.
+pub fn split(token: &str) -> Option<(Value, Value, &str, Vec<u8>)> {
+    let mut parts = token.split('.');
+    let (h, c, s) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let header: Value = serde_json::from_slice(&b64url_decode(h)?).ok()?;
+    let claims: Value = serde_json::from_slice(&b64url_decode(c)?).ok()?;
+    if !header.is_object() || !claims.is_object() {
+        return None;
+    }
+    let sig = b64url_decode(s)?;
+    Some((header, claims, &token[..h.len() + 1 + c.len()], sig))
+}
+
+static KEY: OnceLock<Result<Arc<SigningKey>, String>> = OnceLock::new();
+static KEYGEN: Once = Once::new();
+
+/// Starts generating the process-wide key in the background (idempotent).
+pub fn start_keygen() {
+    KEYGEN.call_once(|| {
+        std::thread::Builder::new()
+            .name("graph-sim-keygen".into())
+            .spawn(|| {
+                let _ = KEY.set(SigningKey::generate().map(Arc::new));
+            })
+            .expect("can spawn the key generation thread");
+    });
+}
+
+/// The process-wide key if it is ready.
+pub fn key_if_ready() -> Option<Arc<SigningKey>> {
+    KEY.get().and_then(|r| r.as_ref().ok()).cloned()
+}
+
+/// The process-wide key, waiting for its generation (at most two minutes).
+pub async fn key() -> Result<Arc<SigningKey>, String> {
+    start_keygen();
+    for _ in 0..4800 {
+        if let Some(r) = KEY.get() {
+            return r.clone();
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    Err("the signing key is still being generated".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn sign_and_verify() {
+        let key = key().await.unwrap();
+        let token = key.sign(&json!({"a": 1}));
+        assert_eq!(key.verify(&token).unwrap()["a"], 1);
+        let mut tampered = token.clone();
+        tampered.insert(token.find('.').unwrap() + 2, 'x');
+        assert!(key.verify(&tampered).is_err());
+        let (head, claims, sig) = {
+            let mut p = token.split('.');
+            (p.next().unwrap(), p.next().unwrap(), p.next().unwrap())
+        };
+        let forged = format!("{head}.{}.{sig}", b64url(r#"{"a":2}"#));
+        assert_eq!(key.verify(&forged), Err(VerifyError::BadSignature));
+        assert!(!claims.is_empty());
+        assert_eq!(key.verify("a.b"), Err(VerifyError::NotJwt));
+        assert_eq!(key.jwk()["kid"], key.kid());
+    }
+}
