@@ -155,67 +155,18 @@ export function getSyncStatus(token: string, options?: SyncOptions): Promise<Syn
 /** A client that gets its tokens from `getToken`. Throws a `SyncError` on bad options. */
 export function createSyncClient(options: SyncClientOptions): SyncClient;
 
-/** Options of `createMsalTokenProvider` (entry `autopilot-sync/msal`). */
-export interface MsalProviderOptions {
-    /** The app registration's application (client) ID. */
-    clientId: string;
-    /** Tenant GUID or domain. Default `"organizations"`. */
-    tenantId?: string;
-    /** Picks the sign-in authority and the Graph scope. Default `"global"`. */
-    cloud?: Cloud;
-    /** Registered redirect URI; default `redirect.html` beside the page (the MSAL redirect bridge). */
-    redirectUri?: string;
-    /** Popup (default) or full-page redirect. */
-    interaction?: "popup" | "redirect";
-    /** A full https authority URL; overrides `cloud` + `tenantId` (e.g. a local OIDC authority). */
-    authority?: string;
-    /** Host names MSAL may trust as authorities (needed for non-Microsoft authorities). */
-    knownAuthorities?: string[];
-    /** MSAL `system.protocolMode`: `"AAD"` (default) or `"OIDC"`. */
-    protocolMode?: "AAD" | "OIDC";
-}
-
-/** The signed-in account. */
-export interface MsalAccount {
-    username: string;
-    name: string | null;
-    tenantId: string;
-}
-
-/** A token source for `createSyncClient({ getToken })`, backed by MSAL.js. */
-export interface MsalTokenProvider {
-    /** Popup: resolves with the account. Redirect: navigates to the sign-in page. */
-    signIn(): Promise<MsalAccount | null>;
-    /** Signs out and forgets the account in this page. */
-    signOut(): Promise<void>;
-    /** Silent first; interaction only when MSAL requires it (or nobody is signed in). */
-    getToken(request?: { forceRefresh?: boolean }): Promise<string>;
-    /** The active account, or null. */
-    readonly account: MsalAccount | null;
-    /** The error a returning sign-in redirect brought back, or null. */
-    readonly redirectError: SyncError | null;
-}
-
-/**
- * Creates an MSAL-backed token provider. Import it from `autopilot-sync/msal`, which
- * passes the `@azure/msal-browser` module as `msal`; the core entry never loads MSAL.
- */
-export function createMsalTokenProvider(options: MsalProviderOptions, msal: unknown): Promise<MsalTokenProvider>;
-
 
 
 export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
 
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
-    readonly createMsalTokenProvider: (a: any, b: any) => any;
     readonly createSyncClient: (a: any) => [number, number, number];
     readonly getSyncStatus: (a: any, b: any) => any;
     readonly triggerSync: (a: any, b: any) => any;
     readonly wasm_bindgen__convert__closures_____invoke__h60702a48838d1764: (a: number, b: number, c: any) => [number, number];
     readonly wasm_bindgen__convert__closures_____invoke__hb98d63cc49481475: (a: number, b: number, c: any, d: any) => void;
     readonly wasm_bindgen__convert__closures_____invoke__h675b88aa82ef897d: (a: number, b: number, c: any) => any;
-    readonly wasm_bindgen__convert__closures_____invoke__hd71b20abb5841c94: (a: number, b: number) => any;
     readonly wasm_bindgen__convert__closures_____invoke__he244a2eefe780c89: (a: number, b: number) => void;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;

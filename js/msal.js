@@ -1,10 +1,29 @@
-// `autopilot-sync/msal`: sign-in with MSAL.js. The binding lives in Rust (src/js/msal.rs);
-// this entry only hands it the @azure/msal-browser module, so the core entry never loads MSAL.
+// `autopilot-sync/msal`: sign-in with MSAL.js. The binding lives in Rust (src/js/msal.rs)
+// and is built into its own wasm (pkg/msal/), so the core download carries none of it;
+// this entry only loads that wasm and hands it the @azure/msal-browser module.
 import * as msal from "@azure/msal-browser";
-import init from "./index.js";
-import { createMsalTokenProvider as create } from "./autopilot_sync.js";
+import initWasm, { createMsalTokenProvider as create } from "./msal/autopilot_sync_msal.js";
 
-/** Creates an MSAL-backed token provider (loads the wasm first if needed). */
+let ready;
+
+/**
+ * Loads this entry's wasm (`msal/autopilot_sync_msal_bg.wasm`); optional, and safe to call
+ * again. `input` is where to load it from, as for the core `init`.
+ */
+export default function init(input) {
+  if (!ready) {
+    ready = initWasm(input === undefined ? undefined : { module_or_path: input }).then(
+      () => undefined,
+      (e) => {
+        ready = undefined;
+        throw e;
+      },
+    );
+  }
+  return ready;
+}
+
+/** Creates an MSAL-backed token provider (loads this entry's wasm first if needed). */
 export async function createMsalTokenProvider(options) {
   await init();
   return create(options, msal);

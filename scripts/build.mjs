@@ -1,36 +1,53 @@
 #!/usr/bin/env node
-// Builds the npm package into pkg/: cargo (wasm32, release) → wasm-bindgen (--target web)
-// → wasm-opt -Oz → the entry wrappers from js/. Each step is skipped when its output is
-// newer than its inputs.
+// Builds the npm package into pkg/, two wasm modules:
+//   core: crate autopilot-sync        → pkg/autopilot_sync.js + _bg.wasm
+//   msal: crate autopilot-sync-msal   → pkg/msal/autopilot_sync_msal.js + _bg.wasm
+// each as cargo (wasm32, release) → wasm-bindgen (--target web) → wasm-opt -Oz, then the
+// entry wrappers from js/. wasm-bindgen and wasm-opt are skipped when cargo's output has
+// the same bytes as last time (cargo relinks the small root crate on each run).
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = join(root, "pkg");
-const raw = join(root, "target/wasm32-unknown-unknown/release/autopilot_sync.wasm");
-const bg = join(pkg, "autopilot_sync_bg.wasm");
+const release = join(root, "target/wasm32-unknown-unknown/release");
 const quiet = process.argv.includes("--quiet");
 
 function run(cmd, args) {
   if (!quiet) console.error(`[build] ${cmd} ${args.join(" ")}`);
   execFileSync(cmd, args, { cwd: root, stdio: ["ignore", quiet ? "ignore" : "inherit", "inherit"] });
 }
-const mtime = (p) => (existsSync(p) ? statSync(p).mtimeMs : 0);
+const sha = (p) => createHash("sha256").update(readFileSync(p)).digest("hex");
 
-run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", "-p", "autopilot-sync", ...(quiet ? ["--quiet"] : [])]);
+const modules = [
+  { crate: "autopilot-sync", name: "autopilot_sync", out: pkg },
+  { crate: "autopilot-sync-msal", name: "autopilot_sync_msal", out: join(pkg, "msal") },
+];
 
-if (mtime(raw) > mtime(bg)) {
-  mkdirSync(pkg, { recursive: true });
-  run("wasm-bindgen", [raw, "--target", "web", "--out-dir", pkg, "--out-name", "autopilot_sync"]);
-  const wasmOpt = join(root, "node_modules/binaryen/bin/wasm-opt");
+for (const m of modules) {
+  // One cargo run per crate: together, cargo would unify features and put the MSAL
+  // binding into the core wasm too.
+  run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", "-p", m.crate, ...(quiet ? ["--quiet"] : [])]);
+}
+
+for (const m of modules) {
+  const raw = join(release, `${m.name}.wasm`);
+  const bg = join(m.out, `${m.name}_bg.wasm`);
+  const stamp = join(m.out, `.${m.name}.input-sha256`);
+  const input = sha(raw);
+  if (existsSync(bg) && existsSync(stamp) && readFileSync(stamp, "utf8") === input) continue;
+  mkdirSync(m.out, { recursive: true });
+  run("wasm-bindgen", [raw, "--target", "web", "--out-dir", m.out, "--out-name", m.name]);
   // Features rustc enables by default for wasm32-unknown-unknown.
   run(process.execPath, [
-    wasmOpt, bg, "-Oz", "-o", bg,
+    join(root, "node_modules/binaryen/bin/wasm-opt"), bg, "-Oz", "-o", bg,
     "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
     "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
   ]);
+  writeFileSync(stamp, input);
 }
 
 for (const f of readdirSync(join(root, "js"))) {

@@ -12,6 +12,7 @@ step "format and lints (host and wasm32, warnings denied)"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo clippy -p autopilot-sync --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
+cargo clippy -p autopilot-sync-msal --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
 
 step "host tests: pure core and graph-sim"
 cargo test --workspace --quiet

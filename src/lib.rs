@@ -36,7 +36,9 @@ mod exports {
     use wasm_bindgen::prelude::*;
 
     use crate::core::outcome::Action;
-    use crate::js::{client, flight, msal, options};
+    #[cfg(feature = "msal")]
+    use crate::js::msal;
+    use crate::js::{client, flight, options};
 
     #[wasm_bindgen(typescript_custom_section)]
     const TS_API: &'static str = r#"
@@ -193,7 +195,11 @@ export function getSyncStatus(token: string, options?: SyncOptions): Promise<Syn
 
 /** A client that gets its tokens from `getToken`. Throws a `SyncError` on bad options. */
 export function createSyncClient(options: SyncClientOptions): SyncClient;
+"#;
 
+    #[cfg(feature = "msal")]
+    #[wasm_bindgen(typescript_custom_section)]
+    const TS_MSAL: &'static str = r#"
 /** Options of `createMsalTokenProvider` (entry `autopilot-sync/msal`). */
 export interface MsalProviderOptions {
   /** The app registration's application (client) ID. */
@@ -278,6 +284,7 @@ export function createMsalTokenProvider(options: MsalProviderOptions, msal: unkn
 
     /// Creates an MSAL-backed token provider; `msal` is the `@azure/msal-browser` module,
     /// passed in by the `autopilot-sync/msal` entry.
+    #[cfg(feature = "msal")]
     #[wasm_bindgen(js_name = createMsalTokenProvider, skip_typescript)]
     pub async fn create_msal_token_provider(
         options: JsValue,

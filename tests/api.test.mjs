@@ -18,9 +18,18 @@ before(async () => {
 });
 after(() => sim?.stop());
 
-test("the generated .d.ts matches the committed API snapshot", () => {
-  const snapshot = readFileSync(join(root, "api/autopilot_sync.d.ts"), "utf8");
-  assert.equal(dts, snapshot, "the public API changed: review it, then `cp pkg/autopilot_sync.d.ts api/` and update the README");
+test("the generated .d.ts files match the committed API snapshots", () => {
+  for (const [built, snap] of [["pkg/autopilot_sync.d.ts", "api/autopilot_sync.d.ts"], ["pkg/msal/autopilot_sync_msal.d.ts", "api/autopilot_sync_msal.d.ts"]]) {
+    const generated = readFileSync(join(root, built), "utf8");
+    const snapshot = readFileSync(join(root, snap), "utf8");
+    assert.equal(generated, snapshot, `the public API changed: review it, then \`cp ${built} ${snap}\` and update the README`);
+  }
+});
+
+test("the core wasm and its types carry no MSAL binding; the msal wasm does", () => {
+  assert.doesNotMatch(dts, /createMsalTokenProvider|MsalProviderOptions/);
+  assert.doesNotMatch(readFileSync(join(root, "pkg/autopilot_sync.js"), "utf8"), /acquireTokenSilent|loginPopup/);
+  assert.match(readFileSync(join(root, "pkg/msal/autopilot_sync_msal.js"), "utf8"), /acquireTokenSilent/);
 });
 
 test("real usage type-checks under --strict, and misuse is refused", () => {

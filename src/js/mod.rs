@@ -6,5 +6,6 @@ pub mod env;
 pub mod error;
 pub mod flight;
 pub mod http;
+#[cfg(feature = "msal")]
 pub mod msal;
 pub mod options;

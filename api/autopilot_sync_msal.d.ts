@@ -1,0 +1,253 @@
+/* tslint:disable */
+/* eslint-disable */
+
+/** A Microsoft cloud; each has its own Graph host and sign-in authority. */
+export type Cloud = "global" | "usGov" | "usGovDod" | "china";
+
+/** Options of `triggerSync` and `getSyncStatus`. All are optional. */
+export interface SyncOptions {
+    /** Which Microsoft cloud to call. Default `"global"`. */
+    cloud?: Cloud;
+    /** A Graph root such as `http://127.0.0.1:8080`; overrides `cloud`. `http:` only to loopback. */
+    baseUrl?: string;
+    /** Milliseconds before the request is abandoned with outcome `timeout`. Default 30000. */
+    timeoutMs?: number;
+    /** Aborting it rejects the call with the signal's reason, like `fetch`. */
+    signal?: AbortSignal;
+    /** The `client-request-id` to send. Default: a fresh random GUID per call. */
+    clientRequestId?: string;
+}
+
+/** Every outcome of a call that sent a request. */
+export type SyncOutcome =
+| "started" | "alreadyInProgress" | "throttled" | "unauthorized" | "forbidden"
+| "serviceUnavailable" | "unexpectedResponse" | "networkError" | "timeout";
+
+/** Fields every result carries. */
+export interface SyncResultFields {
+    /** Seconds from `Retry-After` (rounded up; an HTTP-date counted from now); null when absent or unreadable. */
+    retryAfterSeconds: number | null;
+    /** One plain English sentence for an admin; never empty. */
+    message: string;
+    /** Graph's innermost meaningful error code (Intune's nested JSON unwrapped). */
+    errorCode: string | null;
+    /** Graph's error message with Intune's nested JSON unwrapped to its `Message`. */
+    errorMessage: string | null;
+    /** The `request-id` response header, else `error.innerError["request-id"]`. */
+    requestId: string | null;
+    /** The `client-request-id` that was sent. */
+    clientRequestId: string;
+    /** `error.innerError.date`, else the `Date` header. */
+    date: string | null;
+}
+
+/** The sync started (HTTP 2xx; Graph sends 204). */
+export interface SyncStarted extends SyncResultFields {
+    ok: true;
+    outcome: "started";
+    httpStatus: number;
+    retryable: false;
+}
+
+/** Graph answered with a refusal that may pass: 409, 429, 500/502/503/504. */
+export interface SyncRetryLater extends SyncResultFields {
+    ok: false;
+    outcome: "alreadyInProgress" | "throttled" | "serviceUnavailable";
+    httpStatus: number;
+    retryable: true;
+}
+
+/** Graph answered with a refusal that needs a change first: 401, 403, anything else. */
+export interface SyncRefused extends SyncResultFields {
+    ok: false;
+    outcome: "unauthorized" | "forbidden" | "unexpectedResponse";
+    httpStatus: number;
+    retryable: false;
+}
+
+/** No HTTP answer arrived: fetch failed (offline, DNS, CORS) or `timeoutMs` passed. */
+export interface SyncNoAnswer extends SyncResultFields {
+    ok: false;
+    outcome: "networkError" | "timeout";
+    httpStatus: null;
+    retryable: true;
+    retryAfterSeconds: null;
+}
+
+/** Any failed call. */
+export type SyncFailure = SyncRetryLater | SyncRefused | SyncNoAnswer;
+
+/** What `triggerSync` resolves with: `switch` on `outcome`. */
+export type SyncResult = SyncStarted | SyncFailure;
+
+/** The Windows Autopilot sync state, read from `windowsAutopilotSettings`. */
+export interface SyncStatus {
+    ok: true;
+    /** An unrecognised value from Graph reads as `"unknown"`. */
+    syncStatus: "unknown" | "inProgress" | "completed" | "failed";
+    /** ISO 8601; null when Graph reports none. */
+    lastSyncDateTime: string | null;
+    /** ISO 8601; null when Graph reports none. */
+    lastManualSyncTriggerDateTime: string | null;
+    /** `lastManualSyncTriggerDateTime` + 10 minutes (ISO 8601 UTC); null when unknown. */
+    nextManualSyncAt: string | null;
+    requestId: string | null;
+    clientRequestId: string;
+}
+
+/** What `getSyncStatus` resolves with. */
+export type SyncStatusResult = SyncStatus | SyncFailure;
+
+/** `code` of a `SyncError`. */
+export type SyncErrorCode =
+| "invalidToken" | "invalidOptions" | "tokenUnavailable" | "waitTimeout"
+| "signInFailed" | "signInCancelled" | "interactionInProgress" | "popupBlocked";
+
+/** Thrown (as a rejection) only when no request was sent. */
+export interface SyncError extends Error {
+    name: "SyncError";
+    code: SyncErrorCode;
+    /** MSAL's `errorCode`, when the error came from sign-in. */
+    errorCode?: string;
+    /** The original error. */
+    cause?: unknown;
+    /** On `waitTimeout`: the last status seen. */
+    lastStatus?: SyncStatusResult;
+}
+
+/** Supplies tokens to a client; `forceRefresh` is true after a 401. */
+export type GetToken = (request: { forceRefresh: boolean }) => Promise<string> | string;
+
+/** Options of `createSyncClient`. */
+export interface SyncClientOptions extends SyncOptions {
+    getToken: GetToken;
+}
+
+/** Options of `waitForSync`. */
+export interface WaitForSyncOptions {
+    /** Milliseconds between polls. Default 15000. */
+    intervalMs?: number;
+    /** Milliseconds before it rejects with a `SyncError` of code `waitTimeout`. Default 900000. */
+    timeoutMs?: number;
+    signal?: AbortSignal;
+    /** Called with every status read. */
+    onUpdate?: (status: SyncStatusResult) => void;
+}
+
+/** A client bound to a token source; a 401 triggers one forced token refresh and one retry. */
+export interface SyncClient {
+    triggerSync(options?: SyncOptions): Promise<SyncResult>;
+    getSyncStatus(options?: SyncOptions): Promise<SyncStatusResult>;
+    /** Polls until `completed` or `failed` (or a failure that is not retryable) and resolves with it. */
+    waitForSync(options?: WaitForSyncOptions): Promise<SyncStatusResult>;
+}
+
+/**
+ * Starts a Windows Autopilot sync: one POST, no automatic retries. Concurrent calls with
+ * the same Graph root and token share one request. Rejects only with a `SyncError`
+ * (bad token or options; nothing sent) or the `signal`'s abort reason.
+ */
+export function triggerSync(token: string, options?: SyncOptions): Promise<SyncResult>;
+
+/** Reads the sync state. Same rejection rules as `triggerSync`. */
+export function getSyncStatus(token: string, options?: SyncOptions): Promise<SyncStatusResult>;
+
+/** A client that gets its tokens from `getToken`. Throws a `SyncError` on bad options. */
+export function createSyncClient(options: SyncClientOptions): SyncClient;
+
+
+
+/** Options of `createMsalTokenProvider` (entry `autopilot-sync/msal`). */
+export interface MsalProviderOptions {
+    /** The app registration's application (client) ID. */
+    clientId: string;
+    /** Tenant GUID or domain. Default `"organizations"`. */
+    tenantId?: string;
+    /** Picks the sign-in authority and the Graph scope. Default `"global"`. */
+    cloud?: Cloud;
+    /** Registered redirect URI; default `redirect.html` beside the page (the MSAL redirect bridge). */
+    redirectUri?: string;
+    /** Popup (default) or full-page redirect. */
+    interaction?: "popup" | "redirect";
+    /** A full https authority URL; overrides `cloud` + `tenantId` (e.g. a local OIDC authority). */
+    authority?: string;
+    /** Host names MSAL may trust as authorities (needed for non-Microsoft authorities). */
+    knownAuthorities?: string[];
+    /** MSAL `system.protocolMode`: `"AAD"` (default) or `"OIDC"`. */
+    protocolMode?: "AAD" | "OIDC";
+}
+
+/** The signed-in account. */
+export interface MsalAccount {
+    username: string;
+    name: string | null;
+    tenantId: string;
+}
+
+/** A token source for `createSyncClient({ getToken })`, backed by MSAL.js. */
+export interface MsalTokenProvider {
+    /** Popup: resolves with the account. Redirect: navigates to the sign-in page. */
+    signIn(): Promise<MsalAccount | null>;
+    /** Signs out and forgets the account in this page. */
+    signOut(): Promise<void>;
+    /** Silent first; interaction only when MSAL requires it (or nobody is signed in). */
+    getToken(request?: { forceRefresh?: boolean }): Promise<string>;
+    /** The active account, or null. */
+    readonly account: MsalAccount | null;
+    /** The error a returning sign-in redirect brought back, or null. */
+    readonly redirectError: SyncError | null;
+}
+
+/**
+ * Creates an MSAL-backed token provider. Import it from `autopilot-sync/msal`, which
+ * passes the `@azure/msal-browser` module as `msal`; the core entry never loads MSAL.
+ */
+export function createMsalTokenProvider(options: MsalProviderOptions, msal: unknown): Promise<MsalTokenProvider>;
+
+
+
+export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
+
+export interface InitOutput {
+    readonly memory: WebAssembly.Memory;
+    readonly createMsalTokenProvider: (a: any, b: any) => any;
+    readonly createSyncClient: (a: any) => [number, number, number];
+    readonly getSyncStatus: (a: any, b: any) => any;
+    readonly triggerSync: (a: any, b: any) => any;
+    readonly wasm_bindgen__convert__closures_____invoke__h60702a48838d1764: (a: number, b: number, c: any) => [number, number];
+    readonly wasm_bindgen__convert__closures_____invoke__hb98d63cc49481475: (a: number, b: number, c: any, d: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h96c96aff591d3a1c: (a: number, b: number, c: any) => any;
+    readonly wasm_bindgen__convert__closures_____invoke__h23b8a7f4c27c6fc2: (a: number, b: number) => any;
+    readonly wasm_bindgen__convert__closures_____invoke__h4eb57d3c648e24c2: (a: number, b: number) => void;
+    readonly __wbindgen_malloc: (a: number, b: number) => number;
+    readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
+    readonly __wbindgen_free: (a: number, b: number, c: number) => void;
+    readonly __wbindgen_exn_store: (a: number) => void;
+    readonly __externref_table_alloc: () => number;
+    readonly __wbindgen_externrefs: WebAssembly.Table;
+    readonly __wbindgen_destroy_closure: (a: number, b: number) => void;
+    readonly __externref_table_dealloc: (a: number) => void;
+    readonly __wbindgen_start: () => void;
+}
+
+export type SyncInitInput = BufferSource | WebAssembly.Module;
+
+/**
+ * Instantiates the given `module`, which can either be bytes or
+ * a precompiled `WebAssembly.Module`.
+ *
+ * @param {{ module: SyncInitInput }} module - Passing `SyncInitInput` directly is deprecated.
+ *
+ * @returns {InitOutput}
+ */
+export function initSync(module: { module: SyncInitInput } | SyncInitInput): InitOutput;
+
+/**
+ * If `module_or_path` is {RequestInfo} or {URL}, makes a request and
+ * for everything else, calls `WebAssembly.instantiate` directly.
+ *
+ * @param {{ module_or_path: InitInput | Promise<InitInput> }} module_or_path - Passing `InitInput` directly is deprecated.
+ *
+ * @returns {Promise<InitOutput>}
+ */
+export default function __wbg_init (module_or_path?: { module_or_path: InitInput | Promise<InitInput> } | InitInput | Promise<InitInput>): Promise<InitOutput>;
