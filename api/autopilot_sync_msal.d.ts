@@ -200,9 +200,10 @@ export interface MsalTokenProvider {
 
 /**
  * Creates an MSAL-backed token provider. Import it from `autopilot-sync/msal`, which
- * passes the `@azure/msal-browser` module as `msal`; the core entry never loads MSAL.
+ * passes `{ PublicClientApplication }` from `@azure/msal-browser` as `msal`; the core
+ * entry never loads MSAL.
  */
-export function createMsalTokenProvider(options: MsalProviderOptions, msal: unknown): Promise<MsalTokenProvider>;
+export function createMsalTokenProvider(options: MsalProviderOptions, msal: { PublicClientApplication: unknown }): Promise<MsalTokenProvider>;
 
 
 

@@ -1,7 +1,8 @@
 // `autopilot-sync/msal`: sign-in with MSAL.js. The binding lives in Rust (src/js/msal.rs)
 // and is built into its own wasm (pkg/msal/), so the core download carries none of it;
-// this entry only loads that wasm and hands it the @azure/msal-browser module.
-import * as msal from "@azure/msal-browser";
+// this entry only loads that wasm and hands it MSAL's PublicClientApplication (a named
+// import, so bundlers can drop the parts of MSAL that are not used).
+import { PublicClientApplication } from "@azure/msal-browser";
 import initWasm, { createMsalTokenProvider as create } from "./msal/autopilot_sync_msal.js";
 
 let ready;
@@ -26,5 +27,5 @@ export default function init(input) {
 /** Creates an MSAL-backed token provider (loads this entry's wasm first if needed). */
 export async function createMsalTokenProvider(options) {
   await init();
-  return create(options, msal);
+  return create(options, { PublicClientApplication });
 }

@@ -243,9 +243,10 @@ export interface MsalTokenProvider {
 
 /**
  * Creates an MSAL-backed token provider. Import it from `autopilot-sync/msal`, which
- * passes the `@azure/msal-browser` module as `msal`; the core entry never loads MSAL.
+ * passes `{ PublicClientApplication }` from `@azure/msal-browser` as `msal`; the core
+ * entry never loads MSAL.
  */
-export function createMsalTokenProvider(options: MsalProviderOptions, msal: unknown): Promise<MsalTokenProvider>;
+export function createMsalTokenProvider(options: MsalProviderOptions, msal: { PublicClientApplication: unknown }): Promise<MsalTokenProvider>;
 "#;
 
     fn call(action: Action, token: &JsValue, opts: &JsValue) -> Promise {
@@ -282,8 +283,8 @@ export function createMsalTokenProvider(options: MsalProviderOptions, msal: unkn
         client::create(&options).map_err(Into::into)
     }
 
-    /// Creates an MSAL-backed token provider; `msal` is the `@azure/msal-browser` module,
-    /// passed in by the `autopilot-sync/msal` entry.
+    /// Creates an MSAL-backed token provider; `msal` holds `@azure/msal-browser`'s
+    /// `PublicClientApplication`, passed in by the `autopilot-sync/msal` entry.
     #[cfg(feature = "msal")]
     #[wasm_bindgen(js_name = createMsalTokenProvider, skip_typescript)]
     pub async fn create_msal_token_provider(

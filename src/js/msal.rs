@@ -303,14 +303,19 @@ fn method(f: impl Fn(JsValue) -> Promise + 'static) -> JsValue {
     Closure::<dyn Fn(JsValue) -> Promise>::new(f).into_js_value()
 }
 
-/// Creates the provider: a `PublicClientApplication`, initialised, with any redirect
+/// Creates the provider (`msal` holds MSAL's `PublicClientApplication`): a `PublicClientApplication`, initialised, with any redirect
 /// answer handled. A redirect that came back with an error does not fail creation; it is
 /// kept in `redirectError`.
 pub async fn create(options: JsValue, msal: JsValue) -> Result<JsValue, JsValue> {
     let (config, scopes, popup) = configuration(&options)?;
     let ctor: Function = get(&msal, "PublicClientApplication")
         .dyn_into()
-        .map_err(|_| JsValue::from(wrong_type("msal", "the @azure/msal-browser module")))?;
+        .map_err(|_| {
+            JsValue::from(wrong_type(
+                "msal",
+                "an object with MSAL's PublicClientApplication",
+            ))
+        })?;
     let pca: raw::Pca = Reflect::construct(&ctor, &Array::of1(&config))
         .map_err(sign_in_error)?
         .unchecked_into();
