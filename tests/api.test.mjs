@@ -18,10 +18,18 @@ before(async () => {
 });
 after(() => sim?.stop());
 
+/**
+ * The public part of a generated .d.ts: without wasm-bindgen's `InitOutput` interface,
+ * which lists the module's internal exports (hashed closure shims that change with any
+ * internal edit).
+ */
+const publicApi = (text) => text.replace(/^export interface InitOutput \{[\s\S]*?^\}\n/m, "");
+
 test("the generated .d.ts files match the committed API snapshots", () => {
   for (const [built, snap] of [["pkg/autopilot_sync.d.ts", "api/autopilot_sync.d.ts"], ["pkg/msal/autopilot_sync_msal.d.ts", "api/autopilot_sync_msal.d.ts"]]) {
-    const generated = readFileSync(join(root, built), "utf8");
-    const snapshot = readFileSync(join(root, snap), "utf8");
+    const generated = publicApi(readFileSync(join(root, built), "utf8"));
+    const snapshot = publicApi(readFileSync(join(root, snap), "utf8"));
+    assert.notEqual(generated, readFileSync(join(root, built), "utf8"), "InitOutput was found and left out");
     assert.equal(generated, snapshot, `the public API changed: review it, then \`cp ${built} ${snap}\` and update the README`);
   }
 });

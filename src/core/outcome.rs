@@ -1,5 +1,7 @@
 //! From an HTTP answer (or the lack of one) to the result object a UI `switch`es on.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::graph_error::parse_error_body;
@@ -93,8 +95,8 @@ impl Outcome {
         )
     }
 
-    /// One plain English sentence for an admin.
-    pub fn message(self, action: Action, status: Option<u16>) -> String {
+    /// One plain English sentence for an admin (static unless it names the status).
+    pub fn message(self, action: Action, status: Option<u16>) -> Cow<'static, str> {
         let s = match (self, action) {
             (Outcome::Started, Action::Trigger) => {
                 "Intune accepted the request and started syncing Windows Autopilot devices."
@@ -116,22 +118,22 @@ impl Outcome {
                 "Access denied: the account or app needs the DeviceManagementServiceConfig.Read.All or DeviceManagementServiceConfig.ReadWrite.All permission, and the tenant needs an active Intune licence."
             }
             (Outcome::ServiceUnavailable, _) => {
-                return join3(
+                return Cow::Owned(join3(
                     "Microsoft Graph or Intune is temporarily unavailable (HTTP ",
                     status,
                     "); try again in a few minutes.",
-                )
+                ))
             }
             (Outcome::UnexpectedResponse, _) => match status {
                 Some(code) if (200..300).contains(&code) => {
                     "Microsoft Graph answered, but not with a Windows Autopilot settings object; see the support details."
                 }
                 _ => {
-                    return join3(
+                    return Cow::Owned(join3(
                         "Microsoft Graph answered with unexpected HTTP status ",
                         status,
                         "; see the support details.",
-                    )
+                    ))
                 }
             },
             (Outcome::NetworkError, _) => {
@@ -144,7 +146,7 @@ impl Outcome {
                 "Microsoft Graph did not answer in time; try again in a moment."
             }
         };
-        s.into()
+        Cow::Borrowed(s)
     }
 }
 
@@ -171,7 +173,7 @@ pub struct SyncResult {
     /// Seconds from `Retry-After` (or Intune's nested `RetryAfter`).
     pub retry_after_seconds: Option<u32>,
     /// One sentence for an admin; never empty.
-    pub message: String,
+    pub message: Cow<'static, str>,
     /// Graph's innermost meaningful error code.
     pub error_code: Option<String>,
     /// Graph's innermost human-readable message.

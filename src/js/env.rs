@@ -25,19 +25,36 @@ pub fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
+/// Random bytes fetched from `crypto` at a time: one call serves 32 GUIDs.
+const POOL: usize = 16 * 32;
+
+thread_local! {
+    static RANDOM: std::cell::RefCell<(Vec<u8>, usize)> = const { std::cell::RefCell::new((Vec::new(), 0)) };
+}
+
 /// A fresh random GUID for `client-request-id`. `crypto.getRandomValues` exists in
 /// insecure contexts too (unlike `crypto.randomUUID`); `Math.random` is the last resort.
 pub fn new_guid() -> String {
-    let buf = Uint8Array::new_with_length(16);
-    let mut bytes = [0u8; 16];
-    if get_random_values(&buf).is_ok() {
-        buf.copy_to(&mut bytes);
-    } else {
-        for b in bytes.iter_mut() {
-            *b = (js_sys::Math::random() * 256.0) as u8;
+    RANDOM.with(|r| {
+        let mut r = r.borrow_mut();
+        let (pool, used) = &mut *r;
+        if pool.len() < POOL || *used + 16 > POOL {
+            pool.resize(POOL, 0);
+            let buf = Uint8Array::new_with_length(POOL as u32);
+            if get_random_values(&buf).is_ok() {
+                buf.copy_to(pool);
+            } else {
+                for b in pool.iter_mut() {
+                    *b = (js_sys::Math::random() * 256.0) as u8;
+                }
+            }
+            *used = 0;
         }
-    }
-    uuid_v4(bytes)
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(&pool[*used..*used + 16]);
+        *used += 16;
+        uuid_v4(bytes)
+    })
 }
 
 /// A pending timer; dropping it cancels the callback.
@@ -47,13 +64,22 @@ pub struct Timer {
 }
 
 impl Timer {
-    /// Runs `f` once after `ms` milliseconds.
+    /// Runs `f` once after `ms` milliseconds. In Node the timer is `unref`ed: it does not
+    /// keep the process alive on its own.
     pub fn new(ms: u32, f: impl FnMut() + 'static) -> Timer {
         let callback = Closure::<dyn FnMut()>::new(f);
         let handle = set_timeout(
             callback.as_ref().unchecked_ref(),
             ms.min(i32::MAX as u32) as i32,
         );
+        // Browsers return a number, Node a Timeout object with `unref`.
+        if handle.is_object() {
+            if let Ok(unref) = js_sys::Reflect::get(&handle, &JsValue::from_str("unref")) {
+                if let Some(unref) = unref.dyn_ref::<Function>() {
+                    let _ = unref.call0(&handle);
+                }
+            }
+        }
         Timer {
             handle,
             _callback: callback,
@@ -93,4 +119,90 @@ pub async fn sleep(ms: u32, signal: Option<&AbortSignal>) -> Result<(), JsValue>
         let _ = s.remove_event_listener_with_callback("abort", c.as_ref().unchecked_ref());
     }
     r.map(|_| ())
+}
+
+/// One pending timeout, registered with the shared timer; dropping it cancels it.
+pub struct Deadline {
+    id: u64,
+}
+
+struct Entry {
+    id: u64,
+    at: f64,
+    fire: Box<dyn FnOnce()>,
+}
+
+#[derive(Default)]
+struct Wheel {
+    entries: Vec<Entry>,
+    next_id: u64,
+    /// The one JS timer, and the deadline it is armed for.
+    armed: Option<(f64, Timer)>,
+}
+
+thread_local! {
+    static WHEEL: std::cell::RefCell<Wheel> = std::cell::RefCell::new(Wheel::default());
+}
+
+/// Calls `fire` once, `ms` milliseconds from now, unless the returned [`Deadline`] is
+/// dropped first. All deadlines share one `setTimeout`, armed for the earliest, so a call
+/// costs no timer of its own; the timer is `unref`ed in Node, so it never keeps a
+/// process alive.
+pub fn deadline(ms: u32, fire: impl FnOnce() + 'static) -> Deadline {
+    let at = now_ms() + f64::from(ms);
+    WHEEL.with(|w| {
+        let mut w = w.borrow_mut();
+        let id = w.next_id;
+        w.next_id += 1;
+        w.entries.push(Entry {
+            id,
+            at,
+            fire: Box::new(fire),
+        });
+        if w.armed.as_ref().is_none_or(|(armed_at, _)| at < *armed_at) {
+            arm(&mut w, at, ms);
+        }
+        Deadline { id }
+    })
+}
+
+fn arm(w: &mut Wheel, at: f64, ms: u32) {
+    // The previous timer may be the one running right now: drop it after this task.
+    if let Some((_, old)) = w.armed.replace((at, Timer::new(ms, on_timer))) {
+        wasm_bindgen_futures::spawn_local(async move { drop(old) });
+    }
+}
+
+fn on_timer() {
+    let now = now_ms();
+    let due: Vec<Entry> = WHEEL.with(|w| {
+        let mut w = w.borrow_mut();
+        let (due, rest) = std::mem::take(&mut w.entries)
+            .into_iter()
+            .partition(|e| e.at <= now + 1.0);
+        w.entries = rest;
+        match w.entries.iter().map(|e| e.at).reduce(f64::min) {
+            Some(next) => arm(&mut w, next, (next - now).max(0.0).ceil() as u32),
+            None => {
+                if let Some((_, old)) = w.armed.take() {
+                    wasm_bindgen_futures::spawn_local(async move { drop(old) });
+                }
+            }
+        }
+        due
+    });
+    for e in due {
+        (e.fire)();
+    }
+}
+
+impl Drop for Deadline {
+    fn drop(&mut self) {
+        // The timer stays armed: when it fires with nothing due it is not re-armed.
+        let _ = WHEEL.try_with(|w| {
+            if let Ok(mut w) = w.try_borrow_mut() {
+                w.entries.retain(|e| e.id != self.id);
+            }
+        });
+    }
 }

@@ -1,16 +1,27 @@
-//! One Graph request over the global `fetch` (through gloo-net), with a timeout, and the
-//! response body read up to a cap. Produces a [`Transport`]; classification is the core's.
+//! One Graph request over the global `fetch`, with a timeout, and the response body read
+//! up to a cap. Produces a [`Transport`]; classification is the core's.
+//!
+//! `fetch(url, init)` is called directly: gloo-net's `send` needs a `Request` object,
+//! whose construction was the largest single cost of a call (see the benchmark), and
+//! gloo-net panics (`unreachable!`) when fetch rejects with something that is not an
+//! `Error`, which a caller's abort reason may be.
 
 use std::cell::Cell;
 use std::rc::Rc;
 
-use gloo_net::http::{Method, RequestBuilder};
-use js_sys::{Reflect, Uint8Array};
-use wasm_bindgen::{JsCast, JsValue};
+use js_sys::{Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, ReadableStreamDefaultReader};
+use web_sys::{AbortController, Headers, ReadableStreamDefaultReader, RequestInit, Response};
 
-use super::env::Timer;
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch` (pages, workers, Node 18+), never `window.fetch`.
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn global_fetch(url: &str, init: &RequestInit) -> Result<Promise, JsValue>;
+}
+
+use super::env::deadline;
 
 /// Error bodies are small; anything past this is not read (a hostile or broken server
 /// cannot make the page hold megabytes).
@@ -51,7 +62,7 @@ pub struct Call<'a> {
     pub timeout_ms: u32,
 }
 
-/// An `Error` to abort with: fetch rejects with the reason, and gloo-net requires an `Error`.
+/// An `Error` to abort with (fetch rejects with the reason).
 fn abort_reason(name: &str) -> JsValue {
     let e = js_sys::Error::new("The request was abandoned.");
     e.set_name(name);
@@ -61,10 +72,10 @@ fn abort_reason(name: &str) -> JsValue {
 /// Sends `call`; `controller` lets the caller abandon it (when every waiter has gone).
 pub async fn send(call: &Call<'_>, controller: &AbortController) -> Transport {
     let timed_out = Rc::new(Cell::new(false));
-    let _timer = {
+    let _deadline = {
         let timed_out = timed_out.clone();
         let controller = controller.clone();
-        Timer::new(call.timeout_ms, move || {
+        deadline(call.timeout_ms, move || {
             timed_out.set(true);
             controller.abort_with_reason(&abort_reason("TimeoutError"));
         })
@@ -72,22 +83,26 @@ pub async fn send(call: &Call<'_>, controller: &AbortController) -> Transport {
     let mut bearer = String::with_capacity(call.token.len() + 7);
     bearer.push_str("Bearer ");
     bearer.push_str(call.token);
-    let signal = controller.signal();
-    let response = RequestBuilder::new(call.url)
-        .method(if call.post { Method::POST } else { Method::GET })
-        .header("Authorization", &bearer)
-        .header("Accept", "application/json")
-        .header("client-request-id", call.client_request_id)
-        .abort_signal(Some(&signal))
-        .send()
-        .await;
-    let response = match response {
-        Ok(r) => r,
-        Err(_) if timed_out.get() => return Transport::Timeout,
-        Err(_) => return Transport::Network,
+    let Some(init) = request_init(call, &bearer, controller) else {
+        return Transport::Network;
+    };
+    let answer = match global_fetch(call.url, &init) {
+        Ok(p) => JsFuture::from(p).await,
+        Err(e) => Err(e),
+    };
+    let response: Response = match answer.map(JsCast::dyn_into) {
+        Ok(Ok(r)) => r,
+        _ if timed_out.get() => return Transport::Timeout,
+        _ => return Transport::Network,
     };
     let headers = response.headers();
-    let header = |name: &str| headers.get(name).filter(|v| !v.trim().is_empty());
+    let header = |name: &str| {
+        headers
+            .get(wasm_bindgen::intern(name))
+            .ok()
+            .flatten()
+            .filter(|v| !v.trim().is_empty())
+    };
     let status = response.status();
     let body = match (status, response.body()) {
         (204 | 205 | 304, _) | (_, None) => String::new(),
@@ -100,6 +115,29 @@ pub async fn send(call: &Call<'_>, controller: &AbortController) -> Transport {
         date: header("date"),
         body,
     }
+}
+
+/// `POST`/`GET` with the three headers, no body, and the flight's abort signal. Header
+/// values are checked visible ASCII, so building cannot fail on them.
+fn request_init(
+    call: &Call<'_>,
+    bearer: &str,
+    controller: &AbortController,
+) -> Option<RequestInit> {
+    use wasm_bindgen::intern;
+    let headers = Headers::new().ok()?;
+    headers.set(intern("Authorization"), bearer).ok()?;
+    headers
+        .set(intern("Accept"), intern("application/json"))
+        .ok()?;
+    headers
+        .set(intern("client-request-id"), call.client_request_id)
+        .ok()?;
+    let init = RequestInit::new();
+    init.set_method(intern(if call.post { "POST" } else { "GET" }));
+    init.set_headers(&headers);
+    init.set_signal(Some(&controller.signal()));
+    Some(init)
 }
 
 /// Reads at most [`MAX_BODY_BYTES`] of a body, then cancels the rest. A body that breaks

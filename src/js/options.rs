@@ -104,11 +104,35 @@ pub fn function_opt(options: &JsValue, name: &str) -> Result<Option<Function>, U
     }
 }
 
+thread_local! {
+    /// The last `baseUrl` checked and its Graph root: callers pass the same one each time.
+    static LAST_BASE: std::cell::RefCell<Option<(String, String)>> = const { std::cell::RefCell::new(None) };
+}
+
 fn graph_root(options: &JsValue) -> Result<Option<String>, UsageError> {
     let base = string_opt(options, "baseUrl")?;
     let cloud = string_opt(options, "cloud")?;
     let cloud = cloud.as_deref().map(Cloud::parse).transpose()?;
     if let Some(base) = base {
+        let cached = LAST_BASE.with(|c| {
+            c.borrow()
+                .as_ref()
+                .filter(|(b, _)| *b == base)
+                .map(|(_, r)| r.clone())
+        });
+        if cached.is_some() {
+            return Ok(cached);
+        }
+        let root = parse_base_url(&base)?;
+        LAST_BASE.with(|c| *c.borrow_mut() = Some((base, root.clone())));
+        return Ok(Some(root));
+    }
+    Ok(cloud.map(|c| c.graph_host().into()))
+}
+
+/// Splits `baseUrl` with the WHATWG URL parser and checks the parts.
+fn parse_base_url(base: &str) -> Result<String, UsageError> {
+    {
         let url = Url::new(base.trim()).map_err(|_| {
             wrong_type(
                 "baseUrl",
@@ -135,9 +159,8 @@ fn graph_root(options: &JsValue) -> Result<Option<String>, UsageError> {
             search: &search,
             hash: &hash,
         };
-        return check_base_url(&parts).map(Some);
+        check_base_url(&parts)
     }
-    Ok(cloud.map(|c| c.graph_host().into()))
 }
 
 /// Reads `triggerSync`/`getSyncStatus` options, each one given overriding `defaults`
