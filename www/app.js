@@ -491,6 +491,7 @@ async function main() {
     tenantId: params.get("tenantId") ?? undefined,
     interaction,
     onAccount: renderAccount,
+    onError: showError,
   });
   if (simulated) {
     show(el.modeSimChoice, true);

@@ -46,7 +46,7 @@ export class Connection {
   /**
    * @param {{ simulated: boolean, timeoutMs?: number, authority?: {authority: string, host: string},
    *   clientId?: string, tenantId?: string, interaction?: "popup" | "redirect",
-   *   onAccount: (account: object | null) => void }} setup
+   *   onAccount: (account: object | null) => void, onError: (error: Error) => void }} setup
    */
   constructor(setup) {
     this.setup = setup;
@@ -126,6 +126,8 @@ export class Connection {
     this.provider = await mod.createMsalTokenProvider(options);
     this.providerKey = key;
     this.setup.onAccount(this.provider.account ?? null);
+    // A sign-in redirect that came back with an error (e.g. cancelled) reports it here.
+    if (this.provider.redirectError) this.setup.onError(this.provider.redirectError);
     return this.provider;
   }
 
@@ -153,7 +155,15 @@ export class Connection {
     const options = this.options();
     if (this.mode === "signin") {
       const provider = await this.ensureProvider();
-      const client = createSyncClient({ getToken: (request) => provider.getToken(request), ...options });
+      // getToken may sign in (no account yet): show whoever it signed in.
+      const getToken = async (request) => {
+        try {
+          return await provider.getToken(request);
+        } finally {
+          this.setup.onAccount(provider.account ?? null);
+        }
+      };
+      const client = createSyncClient({ getToken, ...options });
       return {
         trigger: () => client.triggerSync(),
         status: () => client.getSyncStatus(),

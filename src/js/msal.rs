@@ -257,10 +257,14 @@ fn configuration(options: &JsValue) -> Result<(JsValue, JsValue, bool), UsageErr
         Some(r) => r,
         None => default_redirect_uri(),
     };
+    // Sign-out comes back to the same redirect bridge: MSAL 5 learns a logout popup's
+    // end only from it (landing on the app page would leave it waiting until timed_out).
+    let redirect_uri = JsValue::from(redirect_uri);
     let auth = obj(&[
         ("clientId", &client_id.into()),
         ("authority", &authority.into()),
-        ("redirectUri", &redirect_uri.into()),
+        ("redirectUri", &redirect_uri),
+        ("postLogoutRedirectUri", &redirect_uri),
     ]);
     let known = get(options, "knownAuthorities");
     if !known.is_undefined() && !known.is_null() {

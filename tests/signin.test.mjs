@@ -1,0 +1,299 @@
+// Sign-in end to end (issue 6): the admin page (www/) in Debian Chromium, real MSAL.js 5,
+// the Rust binding (pkg/msal.js + pkg/msal/), against graph-sim's local OIDC authority
+// over https (self-signed, hence --ignore-certificate-errors). Offline: nothing leaves
+// 127.0.0.1. Every test also checks: no CSP violations or uncaught errors, and no token
+// (access or refresh, as the authority issued them) in the DOM, localStorage or any URL.
+import { after, before, beforeEach, test } from "node:test";
+import assert from "node:assert/strict";
+import { launchBrowser } from "./helpers/browser.mjs";
+import { openPage, startSite } from "./helpers/page.mjs";
+
+const WAIT = { timeout: 10_000 };
+const CLIENT_ID = "sim-spa";
+const WRITE_SCOPE = "DeviceManagementServiceConfig.ReadWrite.All";
+const SYNC_PATH = "/beta/deviceManagement/windowsAutopilotSettings/sync";
+let site, browser;
+
+before(async () => {
+  [site, browser] = await Promise.all([startSite(["--oidc-port", "0"]), launchBrowser(["--ignore-certificate-errors"])]);
+  assert.match(site.authorityUrl, /^https:\/\/127\.0\.0\.1:\d+$/, "graph-sim printed its authority");
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.stop();
+});
+
+beforeEach(() => site.reset());
+
+/** `GET /_sim/oidc`, or `PATCH` it with `patch`. */
+async function oidc(patch) {
+  const res = await fetch(`${site.url}/_sim/oidc`, patch
+    ? { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify(patch) }
+    : {});
+  assert.equal(res.status, 200, `/_sim/oidc: ${res.status}`);
+  return res.json();
+}
+
+/** The page's address for the local authority; `extra` is appended to the query. */
+function pagePath(extra = "") {
+  const authority = encodeURIComponent(`${site.authorityUrl}/sim-tenant`);
+  return `/?authority=${authority}&clientId=${CLIENT_ID}&intervalMs=200${extra}`;
+}
+
+/**
+ * Opens the page on the local authority and runs `body(page, watch)`. `watch` records, for
+ * the whole browser context (popups included): `popups` (every window opened), `urls`
+ * (every request and navigation URL) and `secrets` (the access and refresh tokens the token endpoint
+ * returned). Afterwards: no CSP violations, uncaught errors or console errors, and no
+ * secret in the DOM, localStorage or a URL.
+ */
+async function withSignInPage(extra, body) {
+  const watch = { popups: [], urls: [], secrets: new Set(), bearers: [] };
+  const setup = (page) => {
+    const context = page.context();
+    // Request URLs have no fragment; navigations keep it (MSAL popups use fragments).
+    const navigations = (p) => p.on("framenavigated", (f) => watch.urls.push(f.url()));
+    navigations(page);
+    context.on("page", (p) => {
+      watch.popups.push(p);
+      navigations(p);
+    });
+    context.on("request", (r) => {
+      watch.urls.push(r.url());
+      if (new URL(r.url()).pathname.startsWith("/beta/")) {
+        r.allHeaders().then((h) => h.authorization && watch.bearers.push(h.authorization), () => {});
+      }
+    });
+    context.on("response", (r) => {
+      if (!/\/oauth2\/v2\.0\/token$/.test(new URL(r.url()).pathname) || r.request().method() !== "POST") return;
+      r.json().then((j) => {
+        for (const k of ["access_token", "refresh_token"]) if (typeof j?.[k] === "string") watch.secrets.add(j[k]);
+      }, () => {});
+    });
+  };
+  const page = await openPage(browser, site, pagePath(extra), {}, { setup });
+  try {
+    await body(page, watch);
+    assert.ok(watch.secrets.size > 0, "the token endpoint's answers were seen (the leak checks below are not vacuous)");
+    assert.deepEqual(await page.unexpected(), [], "no CSP violations, uncaught errors or console errors");
+    await assertNoLeak(page, watch);
+  } finally {
+    await page.context().close();
+  }
+}
+
+async function assertNoLeak(page, watch) {
+  const secrets = [...watch.secrets, ...watch.bearers.map((b) => b.replace(/^Bearer /i, ""))];
+  const dom = await page.evaluate(() => [
+    document.documentElement.outerHTML,
+    document.body.innerText,
+    ...[...document.querySelectorAll("input, textarea, output")].map((e) => e.value ?? ""),
+  ].join("\n"));
+  const storage = await page.evaluate(() => JSON.stringify(Object.entries(localStorage)));
+  const urls = [page.url(), ...watch.urls].join("\n");
+  for (const secret of new Set(secrets)) {
+    // The whole token and, for a JWT, its signature alone.
+    for (const piece of [secret, secret.split(".")[2]].filter((s) => s && s.length >= 20)) {
+      assert.ok(!dom.includes(piece), "a token is in the DOM");
+      assert.ok(!storage.includes(piece), "a token is in localStorage");
+      assert.ok(!urls.includes(piece), "a token is in a URL");
+    }
+  }
+}
+
+const text = (page, selector) => page.locator(selector).innerText();
+const accountIs = (page, name) =>
+  page.waitForFunction((n) => document.querySelector("#account-name").textContent === n, name, WAIT);
+
+/** Clicks Sign in; waits for the popup to come back and close, and for the account. */
+async function signInWithPopup(page, name = "Sim Admin") {
+  const popup = page.context().waitForEvent("page", WAIT);
+  await page.click("#sign-in");
+  const p = await popup;
+  await p.waitForEvent("close", WAIT);
+  await accountIs(page, name);
+  await page.waitForFunction(() => !document.querySelector("#sign-in").disabled, null, WAIT);
+  return p;
+}
+
+async function syncAndExpect(page, outcome) {
+  await page.click("#sync-now");
+  await page.waitForSelector(`#outcome[data-outcome="${outcome}"]`, WAIT);
+  await page.waitForFunction(() => !document.querySelector("#busy").checkVisibility(), null, WAIT);
+}
+
+const posts = async () => (await site.requests()).filter((r) => r.method === "POST" && r.path === SYNC_PATH);
+const JWT_BEARER = /^Bearer [A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+test("popup sign-in → account shown → Sync now → started, with a JWT from the authority", async () => {
+  await withSignInPage("", async (page, watch) => {
+    assert.equal(await page.isChecked("#mode-signin"), true);
+    assert.equal(await text(page, "#account-name"), "nobody");
+    assert.match(await text(page, "#graph-root"), /simulated/, "a loopback authority pairs with the simulated Graph");
+    const popup = await signInWithPopup(page);
+    assert.equal(popup.isClosed(), true, "the popup closed itself");
+    assert.equal(await page.isVisible("#sign-out"), true);
+    assert.equal(await page.isHidden("#form-error"), true);
+
+    await syncAndExpect(page, "started");
+    const [post] = await posts();
+    assert.equal(post.status, 204);
+    assert.equal(post.headers.authorization, "Bearer <redacted>");
+    assert.ok(watch.bearers.length > 0 && watch.bearers.every((b) => JWT_BEARER.test(b)), "Graph calls carried a JWT");
+    const { counters } = await oidc();
+    assert.equal(counters.tokenRequests.authorizationCode, 1, "one authorization-code redemption");
+    assert.equal(counters.tokenRequests.refreshToken, 0);
+    assert.equal(counters.authorizeRequests, 1);
+    assert.equal(watch.popups.length, 1);
+    await page.waitForSelector('#progress[data-state="inProgress"]', WAIT);
+  });
+});
+
+test("redirect sign-in: to the authority and back, handleRedirectPromise picks it up, a sync works", async () => {
+  await withSignInPage("&interaction=redirect", async (page, watch) => {
+    const authorize = page.waitForRequest((r) => r.url().startsWith(`${site.authorityUrl}/sim-tenant/oauth2/v2.0/authorize`), WAIT);
+    await page.click("#sign-in");
+    await authorize;
+    // Back on the page (via redirect.html): a fresh load that creates the provider again.
+    await page.waitForURL((u) => u.pathname === "/" && u.origin === site.url, WAIT);
+    await page.waitForSelector("html[data-ready]", WAIT);
+    await accountIs(page, "Sim Admin");
+    assert.equal(await page.isHidden("#form-error"), true);
+    assert.equal(await page.isChecked("#mode-signin"), true);
+    assert.match(page.url(), /interaction=redirect/, "back on the address the sign-in started from");
+    assert.equal(watch.popups.length, 0, "no popup in redirect mode");
+
+    await syncAndExpect(page, "started");
+    const [post] = await posts();
+    assert.equal(post.status, 204);
+    assert.ok(watch.bearers.every((b) => JWT_BEARER.test(b)));
+    assert.equal((await oidc()).counters.tokenRequests.authorizationCode, 1);
+  });
+});
+
+test("expired token: the 401 makes the client refresh silently, the retried sync starts, no second prompt", async () => {
+  await withSignInPage("", async (page, watch) => {
+    await signInWithPopup(page);
+    const lifetime = (await oidc()).tokenLifetimeSeconds;
+    // Past the lifetime on the simulated clock only: MSAL (on the real clock) still
+    // believes its cached token, so Graph is the one to say it expired.
+    await site.advance((lifetime + 120) * 1000);
+    await site.clearRequests();
+
+    await syncAndExpect(page, "started");
+    const sent = await posts();
+    assert.deepEqual(sent.map((r) => r.status), [401, 204], "401 (expired), then the retried POST");
+    const { counters } = await oidc();
+    assert.equal(counters.tokenRequests.refreshToken, 1, "one refresh-token grant");
+    assert.equal(counters.tokenRequests.authorizationCode, 1, "no new authorization code");
+    assert.equal(counters.authorizeRequests, 1, "no new interactive sign-in");
+    assert.equal(watch.popups.length, 1, "one prompt in total (the sign-in)");
+    assert.equal(await text(page, "#sd-httpStatus"), "204");
+    assert.equal(await page.isHidden("#form-error"), true);
+    assert.equal(new Set(watch.bearers).size >= 2, true, "the retry used a new token");
+  });
+});
+
+test("read-only consent: Sync now is forbidden and names the permission", async () => {
+  await oidc({ defaultUser: "reader@sim.test" });
+  await withSignInPage("", async (page) => {
+    await signInWithPopup(page, "Sim Reader");
+    await syncAndExpect(page, "forbidden");
+    const shown = await text(page, "#outcome");
+    assert.match(shown, new RegExp(WRITE_SCOPE.replaceAll(".", "\\.")));
+    assert.equal(await text(page, "#sd-httpStatus"), "403");
+    assert.equal((await posts()).length, 1, "a 403 is not retried");
+    assert.equal(await text(page, "#st-status"), "unknown", "the reader can still read the status");
+  });
+});
+
+test("cancelled sign-in: access_denied → signInCancelled shown, nothing stuck, then a sign-in works", async () => {
+  await oidc({ defaultUser: "cancel@sim.test" });
+  await withSignInPage("", async (page, watch) => {
+    const popup = page.context().waitForEvent("page", WAIT);
+    await page.click("#sign-in");
+    const p = await popup;
+    await p.waitForEvent("close", WAIT);
+    await page.waitForSelector('#form-error[data-code="signInCancelled"]:not([hidden])', WAIT);
+    assert.match(await text(page, "#form-error"), /cancelled/i);
+    assert.ok(
+      watch.urls.some((u) => u.startsWith(`${site.url}/redirect.html`) && /[?#&]error=access_denied/.test(u)),
+      "the authority sent the popup back to the redirect bridge with error=access_denied",
+    );
+    assert.equal(await text(page, "#account-name"), "nobody");
+    assert.equal(await page.isEnabled("#sign-in"), true, "Sign in is usable again");
+    assert.equal(await page.isEnabled("#sync-now"), true, "Sync now is usable again");
+    assert.equal(await page.isHidden("#busy"), true);
+    assert.equal((await oidc()).counters.tokenRequests.authorizationCode, 0);
+
+    await oidc({ defaultUser: "admin@sim.test" });
+    await signInWithPopup(page);
+    assert.equal(await page.isHidden("#form-error"), true, "the cancel message is gone");
+    await syncAndExpect(page, "started");
+    assert.equal(watch.popups.length, 2);
+  });
+});
+
+// Regression guard: a popup sign-out must come back to the redirect bridge
+// (postLogoutRedirectUri); landing on the app page left MSAL 5 waiting 60 s for it.
+test("sign out clears the account; the next Sync now needs a sign-in again", async () => {
+  await withSignInPage("", async (page, watch) => {
+    await signInWithPopup(page);
+    await page.click("#sign-out");
+    await accountIs(page, "nobody"); // ← fails here (known bug above): signOut() takes 60 s
+    await page.waitForFunction(() => !document.querySelector("#sign-out").checkVisibility(), null, WAIT);
+    assert.equal(await page.isHidden("#form-error"), true, `no error on sign-out: ${await text(page, "#form-error")}`);
+    assert.equal(await text(page, "#sign-in"), "Sign in");
+    const { counters, sessions } = await oidc();
+    assert.equal(counters.logoutRequests, 1, "the authority's end-session endpoint was called");
+    assert.equal(sessions, 0, "the authority session is gone");
+    const cached = await page.evaluate(() => JSON.stringify(Object.entries(sessionStorage)));
+    for (const secret of watch.secrets) assert.ok(!cached.includes(secret), "MSAL's cache forgot the tokens");
+
+    // Sync now: getToken has no account, so it asks for a sign-in (a popup) again.
+    const before = watch.popups.length;
+    const popup = page.context().waitForEvent("page", WAIT);
+    await page.click("#sync-now");
+    const p = await popup;
+    await p.waitForEvent("close", WAIT);
+    await page.waitForSelector('#outcome[data-outcome="started"]', WAIT);
+    assert.equal(watch.popups.length, before + 1);
+    assert.equal((await oidc()).counters.tokenRequests.authorizationCode, 2, "a second interactive sign-in");
+  });
+});
+
+// Regression guard: a sign-in that getToken starts (Sync now with nobody signed in)
+// must show the account, as a sign-in from the button does.
+test("a sign-in started by Sync now shows the account", async () => {
+  await withSignInPage("", async (page, watch) => {
+    const popup = page.context().waitForEvent("page", WAIT);
+    await page.click("#sync-now");
+    await (await popup).waitForEvent("close", WAIT);
+    await page.waitForSelector('#outcome[data-outcome="started"]', WAIT);
+    assert.equal(watch.popups.length, 1);
+    await accountIs(page, "Sim Admin"); // ← fails here (known bug above)
+    assert.equal(await page.isVisible("#sign-out"), true);
+  });
+});
+
+test("cancelled redirect sign-in: back on the page, the provider's redirectError is shown", async () => {
+  await withSignInPage("&interaction=redirect", async (page) => {
+    await oidc({ defaultUser: "cancel@sim.test" });
+    await page.click("#sign-in");
+    await page.waitForURL((u) => u.pathname === "/" && u.origin === site.url, WAIT);
+    await page.waitForSelector("html[data-ready]", WAIT);
+    await page.waitForSelector("#form-error:not([hidden])", WAIT);
+    assert.equal(await page.getAttribute("#form-error", "data-code"), "signInCancelled");
+    await accountIs(page, "nobody");
+    assert.equal(await page.isEnabled("#sign-in"), true, "sign-in can be tried again");
+
+    // Nothing stuck: the next redirect sign-in works.
+    await oidc({ defaultUser: "admin@sim.test" });
+    await page.click("#sign-in");
+    await page.waitForURL((u) => u.pathname === "/" && u.origin === site.url, WAIT);
+    await page.waitForSelector("html[data-ready]", WAIT);
+    await accountIs(page, "Sim Admin");
+    await syncAndExpect(page, "started");
+  });
+});
