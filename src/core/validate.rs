@@ -273,7 +273,12 @@ pub fn unknown_option(name: &str, known: &[&str]) -> UsageError {
         m.push('"');
     }
     m.push_str(". Known options: ");
-    m.push_str(&known.join(", "));
+    for (i, k) in known.iter().enumerate() {
+        if i > 0 {
+            m.push_str(", ");
+        }
+        m.push_str(k);
+    }
     m.push('.');
     UsageError::options(m)
 }

@@ -50,22 +50,10 @@ enum Done {
 
 impl Done {
     fn to_js(&self) -> JsValue {
-        use std::borrow::Cow;
-        use wasm_bindgen::intern;
         let ser = serde_wasm_bindgen::Serializer::json_compatible();
-        // The fixed strings are interned: each crosses into JS once, not on every call.
         match self {
-            Done::Result(r) => {
-                intern(r.outcome);
-                if let Cow::Borrowed(m) = r.message {
-                    intern(m);
-                }
-                r.serialize(&ser)
-            }
-            Done::Status(s) => {
-                intern(s.sync_status);
-                s.serialize(&ser)
-            }
+            Done::Result(r) => r.serialize(&ser),
+            Done::Status(s) => s.serialize(&ser),
         }
         .unwrap_or(JsValue::NULL)
     }

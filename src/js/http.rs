@@ -98,7 +98,7 @@ pub async fn send(call: &Call<'_>, controller: &AbortController) -> Transport {
     let headers = response.headers();
     let header = |name: &str| {
         headers
-            .get(wasm_bindgen::intern(name))
+            .get(name)
             .ok()
             .flatten()
             .filter(|v| !v.trim().is_empty())
@@ -124,17 +124,14 @@ fn request_init(
     bearer: &str,
     controller: &AbortController,
 ) -> Option<RequestInit> {
-    use wasm_bindgen::intern;
     let headers = Headers::new().ok()?;
-    headers.set(intern("Authorization"), bearer).ok()?;
+    headers.set("Authorization", bearer).ok()?;
+    headers.set("Accept", "application/json").ok()?;
     headers
-        .set(intern("Accept"), intern("application/json"))
-        .ok()?;
-    headers
-        .set(intern("client-request-id"), call.client_request_id)
+        .set("client-request-id", call.client_request_id)
         .ok()?;
     let init = RequestInit::new();
-    init.set_method(intern(if call.post { "POST" } else { "GET" }));
+    init.set_method(if call.post { "POST" } else { "GET" });
     init.set_headers(&headers);
     init.set_signal(Some(&controller.signal()));
     Some(init)
