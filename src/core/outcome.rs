@@ -2,9 +2,8 @@
 
 use std::borrow::Cow;
 
-use serde::Serialize;
-
 use super::graph_error::parse_error_body;
+use super::json::ObjectWriter;
 use super::retry_after::parse_retry_after;
 use super::time::decimal;
 
@@ -159,8 +158,7 @@ fn join3(a: &str, status: Option<u16>, c: &str) -> String {
 
 /// The result object `triggerSync` resolves with (and `getSyncStatus` when `ok` is false).
 /// Field names and order are the JS contract; see `SyncResult` in the `.d.ts`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncResult {
     /// True only for `started`.
     pub ok: bool,
@@ -207,6 +205,23 @@ fn non_empty(v: Option<&str>) -> Option<String> {
 }
 
 impl SyncResult {
+    /// The JS object, as JSON: exactly the documented keys, in this order.
+    pub fn to_json(&self) -> String {
+        ObjectWriter::new()
+            .bool("ok", self.ok)
+            .str("outcome", self.outcome)
+            .opt_num("httpStatus", self.http_status.map(u32::from))
+            .bool("retryable", self.retryable)
+            .opt_num("retryAfterSeconds", self.retry_after_seconds)
+            .str("message", &self.message)
+            .opt_str("errorCode", self.error_code.as_deref())
+            .opt_str("errorMessage", self.error_message.as_deref())
+            .opt_str("requestId", self.request_id.as_deref())
+            .str("clientRequestId", &self.client_request_id)
+            .opt_str("date", self.date.as_deref())
+            .finish()
+    }
+
     /// Classifies an HTTP answer. `now_ms` is the caller's clock, for HTTP-date `Retry-After`.
     pub fn from_answer(
         action: Action,
@@ -431,6 +446,46 @@ mod tests {
         assert_eq!(
             (r.outcome, r.retryable, r.retry_after_seconds, r.error_code),
             ("serviceUnavailable", true, None, None)
+        );
+    }
+
+    #[test]
+    fn json_has_the_contract_keys_in_order() {
+        let a = Answer {
+            status: 429,
+            retry_after: Some("7"),
+            request_id: Some("r\"1"),
+            ..Default::default()
+        };
+        let r = SyncResult::from_answer(Action::Trigger, &a, "c", NOW);
+        let v = crate::core::json::Json::parse(&r.to_json()).expect("valid JSON");
+        let crate::core::json::Json::Obj(members) = v else {
+            panic!("an object")
+        };
+        let keys: Vec<&str> = members.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "ok",
+                "outcome",
+                "httpStatus",
+                "retryable",
+                "retryAfterSeconds",
+                "message",
+                "errorCode",
+                "errorMessage",
+                "requestId",
+                "clientRequestId",
+                "date"
+            ]
+        );
+        assert_eq!(
+            r.to_json(),
+            concat!(
+                r#"{"ok":false,"outcome":"throttled","httpStatus":429,"retryable":true,"retryAfterSeconds":7,"#,
+                r#""message":"Intune allows one Windows Autopilot sync every 10 minutes; try again once 10 minutes have passed since the last sync.","#,
+                r#""errorCode":null,"errorMessage":null,"requestId":"r\"1","clientRequestId":"c","date":null}"#
+            )
         );
     }
 

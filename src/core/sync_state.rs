@@ -1,16 +1,13 @@
 //! The `windowsAutopilotSettings` object that `getSyncStatus` reads.
 
-use serde::Serialize;
-
-use super::json::Json;
+use super::json::{Json, ObjectWriter};
 use super::time::{format_iso, parse_iso8601};
 
 /// Intune's minimum interval between two manual syncs.
 pub const MANUAL_SYNC_INTERVAL_MS: f64 = 10.0 * 60.0 * 1000.0;
 
 /// What `getSyncStatus` resolves with when `ok` is true.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncStatus {
     /// Always true.
     pub ok: bool,
@@ -26,6 +23,24 @@ pub struct SyncStatus {
     pub request_id: Option<String>,
     /// The `client-request-id` that was sent.
     pub client_request_id: String,
+}
+
+impl SyncStatus {
+    /// The JS object, as JSON: exactly the documented keys, in this order.
+    pub fn to_json(&self) -> String {
+        ObjectWriter::new()
+            .bool("ok", self.ok)
+            .str("syncStatus", self.sync_status)
+            .opt_str("lastSyncDateTime", self.last_sync_date_time.as_deref())
+            .opt_str(
+                "lastManualSyncTriggerDateTime",
+                self.last_manual_sync_trigger_date_time.as_deref(),
+            )
+            .opt_str("nextManualSyncAt", self.next_manual_sync_at.as_deref())
+            .opt_str("requestId", self.request_id.as_deref())
+            .str("clientRequestId", &self.client_request_id)
+            .finish()
+    }
 }
 
 /// The settings fields, before the request ids are attached.
@@ -107,6 +122,23 @@ mod tests {
             last_manual_trigger: manual.map(Into::into),
             next_manual_sync_at: next.map(Into::into),
         })
+    }
+
+    #[test]
+    fn status_json() {
+        let s = SyncStatus {
+            ok: true,
+            sync_status: "completed",
+            last_sync_date_time: Some("2026-11-28T10:00:30Z".into()),
+            last_manual_sync_trigger_date_time: None,
+            next_manual_sync_at: None,
+            request_id: None,
+            client_request_id: "c".into(),
+        };
+        assert_eq!(
+            s.to_json(),
+            r#"{"ok":true,"syncStatus":"completed","lastSyncDateTime":"2026-11-28T10:00:30Z","lastManualSyncTriggerDateTime":null,"nextManualSyncAt":null,"requestId":null,"clientRequestId":"c"}"#
+        );
     }
 
     #[test]

@@ -7,7 +7,6 @@ use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use js_sys::{Function, Promise};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::{AbortController, AbortSignal};
 
@@ -49,13 +48,14 @@ enum Done {
 }
 
 impl Done {
+    /// One crossing: the core writes the object as JSON, JS parses it (cheaper than a
+    /// boundary crossing per field, and no serializer in the wasm).
     fn to_js(&self) -> JsValue {
-        let ser = serde_wasm_bindgen::Serializer::json_compatible();
-        match self {
-            Done::Result(r) => r.serialize(&ser),
-            Done::Status(s) => s.serialize(&ser),
-        }
-        .unwrap_or(JsValue::NULL)
+        let json = match self {
+            Done::Result(r) => r.to_json(),
+            Done::Status(s) => s.to_json(),
+        };
+        js_sys::JSON::parse(&json).unwrap_or(JsValue::NULL)
     }
 }
 
