@@ -5,8 +5,9 @@ import glueInit, {
   getSyncStatus as rawGetSyncStatus,
   createSyncClient as rawCreateSyncClient,
 } from "./autopilot_sync.js";
+import { loadOnce } from "./load.js";
 
-let ready;
+const load = loadOnce(glueInit);
 
 /**
  * Loads the WebAssembly module. Safe to call more than once: later calls return the
@@ -14,16 +15,7 @@ let ready;
  * from: a URL, a Response, bytes or a WebAssembly.Module.
  */
 export default function init(input) {
-  if (!ready) {
-    ready = glueInit(input === undefined ? undefined : { module_or_path: input }).then(
-      () => undefined,
-      (e) => {
-        ready = undefined;
-        throw e;
-      },
-    );
-  }
-  return ready;
+  return load(input);
 }
 
 /** Starts a Windows Autopilot sync. Loads the wasm first if `init()` was not awaited. */

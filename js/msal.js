@@ -4,24 +4,16 @@
 // import, so bundlers can drop the parts of MSAL that are not used).
 import { PublicClientApplication } from "@azure/msal-browser";
 import initWasm, { createMsalTokenProvider as create } from "./msal/autopilot_sync_msal.js";
+import { loadOnce } from "./load.js";
 
-let ready;
+const load = loadOnce(initWasm);
 
 /**
  * Loads this entry's wasm (`msal/autopilot_sync_msal_bg.wasm`); optional, and safe to call
  * again. `input` is where to load it from, as for the core `init`.
  */
 export default function init(input) {
-  if (!ready) {
-    ready = initWasm(input === undefined ? undefined : { module_or_path: input }).then(
-      () => undefined,
-      (e) => {
-        ready = undefined;
-        throw e;
-      },
-    );
-  }
-  return ready;
+  return load(input);
 }
 
 /** Creates an MSAL-backed token provider (loads this entry's wasm first if needed). */

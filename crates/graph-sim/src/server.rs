@@ -54,18 +54,19 @@ where
         .await;
 }
 
-/// Accepts connections until `shutdown` turns true.
-pub async fn serve<H: Handler>(
+/// Hands each accepted connection to `on_accept` until `shutdown` turns true. Shared by
+/// the http listener ([`serve`]) and the https one (`tls::serve_tls`).
+pub async fn accept_loop(
     listener: TcpListener,
-    handler: Arc<H>,
     mut shutdown: watch::Receiver<bool>,
+    mut on_accept: impl FnMut(tokio::net::TcpStream),
 ) {
     loop {
         tokio::select! {
             accepted = listener.accept() => {
                 let Ok((stream, _peer)) = accepted else { continue };
                 let _ = stream.set_nodelay(true);
-                tokio::spawn(serve_connection(TokioIo::new(stream), handler.clone()));
+                on_accept(stream);
             }
             changed = shutdown.changed() => {
                 if changed.is_err() || *shutdown.borrow() {
@@ -74,6 +75,18 @@ pub async fn serve<H: Handler>(
             }
         }
     }
+}
+
+/// Serves plain http connections until `shutdown` turns true.
+pub async fn serve<H: Handler>(
+    listener: TcpListener,
+    handler: Arc<H>,
+    shutdown: watch::Receiver<bool>,
+) {
+    accept_loop(listener, shutdown, |stream| {
+        tokio::spawn(serve_connection(TokioIo::new(stream), handler.clone()));
+    })
+    .await;
 }
 
 /// A running simulator.

@@ -10,7 +10,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
 
-use crate::server::{serve_connection, Handler};
+use crate::server::{accept_loop, serve_connection, Handler};
 
 /// Names the certificate covers.
 pub const CERT_NAMES: [&str; 3] = ["127.0.0.1", "localhost", "::1"];
@@ -57,27 +57,17 @@ pub async fn serve_tls<H: Handler>(
     listener: TcpListener,
     acceptor: TlsAcceptor,
     handler: Arc<H>,
-    mut shutdown: watch::Receiver<bool>,
+    shutdown: watch::Receiver<bool>,
 ) {
-    loop {
-        tokio::select! {
-            accepted = listener.accept() => {
-                let Ok((stream, _peer)) = accepted else { continue };
-                let _ = stream.set_nodelay(true);
-                let acceptor = acceptor.clone();
-                let handler = handler.clone();
-                tokio::spawn(async move {
-                    let handshake = tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream));
-                    if let Ok(Ok(tls)) = handshake.await {
-                        serve_connection(TokioIo::new(tls), handler).await;
-                    }
-                });
+    accept_loop(listener, shutdown, |stream| {
+        let acceptor = acceptor.clone();
+        let handler = handler.clone();
+        tokio::spawn(async move {
+            let handshake = tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream));
+            if let Ok(Ok(tls)) = handshake.await {
+                serve_connection(TokioIo::new(tls), handler).await;
             }
-            changed = shutdown.changed() => {
-                if changed.is_err() || *shutdown.borrow() {
-                    break;
-                }
-            }
-        }
-    }
+        });
+    })
+    .await;
 }
