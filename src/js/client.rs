@@ -9,8 +9,9 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::AbortSignal;
 
 use super::env::{now_ms, sleep};
-use super::error::{get, is_sync_error, set, sync_error};
+use super::error::{is_sync_error, sync_error};
 use super::flight;
+use super::object::{get, method, obj, set};
 use super::options::{
     call_options, check_keys, duration_opt, function_opt, signal_opt, CallOptions, CALL_KEYS,
 };
@@ -53,8 +54,7 @@ fn token_error(e: JsValue) -> JsValue {
 
 impl Client {
     async fn token(&self, force_refresh: bool) -> Result<String, JsValue> {
-        let request = Object::new();
-        set(&request, "forceRefresh", &JsValue::from_bool(force_refresh));
+        let request = obj(&[("forceRefresh", &JsValue::from_bool(force_refresh))]);
         let v = self
             .get_token
             .call1(&JsValue::UNDEFINED, &request)
@@ -138,10 +138,6 @@ impl Client {
             sleep((remaining.ceil() as u32).min(interval), signal.as_ref()).await?;
         }
     }
-}
-
-fn method(f: impl Fn(JsValue) -> Promise + 'static) -> JsValue {
-    Closure::<dyn Fn(JsValue) -> Promise>::new(f).into_js_value()
 }
 
 /// Builds the client object.

@@ -1,24 +1,11 @@
 //! The one place where JS errors are built: `SyncError`, a real `Error` with a stable
 //! `name` and `code` (like MSAL's `AuthError.errorCode`), the original error as `cause`.
 
-use js_sys::{Error, Reflect};
+use js_sys::Error;
 use wasm_bindgen::{JsCast, JsValue};
 
+use super::object::{get, set};
 use crate::core::validate::{ErrorCode, UsageError};
-
-/// Sets `obj[key] = value`; never fails on the plain objects built here.
-pub fn set(obj: &JsValue, key: &str, value: &JsValue) {
-    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
-}
-
-/// Reads `obj[key]`; `undefined` when `obj` is not an object or the getter throws.
-pub fn get(obj: &JsValue, key: &str) -> JsValue {
-    if obj.is_object() || obj.is_function() {
-        Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-    } else {
-        JsValue::UNDEFINED
-    }
-}
 
 /// A `SyncError` with `code`, optional `cause` and optional `errorCode` (kept from MSAL).
 pub fn sync_error(

@@ -8,4 +8,5 @@ pub mod flight;
 pub mod http;
 #[cfg(feature = "msal")]
 pub mod msal;
+pub mod object;
 pub mod options;

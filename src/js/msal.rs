@@ -9,7 +9,8 @@ use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use super::error::{get, set, sync_error};
+use super::error::sync_error;
+use super::object::{get, method, obj, set};
 use super::options::{check_keys, string_opt};
 use crate::core::signin::{
     authority_for, check_authority, check_client_id, check_interaction, check_tenant,
@@ -81,14 +82,6 @@ fn sign_in_error(e: JsValue) -> JsValue {
     let code = error_code_for(&msal_code);
     let code_ref = (!msal_code.is_empty()).then_some(msal_code.as_str());
     sync_error(code, message_for(code), Some(&e), code_ref)
-}
-
-fn obj(pairs: &[(&str, &JsValue)]) -> JsValue {
-    let o: JsValue = Object::new().into();
-    for (k, v) in pairs {
-        set(&o, k, v);
-    }
-    o
 }
 
 /// The provider's state: one `PublicClientApplication` and the request scopes.
@@ -301,10 +294,6 @@ fn default_redirect_uri() -> String {
     web_sys::Url::new_with_base("redirect.html", &href)
         .map(|u| u.href())
         .unwrap_or_else(|_| "/redirect.html".into())
-}
-
-fn method(f: impl Fn(JsValue) -> Promise + 'static) -> JsValue {
-    Closure::<dyn Fn(JsValue) -> Promise>::new(f).into_js_value()
 }
 
 /// Creates the provider (`msal` holds MSAL's `PublicClientApplication`): a `PublicClientApplication`, initialised, with any redirect

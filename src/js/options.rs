@@ -6,7 +6,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{AbortSignal, Url};
 
 use super::env::new_guid;
-use super::error::get;
+use super::object::get;
 use crate::core::validate::{
     check_base_url, check_client_request_id, check_duration, check_token, unknown_option,
     wrong_type, Cloud, ErrorCode, UrlParts, UsageError,
