@@ -10,3 +10,125 @@ pub mod signin;
 pub mod sync_state;
 pub mod time;
 pub mod validate;
+
+#[cfg(test)]
+mod never_panics {
+    //! Bad input must never panic the wasm module (a panic poisons it for the page's
+    //! lifetime): every parser here takes generated garbage built from the fragments that
+    //! matter to it, and must answer.
+    use super::graph_error::parse_error_body;
+    use super::retry_after::parse_retry_after;
+    use super::signin::{check_authority, check_client_id, check_tenant};
+    use super::sync_state::parse_sync_state;
+    use super::time::{parse_http_date, parse_iso8601};
+    use super::validate::{check_client_request_id, check_token, is_loopback};
+
+    const FRAGMENTS: &[&str] = &[
+        "{",
+        "}",
+        "[",
+        "]",
+        "\"",
+        "\\",
+        "\\u",
+        "\\ud83d",
+        "\\ude00",
+        "d800",
+        ":",
+        ",",
+        " ",
+        "\n",
+        "\t",
+        "0",
+        "9",
+        "-",
+        "+",
+        ".",
+        "e",
+        "T",
+        "Z",
+        "GMT",
+        "Sun, ",
+        "Nov",
+        "06",
+        "1994",
+        "08:49:37",
+        "error",
+        "code",
+        "message",
+        "innerError",
+        "request-id",
+        "ErrorCode",
+        "Message",
+        "RetryAfter",
+        "value",
+        "syncStatus",
+        "completed",
+        "lastManualSyncTriggerDateTime",
+        "null",
+        "true",
+        "é",
+        "😀",
+        "\u{0}",
+        "\u{7f}",
+        "\u{feff}",
+        "Bearer ",
+        "bearer",
+        "<html>",
+        "{\"error\":{\"message\":\"",
+        "\\\"",
+        "https://",
+        "127.0.0.1",
+        "[::1]",
+        "%",
+        "0001-01-01T00:00:00Z",
+        "9999999999999999999999",
+    ];
+
+    struct XorShift(u64);
+    impl XorShift {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn text(&mut self) -> String {
+            let n = (self.next() % 40) as usize;
+            (0..n)
+                .map(|_| FRAGMENTS[(self.next() % FRAGMENTS.len() as u64) as usize])
+                .collect()
+        }
+    }
+
+    #[test]
+    fn parsers_answer_arbitrary_input() {
+        let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+        for _ in 0..30_000 {
+            let s = rng.text();
+            let _ = parse_error_body(&s);
+            let _ = parse_sync_state(&s);
+            let _ = parse_retry_after(&s, 784_111_777_000.0);
+            let _ = parse_iso8601(&s);
+            let _ = parse_http_date(&s);
+            let _ = check_token(&s);
+            let _ = check_client_request_id(&s);
+            let _ = is_loopback(&s);
+            let _ = check_tenant(&s);
+            let _ = check_client_id(&s);
+            let _ = check_authority(&s);
+            // A Graph body with the garbage nested in `error.message`, as Intune does.
+            let mut nested = String::from("{\"error\":{\"code\":\"UnknownError\",\"message\":\"");
+            for c in s.chars() {
+                match c {
+                    '"' => nested.push_str("\\\""),
+                    '\\' => nested.push_str("\\\\"),
+                    c if (c as u32) < 0x20 => {}
+                    c => nested.push(c),
+                }
+            }
+            nested.push_str("\"}}");
+            let _ = parse_error_body(&nested);
+        }
+    }
+}
