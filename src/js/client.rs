@@ -5,13 +5,13 @@ use std::rc::Rc;
 
 use js_sys::{Function, Object, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
 use super::env::{now_ms, sleep};
 use super::error::{is_sync_error, sync_error};
 use super::flight;
-use super::object::{get, method, obj, set};
+use super::object::{async_method, get, obj, set};
 use super::options::{
     call_options, check_keys, duration_opt, function_opt, signal_opt, CallOptions, CALL_KEYS,
 };
@@ -159,27 +159,16 @@ pub fn create(options: &JsValue) -> Result<JsValue, UsageError> {
         ("triggerSync", Action::Trigger),
         ("getSyncStatus", Action::Status),
     ] {
-        let c = client.clone();
-        set(
-            &obj,
-            name,
-            &method(move |o| {
-                let c = c.clone();
-                future_to_promise(async move {
-                    let opts = call_options(&o, Some(&c.defaults), &CALL_KEYS)?;
-                    c.call(action, &opts).await
-                })
-            }),
-        );
+        let method = async_method(&client, move |c, o| async move {
+            let opts = call_options(&o, Some(&c.defaults), &CALL_KEYS)?;
+            c.call(action, &opts).await
+        });
+        set(&obj, name, &method);
     }
-    let c = client;
     set(
         &obj,
         "waitForSync",
-        &method(move |o| {
-            let c = c.clone();
-            future_to_promise(async move { c.wait(o).await })
-        }),
+        &async_method(&client, |c, o| async move { c.wait(o).await }),
     );
     Ok(obj)
 }

@@ -166,10 +166,16 @@ pub fn deadline(ms: u32, fire: impl FnOnce() + 'static) -> Deadline {
     })
 }
 
+/// Drops `value` once the current JS task has finished: a closure must not be freed
+/// while it may be the one running (wasm-bindgen would throw).
+pub fn drop_after_this_task<T: 'static>(value: T) {
+    wasm_bindgen_futures::spawn_local(async move { drop(value) });
+}
+
 fn arm(w: &mut Wheel, at: f64, ms: u32) {
-    // The previous timer may be the one running right now: drop it after this task.
+    // The previous timer may be the one running right now.
     if let Some((_, old)) = w.armed.replace((at, Timer::new(ms, on_timer))) {
-        wasm_bindgen_futures::spawn_local(async move { drop(old) });
+        drop_after_this_task(old);
     }
 }
 
@@ -185,7 +191,7 @@ fn on_timer() {
             Some(next) => arm(&mut w, next, (next - now).max(0.0).ceil() as u32),
             None => {
                 if let Some((_, old)) = w.armed.take() {
-                    wasm_bindgen_futures::spawn_local(async move { drop(old) });
+                    drop_after_this_task(old);
                 }
             }
         }

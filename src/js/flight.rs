@@ -10,6 +10,7 @@ use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use web_sys::{AbortController, AbortSignal};
 
+use super::env::drop_after_this_task;
 use super::http::{send, Call, Transport};
 use crate::core::outcome::{Action, Answer, Outcome, SyncResult};
 use crate::core::sync_state::{parse_sync_state, SyncStatus};
@@ -239,7 +240,7 @@ fn forget(flight: &Rc<Flight>) {
         let _ = signal.remove_event_listener_with_callback("abort", l.as_ref().unchecked_ref());
     }
     if !listeners.is_empty() {
-        wasm_bindgen_futures::spawn_local(async move { drop(listeners) });
+        drop_after_this_task(listeners);
     }
 }
 

@@ -14,14 +14,14 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, ReadableStreamDefaultReader, RequestInit, Response};
 
+use super::env::deadline;
+
 #[wasm_bindgen]
 extern "C" {
     /// The global `fetch` (pages, workers, Node 18+), never `window.fetch`.
     #[wasm_bindgen(catch, js_name = fetch)]
     fn global_fetch(url: &str, init: &RequestInit) -> Result<Promise, JsValue>;
 }
-
-use super::env::deadline;
 
 /// Error bodies are small; anything past this is not read (a hostile or broken server
 /// cannot make the page hold megabytes).

@@ -7,10 +7,9 @@ use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 use super::error::sync_error;
-use super::object::{get, method, obj, set};
+use super::object::{async_method, get, obj, set};
 use super::options::{check_keys, string_opt};
 use crate::core::signin::{
     authority_for, check_authority, check_client_id, check_interaction, check_tenant,
@@ -325,32 +324,22 @@ pub async fn create(options: JsValue, msal: JsValue) -> Result<JsValue, JsValue>
     };
 
     let out: JsValue = Object::new().into();
-    let p = provider.clone();
     set(
         &out,
         "signIn",
-        &method(move |_| {
-            let p = p.clone();
-            future_to_promise(async move { p.sign_in().await })
-        }),
+        &async_method(&provider, |p, _| async move { p.sign_in().await }),
     );
-    let p = provider.clone();
     set(
         &out,
         "signOut",
-        &method(move |_| {
-            let p = p.clone();
-            future_to_promise(async move { p.sign_out().await })
-        }),
+        &async_method(&provider, |p, _| async move { p.sign_out().await }),
     );
-    let p = provider.clone();
     set(
         &out,
         "getToken",
-        &method(move |request| {
-            let p = p.clone();
+        &async_method(&provider, |p, request| {
             let force = get(&request, "forceRefresh").as_bool().unwrap_or(false);
-            future_to_promise(async move { p.token(force).await })
+            async move { p.token(force).await }
         }),
     );
     let p = provider;

@@ -1,8 +1,12 @@
 //! Plain JS objects built and read from Rust: the results, requests and the method
 //! objects (`createSyncClient`, the MSAL provider) the JS API hands out.
 
+use std::future::Future;
+use std::rc::Rc;
+
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
 
 /// Sets `obj[key] = value`; never fails on the plain objects built here.
 pub fn set(obj: &JsValue, key: &str, value: &JsValue) {
@@ -27,7 +31,16 @@ pub fn obj(pairs: &[(&str, &JsValue)]) -> JsValue {
     o
 }
 
-/// A JS function for a method of a returned object (lives as long as JS holds it).
-pub fn method(f: impl Fn(JsValue) -> Promise + 'static) -> JsValue {
+/// A JS method of a returned object, bound to shared `state`: each call runs
+/// `body(state, argument)` and returns its Promise. The function lives as long as JS
+/// holds it.
+pub fn async_method<S, F, Fut>(state: &Rc<S>, body: F) -> JsValue
+where
+    S: 'static,
+    F: Fn(Rc<S>, JsValue) -> Fut + 'static,
+    Fut: Future<Output = Result<JsValue, JsValue>> + 'static,
+{
+    let state = state.clone();
+    let f = move |arg: JsValue| future_to_promise(body(state.clone(), arg));
     Closure::<dyn Fn(JsValue) -> Promise>::new(f).into_js_value()
 }

@@ -132,35 +132,33 @@ fn graph_root(options: &JsValue) -> Result<Option<String>, UsageError> {
 
 /// Splits `baseUrl` with the WHATWG URL parser and checks the parts.
 fn parse_base_url(base: &str) -> Result<String, UsageError> {
-    {
-        let url = Url::new(base.trim()).map_err(|_| {
-            wrong_type(
-                "baseUrl",
-                "an absolute URL such as https://graph.microsoft.com",
-            )
-        })?;
-        let (protocol, username, password, hostname, origin, pathname, search, hash) = (
-            url.protocol(),
-            url.username(),
-            url.password(),
-            url.hostname(),
-            url.origin(),
-            url.pathname(),
-            url.search(),
-            url.hash(),
-        );
-        let parts = UrlParts {
-            protocol: &protocol,
-            username: &username,
-            password: &password,
-            hostname: &hostname,
-            origin: &origin,
-            pathname: &pathname,
-            search: &search,
-            hash: &hash,
-        };
-        check_base_url(&parts)
-    }
+    let url = Url::new(base.trim()).map_err(|_| {
+        wrong_type(
+            "baseUrl",
+            "an absolute URL such as https://graph.microsoft.com",
+        )
+    })?;
+    let (protocol, username, password, hostname, origin, pathname, search, hash) = (
+        url.protocol(),
+        url.username(),
+        url.password(),
+        url.hostname(),
+        url.origin(),
+        url.pathname(),
+        url.search(),
+        url.hash(),
+    );
+    let parts = UrlParts {
+        protocol: &protocol,
+        username: &username,
+        password: &password,
+        hostname: &hostname,
+        origin: &origin,
+        pathname: &pathname,
+        search: &search,
+        hash: &hash,
+    };
+    check_base_url(&parts)
 }
 
 /// Reads `triggerSync`/`getSyncStatus` options, each one given overriding `defaults`
