@@ -3,7 +3,7 @@
 //   core: crate autopilot-sync        → pkg/autopilot_sync.js + _bg.wasm
 //   msal: crate autopilot-sync-msal   → pkg/msal/autopilot_sync_msal.js + _bg.wasm
 // each as cargo (wasm32, release) → wasm-bindgen (--target web) → wasm-opt -Oz, then the
-// entry wrappers from js/. wasm-bindgen and wasm-opt are skipped when cargo's output has
+// entry wrappers from npm/. wasm-bindgen and wasm-opt are skipped when cargo's output has
 // the same bytes as last time (cargo relinks the small root crate on each run).
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -50,7 +50,7 @@ for (const m of modules) {
   writeFileSync(stamp, input);
 }
 
-for (const f of readdirSync(join(root, "js"))) {
-  copyFileSync(join(root, "js", f), join(pkg, f));
+for (const f of readdirSync(join(root, "npm"))) {
+  copyFileSync(join(root, "npm", f), join(pkg, f));
 }
 if (!quiet) console.error(`[build] pkg/ ready`);
