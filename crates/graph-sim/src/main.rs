@@ -5,24 +5,32 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-async fn wait_for_signal() {
+/// Installs the SIGTERM/Ctrl-C handlers and returns a future that ends on the first of
+/// them. Called before the start-up line is printed, so a signal sent as soon as that
+/// line is read is handled (a handler installed later lets the default action kill us).
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+        // `signal()` registers the handler now; `ctrl_c()` would only on first poll.
+        let term = signal(SignalKind::terminate()).ok();
+        let int = signal(SignalKind::interrupt()).ok();
+        async move {
+            match (term, int) {
+                (Some(mut term), Some(mut int)) => {
+                    tokio::select! {
+                        _ = term.recv() => {}
+                        _ = int.recv() => {}
+                    }
                 }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
         }
     }
     #[cfg(not(unix))]
-    {
+    async {
         let _ = tokio::signal::ctrl_c().await;
     }
 }
@@ -30,6 +38,7 @@ async fn wait_for_signal() {
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = graph_sim::Args::parse();
+    let signal = shutdown_signal();
     let server = match graph_sim::start(args).await {
         Ok(s) => s,
         Err(e) => {
@@ -45,7 +54,7 @@ async fn main() -> ExitCode {
         }
         let _ = out.flush();
     }
-    wait_for_signal().await;
+    signal.await;
     eprintln!("graph-sim: shutting down");
     server.shutdown().await;
     ExitCode::SUCCESS
