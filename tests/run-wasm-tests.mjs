@@ -72,6 +72,10 @@ try {
         ...base,
         ...(typeof env === "function" ? env() : env),
         GRAPH_SIM_URL: sim.url,
+        // Not UTC (a half-hour offset, with summer time), so a date read as local time
+        // where UTC was meant shows in every engine (the browsers take it from Node's
+        // environment through their drivers).
+        TZ: process.env.WASM_TESTS_TZ || "America/St_Johns",
         CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: "wasm-bindgen-test-runner",
         WASM_BINDGEN_TEST_TIMEOUT: "120",
       },

@@ -66,11 +66,13 @@ fn status_name(v: Option<&str>) -> &'static str {
 }
 
 /// An ISO date that means something: Graph writes `0001-01-01T00:00:00Z` for "never".
+/// Rewritten as `YYYY-MM-DDTHH:mm:ss.sssZ`, the one form `Date.parse` must read alike in
+/// every engine: as sent, `…T00:00:00z` is NaN in Firefox but not in Chromium, and a
+/// zone-less time (UTC to Graph and to this parser) is local time to every engine.
 fn real_date(v: Option<&Json>) -> Option<(String, f64)> {
-    let s = v?.as_str()?.trim();
-    let ms = parse_iso8601(s)?;
+    let ms = parse_iso8601(v?.as_str()?)?;
     // Anything before 2000 is a placeholder, not a sync Intune ran.
-    (ms >= 946_684_800_000.0).then(|| (s.to_string(), ms))
+    (ms >= 946_684_800_000.0).then(|| (format_iso(ms), ms))
 }
 
 /// Reads the settings object, bare or wrapped in `{"value": {...}}`. `None` when the body
@@ -148,8 +150,8 @@ mod tests {
                 r#"{"id":"a","syncStatus":"completed","lastSyncDateTime":"2026-11-28T10:00:30.1234567Z","lastManualSyncTriggerDateTime":"2026-11-28T10:00:00Z"}"#,
                 st(
                     "completed",
-                    Some("2026-11-28T10:00:30.1234567Z"),
-                    Some("2026-11-28T10:00:00Z"),
+                    Some("2026-11-28T10:00:30.123Z"),
+                    Some("2026-11-28T10:00:00.000Z"),
                     Some("2026-11-28T10:10:00.000Z"),
                 ),
             ),
@@ -158,8 +160,28 @@ mod tests {
                 st(
                     "inProgress",
                     None,
-                    Some("2026-11-28T23:55:00+01:00"),
+                    Some("2026-11-28T22:55:00.000Z"),
                     Some("2026-11-28T23:05:00.000Z"),
+                ),
+            ),
+            // Forms the parser reads but engines do not read alike (see `real_date`):
+            // lowercase designators, no zone (UTC), a leap second, padding, +hhmm.
+            (
+                r#"{"syncStatus":"completed","lastSyncDateTime":"2026-11-28t10:00:30.5z","lastManualSyncTriggerDateTime":" 2026-11-28T10:00:00 "}"#,
+                st(
+                    "completed",
+                    Some("2026-11-28T10:00:30.500Z"),
+                    Some("2026-11-28T10:00:00.000Z"),
+                    Some("2026-11-28T10:10:00.000Z"),
+                ),
+            ),
+            (
+                r#"{"syncStatus":"completed","lastSyncDateTime":"2026-12-31T23:59:60Z","lastManualSyncTriggerDateTime":"2026-11-28 11:00:00+0100"}"#,
+                st(
+                    "completed",
+                    Some("2026-12-31T23:59:59.000Z"),
+                    Some("2026-11-28T10:00:00.000Z"),
+                    Some("2026-11-28T10:10:00.000Z"),
                 ),
             ),
             (
