@@ -42,12 +42,12 @@ export const KEY = { Tab: "\uE004", Enter: "\uE007", Space: "\uE00D", Shift: "\u
 
 const START_TIMEOUT_MS = 20_000;
 
-/** Starts geckodriver on a free port; resolves with { url, stop() }. */
-async function startGeckodriver() {
+/** Starts geckodriver on a free port (Firefox inherits `env`); resolves with { url, stop() }. */
+async function startGeckodriver(env) {
   const bin = findGeckodriver();
   // --websocket-port 0: Firefox picks a free BiDi port (the default 9222 would clash
   // with any other Firefox under automation on this machine).
-  const child = spawn(bin, ["--port", "0", "--websocket-port", "0", "--log", "info"], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(bin, ["--port", "0", "--websocket-port", "0", "--log", "info"], { stdio: ["ignore", "pipe", "pipe"], env });
   let output = "";
   const exited = new Promise((resolve) => child.once("exit", resolve));
   const url = await new Promise((resolve, reject) => {
@@ -155,10 +155,11 @@ const PRELOAD = `() => {
 /**
  * Launches headless Firefox ESR with a fresh profile (geckodriver makes one). `problems`
  * collects, from BiDi, every console.error/console.assert and uncaught exception or
- * unhandled rejection the page reports. Always `close()` it.
+ * unhandled rejection the page reports. `timeZone` (an IANA name) sets the browser's
+ * local time zone. Always `close()` it.
  */
-export async function launchFirefox({ prefs = {} } = {}) {
-  const driver = await startGeckodriver();
+export async function launchFirefox({ prefs = {}, timeZone } = {}) {
+  const driver = await startGeckodriver(timeZone ? { ...process.env, TZ: timeZone } : process.env);
   let session;
   try {
     session = await w3c(driver.url, "POST", "/session", {
