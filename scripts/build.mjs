@@ -3,7 +3,8 @@
 //   core: crate autopilot-sync        → pkg/autopilot_sync.js + _bg.wasm
 //   msal: crate autopilot-sync-msal   → pkg/msal/autopilot_sync_msal.js + _bg.wasm
 // each as cargo (wasm32, release) → wasm-bindgen (--target web) → wasm-opt -Oz, then the
-// entry wrappers from npm/. wasm-bindgen and wasm-opt are skipped when cargo's output has
+// entry wrappers from npm/, and the CommonJS entry pkg/index.cjs (esbuild bundles the Node
+// entry, which loads the wasm synchronously, into one CommonJS file). wasm-bindgen and wasm-opt are skipped when cargo's output has
 // the same bytes as last time (cargo relinks the small root crate on each run).
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -53,4 +54,18 @@ for (const m of modules) {
 for (const f of readdirSync(join(root, "npm"))) {
   copyFileSync(join(root, "npm", f), join(pkg, f));
 }
+// `require("autopilot-sync")`: the Node entry and the glue as one CommonJS file, next to
+// the same autopilot_sync_bg.wasm (import.meta.url becomes the file's own URL).
+const esbuild = await import("esbuild");
+await esbuild.build({
+  entryPoints: [join(pkg, "node.js")],
+  outfile: join(pkg, "index.cjs"),
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  define: { "import.meta.url": "__autopilotSyncUrl" },
+  banner: { js: '"use strict";\nconst __autopilotSyncUrl = require("node:url").pathToFileURL(__filename).href;' },
+  logLevel: "warning",
+});
 if (!quiet) console.error(`[build] pkg/ ready`);
