@@ -3,7 +3,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer as createNetServer } from "node:net";
 import { join } from "node:path";
 import { startGraphSim } from "./helpers/graph-sim.mjs";
@@ -46,6 +46,7 @@ test("package.json: MSAL is an optional peer dependency, and a require condition
   assert.deepEqual(pkg.peerDependenciesMeta["@azure/msal-browser"], { optional: true });
   assert.ok(pkg.devDependencies["@azure/msal-browser"], "the tests still have MSAL");
   assert.equal(pkg.exports["."].node.require, "./pkg/index.cjs");
+  assert.equal(pkg.exports["./element"].default, "./pkg/element.js");
 });
 
 test("Node 20 CommonJS: require('autopilot-sync') loads synchronously and triggerSync works", async () => {
@@ -205,5 +206,16 @@ test("Vite 7 dev server: the README's one line of config, a tiny app, a sync res
   } finally {
     await page.close();
     await server.close();
+  }
+});
+
+test("TypeScript: the element's types from the installed tarball, under --strict", () => {
+  copyFileSync(join(ROOT, "tests/types/element.ts"), join(scratch.dir, "element-usage.mts"));
+  const tsc = join(ROOT, "node_modules/typescript/bin/tsc");
+  const args = ["--noEmit", "--strict", "--target", "es2022", "--module", "nodenext", "--moduleResolution", "nodenext", "--lib", "es2022,dom", "element-usage.mts"];
+  try {
+    execFileSync(process.execPath, [tsc, ...args], { cwd: scratch.dir, stdio: "pipe", encoding: "utf8" });
+  } catch (e) {
+    assert.fail(`tsc: ${e.stdout}${e.stderr}`);
   }
 });
