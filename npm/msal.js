@@ -1,4 +1,4 @@
-// `autopilot-sync/msal`: sign-in with MSAL.js. The binding lives in Rust (src/js/msal.rs)
+// `autopilot-sync/msal`: sign-in with MSAL.js. The binding lives in Rust (src/wasm/msal.rs)
 // and is built into its own wasm (pkg/msal/), so the core download carries none of it;
 // this entry only loads that wasm and hands it MSAL's PublicClientApplication (a named
 // import, so bundlers can drop the parts of MSAL that are not used).

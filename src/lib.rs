@@ -16,16 +16,16 @@
 //! }
 //! ```
 //!
-//! Layout: [`core`] is pure Rust (status → outcome, `Retry-After`, Graph error bodies,
-//! the sync-state object, input checks) and is tested on the host. The `js` module is
+//! Layout: [`model`] is pure Rust (status → outcome, `Retry-After`, Graph error bodies,
+//! the sync-state object, input checks) and is tested on the host. The `wasm` module is
 //! the thin boundary to `fetch`, timers and JS objects. This file declares the whole JS
 //! API: every `#[wasm_bindgen]` export and its TypeScript type are below.
 #![deny(missing_docs)]
 
-pub mod core;
+pub mod model;
 
 #[cfg(target_arch = "wasm32")]
-mod js;
+mod wasm;
 
 #[cfg(target_arch = "wasm32")]
 pub use exports::*;
@@ -35,10 +35,10 @@ mod exports {
     use js_sys::Promise;
     use wasm_bindgen::prelude::*;
 
-    use crate::core::outcome::Action;
+    use crate::model::Action;
     #[cfg(feature = "msal")]
-    use crate::js::msal;
-    use crate::js::{client, flight, options};
+    use crate::wasm::msal;
+    use crate::wasm::{client, flight, options};
 
     #[wasm_bindgen(typescript_custom_section)]
     const TS_API: &'static str = r#"

@@ -458,8 +458,8 @@ mod tests {
             ..Default::default()
         };
         let r = SyncResult::from_answer(Action::Trigger, &a, "c", NOW);
-        let v = crate::core::json::Json::parse(&r.to_json()).expect("valid JSON");
-        let crate::core::json::Json::Obj(members) = v else {
+        let v = crate::model::json::Json::parse(&r.to_json()).expect("valid JSON");
+        let crate::model::json::Json::Obj(members) = v else {
             panic!("an object")
         };
         let keys: Vec<&str> = members.iter().map(|(k, _)| k.as_str()).collect();

@@ -5,7 +5,7 @@ use js_sys::Error;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::object::{get, set};
-use crate::core::validate::{ErrorCode, UsageError};
+use crate::model::{ErrorCode, UsageError};
 
 /// A `SyncError` with `code`, optional `cause` and optional `errorCode` (kept from MSAL).
 pub fn sync_error(

@@ -15,8 +15,8 @@ use super::object::{async_method, get, obj, set};
 use super::options::{
     call_options, check_keys, duration_opt, function_opt, signal_opt, CallOptions, CALL_KEYS,
 };
-use crate::core::outcome::Action;
-use crate::core::validate::{check_token, ms_text, wrong_type, ErrorCode, UsageError};
+use crate::model::Action;
+use crate::model::{check_token, ms_text, wrong_type, ErrorCode, UsageError};
 
 /// Option names of `createSyncClient`.
 const CLIENT_KEYS: [&str; 6] = [

@@ -12,8 +12,8 @@ use web_sys::{AbortController, AbortSignal};
 
 use super::env::drop_after_this_task;
 use super::http::{send, Call, Transport};
-use crate::core::outcome::{Action, Answer, Outcome, SyncResult};
-use crate::core::sync_state::{parse_sync_state, SyncStatus};
+use crate::model::{parse_sync_state, SyncStatus};
+use crate::model::{Action, Answer, Outcome, SyncResult};
 
 /// Path of the settings object under a Graph root.
 const SETTINGS_PATH: &str = "/beta/deviceManagement/windowsAutopilotSettings";

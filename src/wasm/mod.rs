@@ -1,5 +1,5 @@
 //! The JS boundary: everything that touches `js-sys`, `web-sys` or `fetch`. Kept thin;
-//! decisions are made in `crate::core`.
+//! decisions are made in `crate::model`.
 
 pub mod client;
 pub mod env;
