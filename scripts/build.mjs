@@ -7,7 +7,7 @@
 // the same bytes as last time (cargo relinks the small root crate on each run).
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -22,9 +22,11 @@ function run(cmd, args) {
 }
 const sha = (p) => createHash("sha256").update(readFileSync(p)).digest("hex");
 
+// `contract` is where each glue finds the package's own npm/contract.js (the SyncError
+// class and the constants), so both wasm modules and the entries share one class.
 const modules = [
-  { crate: "autopilot-sync", name: "autopilot_sync", out: pkg },
-  { crate: "autopilot-sync-msal", name: "autopilot_sync_msal", out: join(pkg, "msal") },
+  { crate: "autopilot-sync", name: "autopilot_sync", out: pkg, contract: "./contract.js" },
+  { crate: "autopilot-sync-msal", name: "autopilot_sync_msal", out: join(pkg, "msal"), contract: "../contract.js" },
 ];
 
 for (const m of modules) {
@@ -41,6 +43,14 @@ for (const m of modules) {
   if (existsSync(bg) && existsSync(stamp) && readFileSync(stamp, "utf8") === input) continue;
   mkdirSync(m.out, { recursive: true });
   run("wasm-bindgen", [raw, "--target", "web", "--out-dir", m.out, "--out-name", m.name]);
+  // wasm-bindgen copies `#[wasm_bindgen(module = "/npm/contract.js")]` into snippets/;
+  // the package points that import at its own copy instead (one class for `instanceof`).
+  const glue = join(m.out, `${m.name}.js`);
+  const text = readFileSync(glue, "utf8");
+  const linked = text.replace(/(["'])\.\/snippets\/[^"']*\/npm\/contract\.js\1/g, JSON.stringify(m.contract));
+  if (linked === text && /snippets\//.test(text)) throw new Error(`${glue}: unexpected snippet import`);
+  writeFileSync(glue, linked);
+  rmSync(join(m.out, "snippets"), { recursive: true, force: true });
   // Features rustc enables by default for wasm32-unknown-unknown.
   run(process.execPath, [
     join(root, "node_modules/binaryen/bin/wasm-opt"), bg, "-Oz", "-o", bg,

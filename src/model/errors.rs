@@ -25,6 +25,18 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, in documentation order.
+    pub const ALL: [ErrorCode; 8] = [
+        ErrorCode::InvalidToken,
+        ErrorCode::InvalidOptions,
+        ErrorCode::TokenUnavailable,
+        ErrorCode::WaitTimeout,
+        ErrorCode::SignInFailed,
+        ErrorCode::SignInCancelled,
+        ErrorCode::InteractionInProgress,
+        ErrorCode::PopupBlocked,
+    ];
+
     /// The string JS sees in `error.code`.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -3,7 +3,10 @@
 //! input validation all live here; `crate::wasm` only moves bytes between this and JS.
 //! Modules are private; what the rest of the crate uses is re-exported below.
 
+mod call;
 mod cloud;
+#[cfg(test)]
+mod contract;
 mod errors;
 mod graph_error;
 mod guid;
@@ -15,6 +18,7 @@ mod sync_state;
 mod time;
 mod token;
 
+pub use call::{next_sync_allowed_at, Reply, Request, Response, ANSWER_HEADERS};
 pub use cloud::{check_base_url, is_loopback, Cloud, UrlParts};
 pub use errors::{ms_text, unknown_option, wrong_type, ErrorCode, UsageError};
 pub use graph_error::{parse_error_body, GraphError};
@@ -25,7 +29,7 @@ pub use signin::{
     authority_for, check_authority, check_client_id, check_interaction, check_tenant,
     error_code_for, is_interaction_required, message_for,
 };
-pub use sync_state::{parse_sync_state, SyncState, SyncStatus, MANUAL_SYNC_INTERVAL_MS};
+pub use sync_state::{parse_sync_state, Settings, SyncState, SyncStatus, MANUAL_SYNC_INTERVAL_MS};
 pub use time::{format_iso, parse_http_date, parse_iso8601};
 pub use token::{check_client_request_id, check_duration, check_token, MAX_TIMEOUT_MS};
 

@@ -1,11 +1,22 @@
-//! The one place where JS errors are built: `SyncError`, a real `Error` with a stable
-//! `name` and `code` (like MSAL's `AuthError.errorCode`), the original error as `cause`.
+//! The one place where JS errors are built: instances of the package's exported
+//! `SyncError` class (`npm/contract.js`, generated from the model), with a stable `name`
+//! and `code` (like MSAL's `AuthError.errorCode`) and the original error as `cause`.
 
-use js_sys::Error;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
-use super::object::{get, set};
+use super::object::{get, obj};
 use crate::model::{ErrorCode, UsageError};
+
+#[wasm_bindgen(module = "/npm/contract.js")]
+extern "C" {
+    /// The exported class; scripts/build.mjs points this import at the package's own
+    /// `contract.js`, so `instanceof` holds for the class users import.
+    type SyncError;
+
+    #[wasm_bindgen(constructor)]
+    fn new(code: &str, message: &str, options: &JsValue) -> SyncError;
+}
 
 /// A `SyncError` with `code`, optional `cause` and optional `errorCode` (kept from MSAL).
 pub fn sync_error(
@@ -14,16 +25,13 @@ pub fn sync_error(
     cause: Option<&JsValue>,
     error_code: Option<&str>,
 ) -> JsValue {
-    let e: JsValue = Error::new(message).into();
-    set(&e, "name", &JsValue::from_str("SyncError"));
-    set(&e, "code", &JsValue::from_str(code.as_str()));
-    if let Some(c) = cause {
-        set(&e, "cause", c);
-    }
-    if let Some(ec) = error_code {
-        set(&e, "errorCode", &JsValue::from_str(ec));
-    }
-    e
+    let undefined = JsValue::UNDEFINED;
+    let error_code = error_code.map_or(JsValue::UNDEFINED, JsValue::from_str);
+    let options = obj(&[
+        ("cause", cause.unwrap_or(&undefined)),
+        ("errorCode", &error_code),
+    ]);
+    SyncError::new(code.as_str(), message, &options).into()
 }
 
 impl From<UsageError> for JsValue {
@@ -34,5 +42,5 @@ impl From<UsageError> for JsValue {
 
 /// Whether a value is already one of our `SyncError`s (passed through, not wrapped twice).
 pub fn is_sync_error(v: &JsValue) -> bool {
-    v.has_type::<Error>() && get(v, "name").as_string().as_deref() == Some("SyncError")
+    v.has_type::<js_sys::Error>() && get(v, "name").as_string().as_deref() == Some("SyncError")
 }

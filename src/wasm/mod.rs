@@ -5,6 +5,7 @@ pub mod client;
 pub mod env;
 pub mod error;
 pub mod flight;
+pub mod helpers;
 pub mod http;
 #[cfg(feature = "msal")]
 pub mod msal;

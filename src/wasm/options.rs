@@ -131,7 +131,7 @@ fn graph_root(options: &JsValue) -> Result<Option<String>, UsageError> {
 }
 
 /// Splits `baseUrl` with the WHATWG URL parser and checks the parts.
-fn parse_base_url(base: &str) -> Result<String, UsageError> {
+pub fn parse_base_url(base: &str) -> Result<String, UsageError> {
     let url = Url::new(base.trim()).map_err(|_| {
         wrong_type(
             "baseUrl",
