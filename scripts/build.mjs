@@ -51,6 +51,9 @@ for (const m of modules) {
   if (linked === text && /snippets\//.test(text)) throw new Error(`${glue}: unexpected snippet import`);
   writeFileSync(glue, linked);
   rmSync(join(m.out, "snippets"), { recursive: true, force: true });
+  // ...and, seeing a crate with JS snippets, it writes a package.json of the crate's npm
+  // dependencies there, which would make Node and TypeScript read pkg/ as CommonJS.
+  rmSync(join(m.out, "package.json"), { force: true });
   // Features rustc enables by default for wasm32-unknown-unknown.
   run(process.execPath, [
     join(root, "node_modules/binaryen/bin/wasm-opt"), bg, "-Oz", "-o", bg,
