@@ -159,6 +159,9 @@ export type GraphRootCheck =
 /** Checks a custom Graph root exactly as `triggerSync` would. Needs the wasm loaded (`await init()`). */
 export function checkGraphRoot(url: string): GraphRootCheck;
 
+/** Whether a URL's `hostname` is this machine (127.0.0.0/8, `[::1]`, `localhost`), the only hosts plain http may reach. Needs the wasm loaded. */
+export function isLoopbackHost(hostname: string): boolean;
+
 /**
  * When the next manual sync may start, in ms since the epoch on this machine's clock, or
  * null when nothing known stops one now. Uses `Retry-After` when the result carries it,
@@ -176,6 +179,7 @@ export interface InitOutput {
     readonly checkGraphRoot: (a: any) => any;
     readonly createSyncClient: (a: any) => [number, number, number];
     readonly getSyncStatus: (a: any, b: any) => any;
+    readonly isLoopbackHost: (a: number, b: number) => number;
     readonly nextSyncAllowedAt: (a: any, b: any, c: any) => any;
     readonly triggerSync: (a: any, b: any) => any;
     readonly wasm_bindgen__convert__closures_____invoke__h60702a48838d1764: (a: number, b: number, c: any) => [number, number];

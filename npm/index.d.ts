@@ -23,6 +23,7 @@ export {
   getSyncStatus,
   createSyncClient,
   checkGraphRoot,
+  isLoopbackHost,
   nextSyncAllowedAt,
 } from "./autopilot_sync.js";
 export {

@@ -5,6 +5,7 @@ import glueInit, {
   getSyncStatus as rawGetSyncStatus,
   createSyncClient as rawCreateSyncClient,
   checkGraphRoot as rawCheckGraphRoot,
+  isLoopbackHost as rawIsLoopbackHost,
   nextSyncAllowedAt as rawNextSyncAllowedAt,
 } from "./autopilot_sync.js";
 import { loadOnce } from "./load.js";
@@ -38,6 +39,11 @@ export function createSyncClient(options) {
 /** The library's verdict on a custom Graph root (`baseUrl`). Needs `await init()` first. */
 export function checkGraphRoot(url) {
   return rawCheckGraphRoot(url);
+}
+
+/** Whether a URL's hostname is this machine (where plain http may go). Needs `await init()` first. */
+export function isLoopbackHost(hostname) {
+  return rawIsLoopbackHost(hostname);
 }
 
 /** When the next manual sync may start (ms since the epoch), or null. Needs `await init()` first. */

@@ -15,6 +15,7 @@ export {
   getSyncStatus,
   createSyncClient,
   checkGraphRoot,
+  isLoopbackHost,
   nextSyncAllowedAt,
 } from "./autopilot_sync.js";
 export {

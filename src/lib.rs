@@ -200,6 +200,9 @@ export type GraphRootCheck =
 /** Checks a custom Graph root exactly as `triggerSync` would. Needs the wasm loaded (`await init()`). */
 export function checkGraphRoot(url: string): GraphRootCheck;
 
+/** Whether a URL's `hostname` is this machine (127.0.0.0/8, `[::1]`, `localhost`), the only hosts plain http may reach. Needs the wasm loaded. */
+export function isLoopbackHost(hostname: string): boolean;
+
 /**
  * When the next manual sync may start, in ms since the epoch on this machine's clock, or
  * null when nothing known stops one now. Uses `Retry-After` when the result carries it,
@@ -296,6 +299,12 @@ export function createMsalTokenProvider(options: MsalProviderOptions, msal: { Pu
     #[wasm_bindgen(js_name = checkGraphRoot, skip_typescript)]
     pub fn check_graph_root(url: JsValue) -> JsValue {
         helpers::check_graph_root(&url)
+    }
+
+    /// Whether a host name is this machine.
+    #[wasm_bindgen(js_name = isLoopbackHost, skip_typescript)]
+    pub fn is_loopback_host(hostname: &str) -> bool {
+        crate::model::is_loopback(hostname)
     }
 
     /// When the next manual sync may start.
