@@ -3,13 +3,14 @@
 //   core: crate autopilot-sync        → pkg/autopilot_sync.js + _bg.wasm
 //   msal: crate autopilot-sync-msal   → pkg/msal/autopilot_sync_msal.js + _bg.wasm
 // each as cargo (wasm32, release) → wasm-bindgen (--target web) → wasm-opt -Oz, then the
-// entry wrappers from npm/. wasm-bindgen and wasm-opt are skipped when cargo's output has
+// entry wrappers from npm/; the JS is minified with esbuild. wasm-bindgen and wasm-opt are skipped when cargo's output has
 // the same bytes as last time (cargo relinks the small root crate on each run).
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { transformSync } from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = join(root, "pkg");
@@ -49,7 +50,7 @@ for (const m of modules) {
   const text = readFileSync(glue, "utf8");
   const linked = text.replace(/(["'])\.\/snippets\/[^"']*\/npm\/contract\.js\1/g, JSON.stringify(m.contract));
   if (linked === text && /snippets\//.test(text)) throw new Error(`${glue}: unexpected snippet import`);
-  writeFileSync(glue, linked);
+  writeFileSync(glue, minify(linked));
   rmSync(join(m.out, "snippets"), { recursive: true, force: true });
   // ...and, seeing a crate with JS snippets, it writes a package.json of the crate's npm
   // dependencies there, which would make Node and TypeScript read pkg/ as CommonJS.
@@ -63,7 +64,15 @@ for (const m of modules) {
   writeFileSync(stamp, input);
 }
 
+// The package ships its JS minified (names of exports and properties kept); the readable
+// sources are npm/ and wasm-bindgen's output.
+function minify(code) {
+  return transformSync(code, { minify: true, format: "esm", target: "es2022", legalComments: "none" }).code;
+}
+
 for (const f of readdirSync(join(root, "npm"))) {
-  copyFileSync(join(root, "npm", f), join(pkg, f));
+  const from = join(root, "npm", f);
+  if (f.endsWith(".js")) writeFileSync(join(pkg, f), minify(readFileSync(from, "utf8")));
+  else copyFileSync(from, join(pkg, f));
 }
 if (!quiet) console.error(`[build] pkg/ ready`);
