@@ -1,4 +1,4 @@
-// `autopilot-sync/msal`: sign-in with MSAL.js. The binding lives in Rust (src/js/msal.rs)
+// `autopilot-sync/msal`: sign-in with MSAL.js. The binding lives in Rust (src/wasm/msal.rs)
 // and is built into its own wasm (pkg/msal/), so the core download carries none of it;
 // this entry only loads that wasm and hands it MSAL's PublicClientApplication.
 // `@azure/msal-browser` is an optional peer dependency: it is imported when a provider is

@@ -12,4 +12,21 @@ export default function init() {
   return Promise.resolve();
 }
 
-export { triggerSync, getSyncStatus, createSyncClient } from "./autopilot_sync.js";
+export {
+  triggerSync,
+  getSyncStatus,
+  createSyncClient,
+  checkGraphRoot,
+  isLoopbackHost,
+  nextSyncAllowedAt,
+} from "./autopilot_sync.js";
+export {
+  Outcome,
+  SyncState,
+  SyncErrorCode,
+  Cloud,
+  CloudInfo,
+  OutcomeText,
+  isFinalSyncState,
+  SyncError,
+} from "./contract.js";
