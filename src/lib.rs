@@ -16,16 +16,16 @@
 //! }
 //! ```
 //!
-//! Layout: [`core`] is pure Rust (status → outcome, `Retry-After`, Graph error bodies,
-//! the sync-state object, input checks) and is tested on the host. The `js` module is
+//! Layout: [`model`] is pure Rust (status → outcome, `Retry-After`, Graph error bodies,
+//! the sync-state object, input checks) and is tested on the host. The `wasm` module is
 //! the thin boundary to `fetch`, timers and JS objects. This file declares the whole JS
 //! API: every `#[wasm_bindgen]` export and its TypeScript type are below.
 #![deny(missing_docs)]
 
-pub mod core;
+pub mod model;
 
 #[cfg(target_arch = "wasm32")]
-mod js;
+mod wasm;
 
 #[cfg(target_arch = "wasm32")]
 pub use exports::*;
@@ -35,10 +35,10 @@ mod exports {
     use js_sys::Promise;
     use wasm_bindgen::prelude::*;
 
-    use crate::core::outcome::Action;
+    use crate::model::Action;
     #[cfg(feature = "msal")]
-    use crate::js::msal;
-    use crate::js::{client, flight, options};
+    use crate::wasm::msal;
+    use crate::wasm::{client, flight, helpers, options};
 
     #[wasm_bindgen(typescript_custom_section)]
     const TS_API: &'static str = r#"
@@ -60,9 +60,7 @@ export interface SyncOptions {
 }
 
 /** Every outcome of a call that sent a request. */
-export type SyncOutcome =
-  | "started" | "alreadyInProgress" | "throttled" | "unauthorized" | "forbidden"
-  | "serviceUnavailable" | "unexpectedResponse" | "networkError" | "timeout";
+export type SyncOutcome = "started" | "alreadyInProgress" | "throttled" | "unauthorized" | "forbidden" | "serviceUnavailable" | "unexpectedResponse" | "networkError" | "timeout";
 
 /** Fields every result carries. */
 export interface SyncResultFields {
@@ -140,9 +138,7 @@ export interface SyncStatus {
 export type SyncStatusResult = SyncStatus | SyncFailure;
 
 /** `code` of a `SyncError`. */
-export type SyncErrorCode =
-  | "invalidToken" | "invalidOptions" | "tokenUnavailable" | "waitTimeout"
-  | "signInFailed" | "signInCancelled" | "interactionInProgress" | "popupBlocked";
+export type SyncErrorCode = "invalidToken" | "invalidOptions" | "tokenUnavailable" | "waitTimeout" | "signInFailed" | "signInCancelled" | "interactionInProgress" | "popupBlocked";
 
 /** Thrown (as a rejection) only when no request was sent. */
 export interface SyncError extends Error {
@@ -195,6 +191,25 @@ export function getSyncStatus(token: string, options?: SyncOptions): Promise<Syn
 
 /** A client that gets its tokens from `getToken`. Throws a `SyncError` on bad options. */
 export function createSyncClient(options: SyncClientOptions): SyncClient;
+
+/** The verdict on a would-be `baseUrl`: the library's own rule (https, or http only to loopback; no credentials, query or fragment). */
+export type GraphRootCheck =
+  | { ok: true; graphRoot: string }
+  | { ok: false; code: "invalidOptions"; message: string };
+
+/** Checks a custom Graph root exactly as `triggerSync` would. Needs the wasm loaded (`await init()`). */
+export function checkGraphRoot(url: string): GraphRootCheck;
+
+/** Whether a URL's `hostname` is this machine (127.0.0.0/8, `[::1]`, `localhost`), the only hosts plain http may reach. Needs the wasm loaded. */
+export function isLoopbackHost(hostname: string): boolean;
+
+/**
+ * When the next manual sync may start, in ms since the epoch on this machine's clock, or
+ * null when nothing known stops one now. Uses `Retry-After` when the result carries it,
+ * else the settings' `nextManualSyncAt` (counted from Graph's `date` when known), else
+ * 10 minutes after a `throttled` or `started` result. Needs the wasm loaded.
+ */
+export function nextSyncAllowedAt(result?: SyncResult | SyncStatusResult | null, status?: SyncStatusResult | null, now?: number): number | null;
 "#;
 
     #[cfg(feature = "msal")]
@@ -253,14 +268,17 @@ export function createMsalTokenProvider(options: MsalProviderOptions, msal: { Pu
         let checked = options::token_arg(token)
             .and_then(|t| options::call_options(opts, None, &options::CALL_KEYS).map(|o| (t, o)));
         match checked {
-            Ok((token, o)) => flight::start(
-                action,
-                &token,
-                &o.root,
-                o.timeout_ms,
-                o.request_id(),
-                o.signal,
-            ),
+            Ok((token, o)) => {
+                flight::start(
+                    action,
+                    &token,
+                    &o.root,
+                    o.timeout_ms,
+                    o.request_id(),
+                    o.signal,
+                )
+                .promise
+            }
             Err(e) => Promise::reject(&e.into()),
         }
     }
@@ -275,6 +293,24 @@ export function createMsalTokenProvider(options: MsalProviderOptions, msal: { Pu
     #[wasm_bindgen(js_name = getSyncStatus, skip_typescript)]
     pub fn get_sync_status(token: JsValue, options: JsValue) -> Promise {
         call(Action::Status, &token, &options)
+    }
+
+    /// The library's verdict on a custom Graph root.
+    #[wasm_bindgen(js_name = checkGraphRoot, skip_typescript)]
+    pub fn check_graph_root(url: JsValue) -> JsValue {
+        helpers::check_graph_root(&url)
+    }
+
+    /// Whether a host name is this machine.
+    #[wasm_bindgen(js_name = isLoopbackHost, skip_typescript)]
+    pub fn is_loopback_host(hostname: &str) -> bool {
+        crate::model::is_loopback(hostname)
+    }
+
+    /// When the next manual sync may start.
+    #[wasm_bindgen(js_name = nextSyncAllowedAt, skip_typescript)]
+    pub fn next_sync_allowed_at(result: JsValue, status: JsValue, now: JsValue) -> JsValue {
+        helpers::next_sync_allowed(&result, &status, &now)
     }
 
     /// Creates a client that fetches its own tokens.

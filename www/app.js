@@ -1,29 +1,18 @@
 // The admin page: connection, "Sync now" with one visible state per outcome, live
 // progress, status card, support details and this session's history.
-import init from "autopilot-sync";
-import { $, show, setText, setTime, parseDate, timeElement, formatDuration, remember, remembered } from "./dom.js";
-import { CLOUDS, Connection, PageError, parseAuthority } from "./connection.js";
+// Outcome texts, final states, the next allowed sync and every cloud/host rule come from
+// the package (autopilot-sync), never from a copy here.
+import init, { Outcome, OutcomeText, SyncState, CloudInfo, isFinalSyncState, nextSyncAllowedAt, isLoopbackHost } from "autopilot-sync";
+import { $, show, setText, setTime, timeElement, formatDuration, remember, remembered } from "./dom.js";
+import { CLOUDS, Connection, PageError, graphRootVerdict, parseAuthority } from "./connection.js";
 
 const params = new URLSearchParams(location.search);
 const positive = (name) => {
   const n = Number(params.get(name));
   return Number.isFinite(n) && n > 0 ? n : undefined;
 };
-const TEN_MINUTES = 600;
 const HISTORY_SIZE = 10;
 const KEY = { cloud: "autopilot-sync:cloud", mode: "autopilot-sync:mode" };
-
-const OUTCOMES = {
-  started: { kind: "ok", title: "Sync started", hint: "Intune is syncing Windows Autopilot devices; progress is shown below." },
-  alreadyInProgress: { kind: "info", title: "A sync is already running", hint: "Its progress is shown below. Start another once it has finished and 10 minutes have passed." },
-  throttled: { kind: "warn", title: "Too soon: one sync every 10 minutes", hint: "Sync now is available again when the countdown ends." },
-  unauthorized: { kind: "error", title: "Token rejected", hint: "Sign in again, or paste a new token: tokens expire after about an hour and only work in the cloud they were issued for.", actions: true },
-  forbidden: { kind: "error", title: "Permission missing", hint: "Needs the DeviceManagementServiceConfig.ReadWrite.All permission (with admin consent), an account allowed to sync Autopilot devices, and an active Intune licence in the tenant." },
-  serviceUnavailable: { kind: "warn", title: "Intune is temporarily unavailable", hint: "Nothing was started. Wait a few minutes, then press Sync now to try again." },
-  networkError: { kind: "warn", title: "No answer: network error", hint: "Check the connection (offline, proxy, firewall or VPN), then press Sync now to try again." },
-  timeout: { kind: "warn", title: "No answer in time", hint: "The sync may have started anyway: check the status below before you try again." },
-  unexpectedResponse: { kind: "error", title: "Unexpected answer from Graph", hint: "Copy the support details below and send them to Microsoft support." },
-};
 
 const ERRORS = {
   invalidToken: "Paste an access token first: one line of plain text, as Graph Explorer shows it.",
@@ -34,7 +23,7 @@ const ERRORS = {
 };
 
 const el = {
-  cloud: $("cloud"), cloudSim: $("cloud-sim"), graphRoot: $("graph-root"),
+  cloud: $("cloud"), cloudSim: $("cloud-sim"), cloudCustom: $("cloud-custom"), graphRoot: $("graph-root"),
   modeSimChoice: $("mode-sim-choice"), panels: { sim: $("panel-sim"), paste: $("panel-paste"), signin: $("panel-signin") },
   simAccount: $("sim-account"), token: $("token"), tokenClear: $("token-clear"),
   clientId: $("client-id"), tenantId: $("tenant-id"), tenantField: $("tenant-field"),
@@ -178,7 +167,7 @@ async function copySupport() {
 
 function addHistory(r) {
   const li = document.createElement("li");
-  li.dataset.outcome = r.outcome in OUTCOMES ? r.outcome : "other";
+  li.dataset.outcome = r.outcome in OutcomeText ? r.outcome : "other";
   const outcome = document.createElement("strong");
   outcome.textContent = r.outcome;
   const status = document.createElement("span");
@@ -192,8 +181,8 @@ function addHistory(r) {
 // ---------- outcome panel ----------
 
 function renderOutcome(r) {
-  const o = OUTCOMES[r.outcome] ?? OUTCOMES.unexpectedResponse;
-  el.outcome.dataset.outcome = r.outcome in OUTCOMES ? r.outcome : "unexpectedResponse";
+  const o = OutcomeText[r.outcome] ?? OutcomeText.unexpectedResponse;
+  el.outcome.dataset.outcome = r.outcome in OutcomeText ? r.outcome : "unexpectedResponse";
   el.outcome.dataset.kind = o.kind;
   el.outcomeTitle.textContent = o.title;
   el.outcomeMessage.textContent = r.message;
@@ -214,9 +203,11 @@ function stopThrottle() {
   updateSyncButton();
 }
 
-function startThrottle(seconds) {
+/** The countdown until `until` (ms since the epoch), from the package's nextSyncAllowedAt. */
+function startThrottle(until) {
   stopThrottle();
-  const until = Date.now() + seconds * 1000;
+  if (until === null || until <= Date.now()) return;
+  const seconds = (until - Date.now()) / 1000;
   const tick = () => {
     const left = (until - Date.now()) / 1000;
     if (left <= 0) {
@@ -235,23 +226,14 @@ function startThrottle(seconds) {
   updateSyncButton();
 }
 
-/** Seconds to wait after a 429: Retry-After, else nextManualSyncAt, else 10 minutes. */
-function waitAfterThrottle(r, status) {
-  if (typeof r.retryAfterSeconds === "number" && r.retryAfterSeconds > 0) return r.retryAfterSeconds;
-  const next = status?.ok ? parseDate(status.nextManualSyncAt) : null;
-  if (next !== null) {
-    // Count from Graph's own clock when the answer carried a date, so a skewed PC clock
-    // does not shorten or stretch the wait.
-    const now = parseDate(r.date) ?? Date.now();
-    const left = (next - now) / 1000;
-    if (left > 0) return left;
-  }
-  return TEN_MINUTES;
-}
-
 // ---------- progress ----------
 
-const PROGRESS_TEXT = { unknown: "Status unknown", inProgress: "Sync in progress", completed: "Sync completed", failed: "Sync failed" };
+const PROGRESS_TEXT = {
+  [SyncState.unknown]: "Status unknown",
+  [SyncState.inProgress]: "Sync in progress",
+  [SyncState.completed]: "Sync completed",
+  [SyncState.failed]: "Sync failed",
+};
 
 function stopWatching() {
   watcher?.abort.abort();
@@ -295,7 +277,7 @@ function watch(calls) {
       if (watcher !== me) return;
       if (s.ok) {
         renderStatus(s);
-        const state = s.syncStatus === "completed" || s.syncStatus === "failed" ? s.syncStatus : "unknown";
+        const state = isFinalSyncState(s.syncStatus) ? s.syncStatus : SyncState.unknown;
         el.progress.dataset.state = state;
         el.progressState.textContent = PROGRESS_TEXT[state];
         announce(`${PROGRESS_TEXT[state]}.`);
@@ -344,8 +326,10 @@ async function syncNow() {
     addHistory(r);
   }
   const status = calls && (r || connection.canReadQuietly()) ? await refreshStatus(calls, { afterSync: Boolean(r) }) : null;
-  if (r?.outcome === "throttled") startThrottle(waitAfterThrottle(r, status));
-  if (r?.outcome === "started" || r?.outcome === "alreadyInProgress") watch(calls);
+  // After a 429 the countdown runs to the package's next allowed time: Retry-After when
+  // the browser may read it, else the settings' nextManualSyncAt, else 10 minutes.
+  if (r?.outcome === Outcome.throttled) startThrottle(nextSyncAllowedAt(r, status));
+  if (r?.outcome === Outcome.started || r?.outcome === Outcome.alreadyInProgress) watch(calls);
   setBusy(false);
   if (hadFocus && document.activeElement !== el.syncNow) (el.syncNow.disabled ? el.outcome : el.syncNow).focus();
 }
@@ -482,6 +466,7 @@ async function main() {
   const [sim] = await Promise.all([detectSimulator(), init()]);
   simulated = sim;
   const authority = parseAuthority(params.get("authority"));
+  const custom = params.has("baseUrl") ? graphRootVerdict(params.get("baseUrl")) : null;
   const interaction = params.get("interaction") === "redirect" ? "redirect" : undefined;
   connection = new Connection({
     simulated,
@@ -490,9 +475,15 @@ async function main() {
     clientId: params.get("clientId") ?? undefined,
     tenantId: params.get("tenantId") ?? undefined,
     interaction,
+    graphRoot: custom?.graphRoot,
     onAccount: renderAccount,
     onError: showError,
   });
+  // The cloud list names each cloud's Graph host as the package knows it.
+  for (const option of el.cloud.options) {
+    const info = CloudInfo[option.value];
+    if (info) option.textContent = `${option.dataset.label} (${new URL(info.graphRoot).host})`;
+  }
   if (simulated) {
     show(el.modeSimChoice, true);
     show(el.cloudSim, true);
@@ -501,7 +492,13 @@ async function main() {
   const cloud = params.get("cloud") ?? remembered(KEY.cloud);
   if (CLOUDS.includes(cloud) || (cloud === "sim" && simulated)) connection.target = cloud;
   // "Sign in as a simulated admin": a loopback authority pairs with the simulated Graph.
-  if (simulated && authority?.host && !params.get("cloud") && /^(127\.|localhost|\[::1\])/.test(authority.host)) connection.target = "sim";
+  if (simulated && authority?.host && !params.get("cloud") && isLoopbackHost(new URL(authority.authority).hostname)) connection.target = "sim";
+  if (custom?.graphRoot) {
+    connection.target = "custom";
+    el.cloudCustom.textContent = `Custom Graph root (${custom.graphRoot})`;
+    show(el.cloudCustom, true);
+    el.cloudCustom.disabled = false;
+  }
   el.cloud.value = connection.target;
   el.clientId.value = connection.clientId;
   el.tenantId.value = connection.tenantId;
@@ -515,6 +512,7 @@ async function main() {
   const wanted = params.get("mode") ?? (authority?.authority || params.get("clientId") ? "signin" : remembered(KEY.mode));
   setMode(wanted ?? (simulated ? "sim" : "paste"), { quiet: true });
   if (authority?.error) formError(authority.error);
+  if (custom?.error) formError(custom.error);
   if (connection.mode === "signin" && connection.clientId) {
     // Picks up an account MSAL already has (or a redirect sign-in that just came back).
     await connection.ensureProvider().catch(showError);

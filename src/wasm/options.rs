@@ -1,5 +1,5 @@
 //! Reading the `options` objects JS passes in. Every check and message lives in
-//! `crate::core::validate`; this module only pulls values out of JS.
+//! `crate::model::validate`; this module only pulls values out of JS.
 
 use js_sys::{Function, Object};
 use wasm_bindgen::{JsCast, JsValue};
@@ -7,7 +7,7 @@ use web_sys::{AbortSignal, Url};
 
 use super::env::new_guid;
 use super::object::get;
-use crate::core::validate::{
+use crate::model::{
     check_base_url, check_client_request_id, check_duration, check_token, unknown_option,
     wrong_type, Cloud, ErrorCode, UrlParts, UsageError,
 };
@@ -131,7 +131,7 @@ fn graph_root(options: &JsValue) -> Result<Option<String>, UsageError> {
 }
 
 /// Splits `baseUrl` with the WHATWG URL parser and checks the parts.
-fn parse_base_url(base: &str) -> Result<String, UsageError> {
+pub fn parse_base_url(base: &str) -> Result<String, UsageError> {
     let url = Url::new(base.trim()).map_err(|_| {
         wrong_type(
             "baseUrl",

@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
-use crate::core::validate::uuid_v4;
+use crate::model::uuid_v4;
 
 #[wasm_bindgen]
 extern "C" {

@@ -6,13 +6,61 @@ use super::time::{format_iso, parse_iso8601};
 /// Intune's minimum interval between two manual syncs.
 pub const MANUAL_SYNC_INTERVAL_MS: f64 = 10.0 * 60.0 * 1000.0;
 
+/// The Windows Autopilot sync state (`syncStatus`); JS sees it through the `SyncState`
+/// constant. An unrecognised value from Graph reads as `Unknown`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncState {
+    /// Graph reported no state, or one this package does not know.
+    Unknown,
+    /// A sync is running.
+    InProgress,
+    /// The last sync finished.
+    Completed,
+    /// The last sync failed.
+    Failed,
+}
+
+impl SyncState {
+    /// Every state, in documentation order.
+    pub const ALL: [SyncState; 4] = [
+        SyncState::Unknown,
+        SyncState::InProgress,
+        SyncState::Completed,
+        SyncState::Failed,
+    ];
+
+    /// The string JS sees in `syncStatus`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncState::Unknown => "unknown",
+            SyncState::InProgress => "inProgress",
+            SyncState::Completed => "completed",
+            SyncState::Failed => "failed",
+        }
+    }
+
+    /// Graph's value, read case-insensitively; anything else is `Unknown`.
+    pub fn parse(v: &str) -> SyncState {
+        let v = v.trim();
+        SyncState::ALL
+            .into_iter()
+            .find(|s| s.as_str().eq_ignore_ascii_case(v))
+            .unwrap_or(SyncState::Unknown)
+    }
+
+    /// Whether the sync has ended (`waitForSync` stops here).
+    pub fn is_final(self) -> bool {
+        matches!(self, SyncState::Completed | SyncState::Failed)
+    }
+}
+
 /// What `getSyncStatus` resolves with when `ok` is true.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncStatus {
     /// Always true.
     pub ok: bool,
-    /// `unknown`, `inProgress`, `completed` or `failed`.
-    pub sync_status: &'static str,
+    /// The sync state.
+    pub sync_status: SyncState,
     /// When the last sync finished (ISO 8601), if ever.
     pub last_sync_date_time: Option<String>,
     /// When a sync was last triggered by hand (ISO 8601), if ever.
@@ -30,7 +78,7 @@ impl SyncStatus {
     pub fn to_json(&self) -> String {
         ObjectWriter::new()
             .bool("ok", self.ok)
-            .str("syncStatus", self.sync_status)
+            .str("syncStatus", self.sync_status.as_str())
             .opt_str("lastSyncDateTime", self.last_sync_date_time.as_deref())
             .opt_str(
                 "lastManualSyncTriggerDateTime",
@@ -45,24 +93,15 @@ impl SyncStatus {
 
 /// The settings fields, before the request ids are attached.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SyncState {
+pub struct Settings {
     /// Normalised status.
-    pub sync_status: &'static str,
+    pub sync_status: SyncState,
     /// ISO date or `None`.
     pub last_sync: Option<String>,
     /// ISO date or `None`.
     pub last_manual_trigger: Option<String>,
     /// Computed.
     pub next_manual_sync_at: Option<String>,
-}
-
-fn status_name(v: Option<&str>) -> &'static str {
-    match v.map(str::trim) {
-        Some(s) if s.eq_ignore_ascii_case("inProgress") => "inProgress",
-        Some(s) if s.eq_ignore_ascii_case("completed") => "completed",
-        Some(s) if s.eq_ignore_ascii_case("failed") => "failed",
-        _ => "unknown",
-    }
 }
 
 /// An ISO date that means something: Graph writes `0001-01-01T00:00:00Z` for "never".
@@ -77,7 +116,7 @@ fn real_date(v: Option<&Json>) -> Option<(String, f64)> {
 
 /// Reads the settings object, bare or wrapped in `{"value": {...}}`. `None` when the body
 /// is not such an object (then the call is an `unexpectedResponse`).
-pub fn parse_sync_state(body: &str) -> Option<SyncState> {
+pub fn parse_sync_state(body: &str) -> Option<Settings> {
     let doc = Json::parse(body.trim_start_matches('\u{feff}'))?;
     let obj = match doc.get("value") {
         Some(v) if v.is_obj() => v,
@@ -98,8 +137,11 @@ pub fn parse_sync_state(body: &str) -> Option<SyncState> {
         return None;
     }
     let manual = real_date(obj.get("lastManualSyncTriggerDateTime"));
-    Some(SyncState {
-        sync_status: status_name(obj.get("syncStatus").and_then(Json::as_str)),
+    Some(Settings {
+        sync_status: obj
+            .get("syncStatus")
+            .and_then(Json::as_str)
+            .map_or(SyncState::Unknown, SyncState::parse),
         last_sync: real_date(obj.get("lastSyncDateTime")).map(|d| d.0),
         next_manual_sync_at: manual
             .as_ref()
@@ -117,9 +159,9 @@ mod tests {
         last: Option<&str>,
         manual: Option<&str>,
         next: Option<&str>,
-    ) -> Option<SyncState> {
-        Some(SyncState {
-            sync_status: status,
+    ) -> Option<Settings> {
+        Some(Settings {
+            sync_status: SyncState::parse(status),
             last_sync: last.map(Into::into),
             last_manual_trigger: manual.map(Into::into),
             next_manual_sync_at: next.map(Into::into),
@@ -130,7 +172,7 @@ mod tests {
     fn status_json() {
         let s = SyncStatus {
             ok: true,
-            sync_status: "completed",
+            sync_status: SyncState::Completed,
             last_sync_date_time: Some("2026-11-28T10:00:30Z".into()),
             last_manual_sync_trigger_date_time: None,
             next_manual_sync_at: None,
@@ -145,7 +187,7 @@ mod tests {
 
     #[test]
     fn bodies() {
-        let cases: &[(&str, Option<SyncState>)] = &[
+        let cases: &[(&str, Option<Settings>)] = &[
             (
                 r#"{"id":"a","syncStatus":"completed","lastSyncDateTime":"2026-11-28T10:00:30.1234567Z","lastManualSyncTriggerDateTime":"2026-11-28T10:00:00Z"}"#,
                 st(
