@@ -5,21 +5,46 @@
 // CSP violations (collected over WebDriver BiDi and a pre-page script).
 import { after, afterEach, before, beforeEach, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KEY, launchFirefox } from "./helpers/firefox.mjs";
-import { SCREENSHOTS, startSite } from "./helpers/page.mjs";
+import { ROOT, SCREENSHOTS, startSite } from "./helpers/page.mjs";
 
+// A portal page for <autopilot-sync> (the built package under /pkg), served by the
+// same graph-sim under /portal, with the demo page's strict CSP.
+const portal = mkdtempSync(join(tmpdir(), "firefox-portal-"));
 let site, ff;
 
 before(async () => {
   // Not UTC, as the admins are not: Graph's UTC dates must still read right.
-  [site, ff] = await Promise.all([startSite(), launchFirefox({ timeZone: "America/St_Johns" })]);
+  [site, ff] = await Promise.all([
+    startSite(["--mount", `/portal=${portal}`]),
+    launchFirefox({ timeZone: "America/St_Johns" }),
+  ]);
+  const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(readFileSync(join(ROOT, "www/index.html"), "utf8"))[1];
+  writeFileSync(
+    join(portal, "index.html"),
+    `<!doctype html><html lang="en"><head><meta charset="utf-8">
+     <meta http-equiv="Content-Security-Policy" content="${csp}">
+     <title>Portal</title><script type="module" src="portal.js"></script></head>
+     <body><main><h1>Portal</h1><p><a href="#devices">Devices</a></p>
+     <autopilot-sync id="card" base-url="${site.url}" interval-ms="200"></autopilot-sync></main></body></html>`,
+  );
+  writeFileSync(
+    join(portal, "portal.js"),
+    `import { AutopilotSyncElement } from "/pkg/element.js";
+     const card = document.getElementById("card");
+     window.__upgraded = card instanceof AutopilotSyncElement;
+     card.getToken = async () => "sim-admin-token";
+     document.documentElement.dataset.ready = "true";`,
+  );
 });
 
 after(async () => {
   await ff?.close();
   await site?.stop();
+  rmSync(portal, { recursive: true, force: true });
 });
 
 beforeEach(async () => {
@@ -214,4 +239,70 @@ test("keyboard only: Tab reaches Sync now with a visible focus ring; Enter and S
   await outcomeIs("alreadyInProgress");
   const posts = (await site.requests()).filter((r) => r.method === "POST");
   assert.equal(posts.length, 2, "one POST per key press");
+});
+
+// ---- <autopilot-sync> (autopilot-sync/element) --------------------------------------
+
+const CARD = "#card";
+/** Reads `fn(shadowRoot, ...args)` inside the card. */
+const inCard = (fn, ...args) => ff.eval(`return (${fn})(document.getElementById("card").shadowRoot, ...arguments);`, ...args);
+const cardOutcomeIs = (outcome) =>
+  ff.waitFor(
+    (o) => {
+      const root = document.getElementById("card").shadowRoot;
+      return root.querySelector('[part~="message"]').dataset.outcome === o && root.querySelector('[part~="busy"]').hidden;
+    },
+    { args: [outcome], message: `the card's outcome ${outcome}` },
+  );
+const posts = async () => (await site.requests()).filter((r) => r.method === "POST").length;
+
+test("<autopilot-sync> under the demo page's CSP: Tab and Enter start a sync, progress, Space → 429 countdown, support details", async () => {
+  await open("/portal/");
+  assert.equal(await ff.eval(() => window.__upgraded), true, "the markup element was upgraded");
+  assert.ok(await inCard((root) => root.adoptedStyleSheets.length > 0), "its constructable stylesheet applies under the CSP");
+  assert.match(await ff.text('[part~="last-sync"]', CARD), /Last sync: unknown|Last sync: never/);
+
+  let onButton = false;
+  for (let i = 0; i < 10 && !onButton; i++) {
+    await ff.press(KEY.Tab);
+    onButton = await ff.eval(() => document.activeElement?.id === "card" && document.activeElement.shadowRoot.activeElement?.getAttribute("part") === "button");
+  }
+  assert.ok(onButton, "Tab reaches the card's Sync now button");
+  assert.equal(await inCard((root) => root.activeElement.matches(":focus-visible")), true, "keyboard focus is visible");
+  await ff.press(KEY.Enter);
+  await cardOutcomeIs("started");
+  assert.match(await ff.text('[part~="message"]', CARD), /Sync started/);
+
+  await site.advance(30_000);
+  await ff.waitFor(() => document.getElementById("card").shadowRoot.querySelector('[part~="progress"]').dataset.state === "completed", { message: "the card's progress completed" });
+  const shown = await inCard((root) => root.querySelector('[part~="last-sync"] time')?.dateTime);
+  assert.equal(Date.parse(shown), Date.parse((await site.state()).lastSyncDateTime), "the card shows Graph's instant, in a zone that is not UTC");
+
+  assert.equal(await inCard((root) => root.activeElement?.getAttribute("part")), "button", "focus stayed on Sync now");
+  await ff.press(KEY.Space);
+  await cardOutcomeIs("throttled");
+  assert.equal(await ff.displayed('[part~="countdown"]', CARD), true);
+  const seconds = Number(await inCard((root) => root.querySelector('[part~="countdown"]').dataset.seconds));
+  assert.ok(seconds > 555 && seconds <= 570, `about 570 s left: ${seconds}`);
+  assert.equal(await ff.enabled('[part~="button"]', CARD), false, "Sync now waits for the countdown");
+
+  await ff.click('[part~="details"] summary', CARD);
+  const details = await ff.text('[part~="details"]', CARD);
+  assert.match(details, /HTTP status\s*429/);
+  assert.match(details, /TooManyRequests/);
+  assert.match(details, /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
+  assert.doesNotMatch(details, /sim-admin-token/, "no token in the support details");
+  assert.equal(await posts(), 2, "one POST per key press");
+  await screenshot("element-throttled");
+});
+
+test("<autopilot-sync>: 409 while a sync started elsewhere runs", async () => {
+  const res = await fetch(`${site.url}/beta/deviceManagement/windowsAutopilotSettings/sync`, { method: "POST", headers: { authorization: "Bearer sim-admin-token" } });
+  assert.equal(res.status, 204, "a sync started by someone else");
+  await open("/portal/");
+  await ff.click('[part~="button"]', CARD);
+  await cardOutcomeIs("alreadyInProgress");
+  assert.match(await ff.text('[part~="message"]', CARD), /already running/i);
+  await ff.click('[part~="details"] summary', CARD);
+  assert.match(await ff.text('[part~="details"]', CARD), /HTTP status\s*409/);
 });

@@ -97,8 +97,9 @@ async function w3c(base, method, path, body) {
   return json.value;
 }
 
-// W3C's element reference key.
+// W3C's element and shadow root reference keys.
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+const SHADOW = "shadow-6066-11e4-a52e-4f735466cecf";
 
 /**
  * A BiDi connection: commands with ids, and every event kept for the test to read.
@@ -259,13 +260,21 @@ class Firefox {
     return value[ELEMENT];
   }
 
-  async click(css) {
-    const id = await this.find(css);
+  /** The element `css` finds: in the document, or inside the open shadow root of `host` (a selector). */
+  async locate(css, host) {
+    if (!host) return this.find(css);
+    const root = await this.cmd("GET", `/element/${await this.find(host)}/shadow`);
+    const value = await this.cmd("POST", `/shadow/${root[SHADOW]}/element`, { using: "css selector", value: css });
+    return value[ELEMENT];
+  }
+
+  async click(css, host) {
+    const id = await this.locate(css, host);
     await this.cmd("POST", `/element/${id}/click`, {});
   }
 
-  async text(css) {
-    const id = await this.find(css);
+  async text(css, host) {
+    const id = await this.locate(css, host);
     return this.cmd("GET", `/element/${id}/text`);
   }
 
@@ -274,13 +283,13 @@ class Firefox {
     return this.cmd("GET", `/element/${id}/attribute/${encodeURIComponent(name)}`);
   }
 
-  async enabled(css) {
-    const id = await this.find(css);
+  async enabled(css, host) {
+    const id = await this.locate(css, host);
     return this.cmd("GET", `/element/${id}/enabled`);
   }
 
-  async displayed(css) {
-    const id = await this.find(css);
+  async displayed(css, host) {
+    const id = await this.locate(css, host);
     return this.cmd("GET", `/element/${id}/displayed`);
   }
 
