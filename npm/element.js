@@ -1,8 +1,9 @@
 // `autopilot-sync/element`: the sync card as a custom element, <autopilot-sync>.
 // A real button, the outcome in plain words (announced), the countdown after 429/409,
 // progress until completed/failed, the last sync time and support details with Copy.
-// Shadow DOM styled by a constructable stylesheet (no inline styles, so it runs under a
-// strict CSP), themed through ::part() and --autopilot-sync-* custom properties.
+// Shadow DOM built with DOM calls (no HTML parsing: fine under Trusted Types) and styled by
+// a constructable stylesheet (no inline styles, so it runs under a strict CSP), themed
+// through ::part() and --autopilot-sync-* custom properties.
 // Every rule stays in the package (option checks, outcome texts, the 401 refresh, the next
 // allowed time, final states): the element hands its attributes to createSyncClient and
 // renders what comes back.
@@ -84,30 +85,40 @@ textarea { width: 100%; box-sizing: border-box; font-family: var(--autopilot-syn
 @media (prefers-reduced-motion: reduce) { progress { animation: none; } }
 `;
 
-const TEMPLATE = `
-<div class="stack" part="container">
-  <div class="row">
-    <button type="button" part="button" class="sync">Sync now</button>
-    <span class="busy muted" part="busy" hidden>Working…</span>
-  </div>
-  <p part="error" role="alert" hidden></p>
-  <div part="message" role="status" aria-live="polite" aria-atomic="true"></div>
-  <p part="countdown" hidden>Next sync allowed in <strong class="left"></strong> (at <time class="at"></time>).</p>
-  <div part="progress" hidden>
-    <p><span class="state"></span> <span class="muted">· elapsed <span class="elapsed">0:00</span></span></p>
-    <progress class="bar"></progress>
-  </div>
-  <p part="last-sync" class="muted">Last sync: <span class="last">unknown</span></p>
-  <details part="details" hidden>
-    <summary>Support details</summary>
-    <dl class="facts"></dl>
-    <div class="row">
-      <button type="button" part="copy" class="secondary copy">Copy</button>
-      <span class="copied muted" role="status"></span>
-    </div>
-    <textarea class="copy-text" readonly rows="8" hidden aria-label="Support details as text"></textarea>
-  </details>
-</div>`;
+/** An element with attributes and children (text or nodes); no HTML parsing, so Trusted Types allow it. */
+function h(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === true) e.setAttribute(k, "");
+    else e.setAttribute(k, v);
+  }
+  e.append(...children);
+  return e;
+}
+
+/** The shadow tree. Ids are scoped to the shadow root; a page may find the parts by them. */
+function render() {
+  return h("div", { class: "stack", part: "container" },
+    h("div", { class: "row" },
+      h("button", { type: "button", part: "button", id: "sync-now" }, "Sync now"),
+      h("span", { class: "muted", part: "busy", id: "busy", hidden: true }, "Working…")),
+    h("p", { part: "error", id: "error", role: "alert", hidden: true }),
+    h("div", { part: "message", id: "outcome", role: "status", "aria-live": "polite", "aria-atomic": "true" }),
+    h("p", { part: "countdown", id: "countdown", hidden: true },
+      "Next sync allowed in ", h("strong", { class: "left" }), " (at ", h("time", { class: "at" }), ")."),
+    h("div", { part: "progress", id: "progress", hidden: true },
+      h("p", {}, h("span", { class: "state", id: "progress-state" }), " ",
+        h("span", { class: "muted" }, "· elapsed ", h("span", { class: "elapsed" }, "0:00"))),
+      h("progress", { class: "bar", "aria-labelledby": "progress-state" })),
+    h("p", { part: "last-sync", class: "muted" }, "Last sync: ", h("span", { class: "last" }, "unknown")),
+    h("details", { part: "details", id: "details", hidden: true },
+      h("summary", {}, "Support details"),
+      h("dl", { class: "facts" }),
+      h("div", { class: "row" },
+        h("button", { type: "button", part: "copy", class: "secondary copy" }, "Copy"),
+        h("span", { class: "copied muted", role: "status" })),
+      h("textarea", { class: "copy-text", readonly: true, rows: "8", hidden: true, "aria-label": "Support details as text" })));
+}
 
 let sheet;
 function styles() {
@@ -156,12 +167,10 @@ export class AutopilotSyncElement extends HTMLElement {
     super();
     this.#root = this.attachShadow({ mode: "open", delegatesFocus: false });
     this.#root.adoptedStyleSheets = [styles()];
-    const tpl = document.createElement("template");
-    tpl.innerHTML = TEMPLATE;
-    this.#root.append(tpl.content.cloneNode(true));
+    this.#root.append(render());
     const q = (s) => this.#root.querySelector(s);
     this.#ui = {
-      button: q(".sync"), busy: q(".busy"), error: q('[part~="error"]'), message: q('[part~="message"]'),
+      button: q("#sync-now"), busy: q("#busy"), error: q('[part~="error"]'), message: q('[part~="message"]'),
       countdown: q('[part~="countdown"]'), left: q(".left"), at: q(".at"),
       progress: q('[part~="progress"]'), state: q(".state"), elapsed: q(".elapsed"), bar: q(".bar"),
       last: q(".last"), details: q('[part~="details"]'), facts: q(".facts"),
@@ -206,8 +215,7 @@ export class AutopilotSyncElement extends HTMLElement {
       this.#fail(new SyncError(SyncErrorCode.invalidOptions, "getToken must be a function ({ forceRefresh }) => Promise<string>, or null."));
       return;
     }
-    this.#getToken = fn ?? null;
-    this.#renderMissing();
+    this.#changeTokenSource(() => (this.#getToken = fn ?? null));
   }
 
   /** An object with getToken (for example a sign-in provider); used when getToken is not set. */
@@ -219,7 +227,17 @@ export class AutopilotSyncElement extends HTMLElement {
       this.#fail(new SyncError(SyncErrorCode.invalidOptions, "provider must be an object with a getToken({ forceRefresh }) method, or null."));
       return;
     }
-    this.#provider = p ?? null;
+    this.#changeTokenSource(() => (this.#provider = p ?? null));
+  }
+
+  /** A new token source may be another account or tenant: the wait and progress shown were not its. */
+  #changeTokenSource(set) {
+    const before = this.#getToken ?? this.#provider;
+    set();
+    if (before && (this.#getToken ?? this.#provider) !== before) {
+      this.#stopCountdown();
+      this.#stopWatching();
+    }
     this.#renderMissing();
   }
 
@@ -369,7 +387,9 @@ export class AutopilotSyncElement extends HTMLElement {
     // Each answer replaces the wait an earlier one announced; only a refusal sets one.
     const until = refused ? nextSyncAllowedAt(r, status) : null;
     if (until === null) this.#stopCountdown();
-    else this.#startCountdown((until - Date.now()) / 1000);
+    // After a 429 Sync now waits for the countdown; after a 409 the wait is shown, but the
+    // button stays (the running sync is followed below).
+    else this.#startCountdown((until - Date.now()) / 1000, { blocking: r.outcome === Outcome.throttled });
     if (running) this.#watchProgress(client);
     // The button is disabled during a countdown: keep keyboard users where the answer is.
     if (hadFocus && this.#ui.button.disabled) this.#ui.message.focus();
@@ -379,10 +399,10 @@ export class AutopilotSyncElement extends HTMLElement {
   #updateButton() {
     const busy = this.#busy !== null;
     // While working the button keeps its focus (aria-disabled; a click joins the sync in
-    // flight); during the countdown it is disabled.
+    // flight); during the countdown after a 429 it is disabled.
     if (busy) this.#ui.button.setAttribute("aria-disabled", "true");
     else this.#ui.button.removeAttribute("aria-disabled");
-    this.#ui.button.disabled = this.#countdown !== null;
+    this.#ui.button.disabled = Boolean(this.#countdown?.blocking);
     this.#ui.busy.hidden = !busy;
     this.toggleAttribute("busy", busy);
   }
@@ -489,7 +509,7 @@ export class AutopilotSyncElement extends HTMLElement {
     this.#updateButton();
   }
 
-  #startCountdown(seconds) {
+  #startCountdown(seconds, { blocking }) {
     this.#stopCountdown();
     const until = Date.now() + seconds * 1000;
     const tick = () => {
@@ -501,7 +521,7 @@ export class AutopilotSyncElement extends HTMLElement {
       }
       this.#ui.left.textContent = formatDuration(left);
     };
-    this.#countdown = { until, timer: setInterval(tick, 1000) };
+    this.#countdown = { until, blocking, timer: setInterval(tick, 1000) };
     setTime(this.#ui.at, until, { timeOnly: true });
     this.#ui.countdown.dataset.seconds = String(Math.ceil(seconds));
     this.#ui.countdown.hidden = false;
