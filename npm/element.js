@@ -1,28 +1,16 @@
 // `autopilot-sync/element`: the sync card as a custom element, <autopilot-sync>.
 // A real button, the outcome in plain words (announced), the countdown after 429/409,
 // progress until completed/failed, the last sync time and support details with Copy.
-// Shadow DOM styled by a constructable stylesheet (no inline styles, so it runs under a
-// strict CSP), themed through ::part() and --autopilot-sync-* custom properties.
-// Every Graph rule (options, outcomes, the 401 refresh) stays in the package: the element
-// hands its attributes to createSyncClient and renders what comes back.
-import init, { createSyncClient } from "./index.js";
+// Shadow DOM built with DOM calls (no HTML parsing: fine under Trusted Types) and styled by
+// a constructable stylesheet (no inline styles, so it runs under a strict CSP), themed
+// through ::part() and --autopilot-sync-* custom properties.
+// Every rule stays in the package (option checks, outcome texts, the 401 refresh, the next
+// allowed time, final states): the element hands its attributes to createSyncClient and
+// renders what comes back.
+import init, { createSyncClient, nextSyncAllowedAt, isFinalSyncState, Outcome, OutcomeText, SyncError, SyncErrorCode, SyncState } from "./index.js";
 
 const TAG = "autopilot-sync";
-const TEN_MINUTES = 600;
 const DEFAULT_INTERVAL_MS = 15000;
-
-/** What each outcome means for an admin, and what to do next. */
-const OUTCOMES = {
-  started: { kind: "ok", title: "Sync started", hint: "Intune is syncing Windows Autopilot devices; progress is shown below." },
-  alreadyInProgress: { kind: "info", title: "A sync is already running", hint: "Its progress is shown below. Start another once it has finished and 10 minutes have passed." },
-  throttled: { kind: "warn", title: "Too soon: one sync every 10 minutes", hint: "Sync now is available again when the countdown ends." },
-  unauthorized: { kind: "error", title: "Token rejected", hint: "Sign in again: tokens expire after about an hour and only work in the cloud they were issued for." },
-  forbidden: { kind: "error", title: "Permission missing", hint: "Needs the DeviceManagementServiceConfig.ReadWrite.All permission (with admin consent), an account allowed to sync Autopilot devices, and an active Intune licence in the tenant." },
-  serviceUnavailable: { kind: "warn", title: "Intune is temporarily unavailable", hint: "Nothing was started. Wait a few minutes, then press Sync now to try again." },
-  networkError: { kind: "warn", title: "No answer: network error", hint: "Check the connection (offline, proxy, firewall or VPN), then press Sync now to try again." },
-  timeout: { kind: "warn", title: "No answer in time", hint: "The sync may have started anyway: check the status before you try again." },
-  unexpectedResponse: { kind: "error", title: "Unexpected answer from Graph", hint: "Copy the support details and send them to Microsoft support." },
-};
 
 const PROGRESS_TEXT = { unknown: "Status unknown", inProgress: "Sync in progress", completed: "Sync completed", failed: "Sync failed" };
 const SUPPORT_FIELDS = [
@@ -97,30 +85,40 @@ textarea { width: 100%; box-sizing: border-box; font-family: var(--autopilot-syn
 @media (prefers-reduced-motion: reduce) { progress { animation: none; } }
 `;
 
-const TEMPLATE = `
-<div class="stack" part="container">
-  <div class="row">
-    <button type="button" part="button" class="sync">Sync now</button>
-    <span class="busy muted" part="busy" hidden>Working…</span>
-  </div>
-  <p part="error" role="alert" hidden></p>
-  <div part="message" role="status" aria-live="polite" aria-atomic="true"></div>
-  <p part="countdown" hidden>Next sync allowed in <strong class="left"></strong> (at <time class="at"></time>).</p>
-  <div part="progress" hidden>
-    <p><span class="state"></span> <span class="muted">· elapsed <span class="elapsed">0:00</span></span></p>
-    <progress class="bar"></progress>
-  </div>
-  <p part="last-sync" class="muted">Last sync: <span class="last">unknown</span></p>
-  <details part="details" hidden>
-    <summary>Support details</summary>
-    <dl class="facts"></dl>
-    <div class="row">
-      <button type="button" part="copy" class="secondary copy">Copy</button>
-      <span class="copied muted" role="status"></span>
-    </div>
-    <textarea class="copy-text" readonly rows="8" hidden aria-label="Support details as text"></textarea>
-  </details>
-</div>`;
+/** An element with attributes and children (text or nodes); no HTML parsing, so Trusted Types allow it. */
+function h(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === true) e.setAttribute(k, "");
+    else e.setAttribute(k, v);
+  }
+  e.append(...children);
+  return e;
+}
+
+/** The shadow tree. Ids are scoped to the shadow root; a page may find the parts by them. */
+function render() {
+  return h("div", { class: "stack", part: "container" },
+    h("div", { class: "row" },
+      h("button", { type: "button", part: "button", id: "sync-now" }, "Sync now"),
+      h("span", { class: "muted", part: "busy", id: "busy", hidden: true }, "Working…")),
+    h("p", { part: "error", id: "error", role: "alert", hidden: true }),
+    h("div", { part: "message", id: "outcome", role: "status", "aria-live": "polite", "aria-atomic": "true" }),
+    h("p", { part: "countdown", id: "countdown", hidden: true },
+      "Next sync allowed in ", h("strong", { class: "left" }), " (at ", h("time", { class: "at" }), ")."),
+    h("div", { part: "progress", id: "progress", hidden: true },
+      h("p", {}, h("span", { class: "state", id: "progress-state" }), " ",
+        h("span", { class: "muted" }, "· elapsed ", h("span", { class: "elapsed" }, "0:00"))),
+      h("progress", { class: "bar", "aria-labelledby": "progress-state" })),
+    h("p", { part: "last-sync", class: "muted" }, "Last sync: ", h("span", { class: "last" }, "unknown")),
+    h("details", { part: "details", id: "details", hidden: true },
+      h("summary", {}, "Support details"),
+      h("dl", { class: "facts" }),
+      h("div", { class: "row" },
+        h("button", { type: "button", part: "copy", class: "secondary copy" }, "Copy"),
+        h("span", { class: "copied muted", role: "status" })),
+      h("textarea", { class: "copy-text", readonly: true, rows: "8", hidden: true, "aria-label": "Support details as text" })));
+}
 
 let sheet;
 function styles() {
@@ -129,22 +127,6 @@ function styles() {
     sheet.replaceSync(CSS);
   }
   return sheet;
-}
-
-/** An Error shaped like the package's SyncError. */
-function syncError(code, message, cause) {
-  const e = new Error(message, cause === undefined ? undefined : { cause });
-  e.name = "SyncError";
-  e.code = code;
-  return e;
-}
-
-/** ISO 8601 (a missing zone means UTC, as in Graph's innerError.date) or an HTTP-date → ms, or null. */
-function parseDate(value) {
-  if (typeof value !== "string" || value === "") return null;
-  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value) ? `${value}Z` : value;
-  const ms = Date.parse(iso);
-  return Number.isFinite(ms) ? ms : null;
 }
 
 /** 75 → "1:15"; 3725 → "1:02:05". */
@@ -161,21 +143,6 @@ function setTime(t, ms, { timeOnly = false } = {}) {
   t.dateTime = iso;
   t.title = iso;
   t.textContent = timeOnly ? new Date(ms).toLocaleTimeString() : new Date(ms).toLocaleString();
-}
-
-/**
- * Seconds until the next sync is allowed: Retry-After when Graph sent a readable one,
- * else the settings object's nextManualSyncAt (counted from Graph's own clock when the
- * answer carried a date), else, after a 429, the 10-minute rule. Null: no wait known.
- */
-function secondsToWait(result, status) {
-  if (typeof result.retryAfterSeconds === "number" && result.retryAfterSeconds > 0) return result.retryAfterSeconds;
-  const next = status?.ok ? parseDate(status.nextManualSyncAt) : null;
-  if (next !== null) {
-    const left = (next - (parseDate(result.date) ?? Date.now())) / 1000;
-    if (left > 0) return left;
-  }
-  return result.outcome === "throttled" ? TEN_MINUTES : null;
 }
 
 export class AutopilotSyncElement extends HTMLElement {
@@ -200,12 +167,10 @@ export class AutopilotSyncElement extends HTMLElement {
     super();
     this.#root = this.attachShadow({ mode: "open", delegatesFocus: false });
     this.#root.adoptedStyleSheets = [styles()];
-    const tpl = document.createElement("template");
-    tpl.innerHTML = TEMPLATE;
-    this.#root.append(tpl.content.cloneNode(true));
+    this.#root.append(render());
     const q = (s) => this.#root.querySelector(s);
     this.#ui = {
-      button: q(".sync"), busy: q(".busy"), error: q('[part~="error"]'), message: q('[part~="message"]'),
+      button: q("#sync-now"), busy: q("#busy"), error: q('[part~="error"]'), message: q('[part~="message"]'),
       countdown: q('[part~="countdown"]'), left: q(".left"), at: q(".at"),
       progress: q('[part~="progress"]'), state: q(".state"), elapsed: q(".elapsed"), bar: q(".bar"),
       last: q(".last"), details: q('[part~="details"]'), facts: q(".facts"),
@@ -247,11 +212,10 @@ export class AutopilotSyncElement extends HTMLElement {
   }
   set getToken(fn) {
     if (fn !== null && fn !== undefined && typeof fn !== "function") {
-      this.#fail(syncError("invalidOptions", "getToken must be a function ({ forceRefresh }) => Promise<string>, or null."));
+      this.#fail(new SyncError(SyncErrorCode.invalidOptions, "getToken must be a function ({ forceRefresh }) => Promise<string>, or null."));
       return;
     }
-    this.#getToken = fn ?? null;
-    this.#renderMissing();
+    this.#changeTokenSource(() => (this.#getToken = fn ?? null));
   }
 
   /** An object with getToken (for example a sign-in provider); used when getToken is not set. */
@@ -260,10 +224,20 @@ export class AutopilotSyncElement extends HTMLElement {
   }
   set provider(p) {
     if (p !== null && p !== undefined && typeof p?.getToken !== "function") {
-      this.#fail(syncError("invalidOptions", "provider must be an object with a getToken({ forceRefresh }) method, or null."));
+      this.#fail(new SyncError(SyncErrorCode.invalidOptions, "provider must be an object with a getToken({ forceRefresh }) method, or null."));
       return;
     }
-    this.#provider = p ?? null;
+    this.#changeTokenSource(() => (this.#provider = p ?? null));
+  }
+
+  /** A new token source may be another account or tenant: the wait and progress shown were not its. */
+  #changeTokenSource(set) {
+    const before = this.#getToken ?? this.#provider;
+    set();
+    if (before && (this.#getToken ?? this.#provider) !== before) {
+      this.#stopCountdown();
+      this.#stopWatching();
+    }
     this.#renderMissing();
   }
 
@@ -373,7 +347,7 @@ export class AutopilotSyncElement extends HTMLElement {
   async #client() {
     const getToken = this.#tokenSource();
     if (!getToken) {
-      const e = syncError("tokenUnavailable", MISSING_TOKEN);
+      const e = new SyncError(SyncErrorCode.tokenUnavailable, MISSING_TOKEN);
       this.#fail(e);
       throw e;
     }
@@ -405,14 +379,18 @@ export class AutopilotSyncElement extends HTMLElement {
     this.#renderSupport(r, "POST windowsAutopilotSettings/sync");
     this.#dispatch("autopilot-sync-result", r);
     // The status tells the wait after a 429/409, progress after a start, and the last sync.
-    const wantsStatus = ["started", "alreadyInProgress", "throttled", "timeout"].includes(r.outcome);
+    const refused = r.outcome === Outcome.throttled || r.outcome === Outcome.alreadyInProgress;
+    const running = r.outcome === Outcome.started || r.outcome === Outcome.alreadyInProgress;
+    const wantsStatus = refused || running || r.outcome === Outcome.timeout;
     const status = wantsStatus ? await client.getSyncStatus().catch(() => null) : null;
     if (status) this.#setStatus(status);
-    // Each answer replaces the wait an earlier one announced.
-    const wait = r.outcome === "throttled" || r.outcome === "alreadyInProgress" ? secondsToWait(r, status) : null;
-    if (wait === null) this.#stopCountdown();
-    else this.#startCountdown(wait);
-    if (r.outcome === "started" || r.outcome === "alreadyInProgress") this.#watchProgress(client);
+    // Each answer replaces the wait an earlier one announced; only a refusal sets one.
+    const until = refused ? nextSyncAllowedAt(r, status) : null;
+    if (until === null) this.#stopCountdown();
+    // After a 429 Sync now waits for the countdown; after a 409 the wait is shown, but the
+    // button stays (the running sync is followed below).
+    else this.#startCountdown((until - Date.now()) / 1000, { blocking: r.outcome === Outcome.throttled });
+    if (running) this.#watchProgress(client);
     // The button is disabled during a countdown: keep keyboard users where the answer is.
     if (hadFocus && this.#ui.button.disabled) this.#ui.message.focus();
     return r;
@@ -421,10 +399,10 @@ export class AutopilotSyncElement extends HTMLElement {
   #updateButton() {
     const busy = this.#busy !== null;
     // While working the button keeps its focus (aria-disabled; a click joins the sync in
-    // flight); during the countdown it is disabled.
+    // flight); during the countdown after a 429 it is disabled.
     if (busy) this.#ui.button.setAttribute("aria-disabled", "true");
     else this.#ui.button.removeAttribute("aria-disabled");
-    this.#ui.button.disabled = this.#countdown !== null;
+    this.#ui.button.disabled = Boolean(this.#countdown?.blocking);
     this.#ui.busy.hidden = !busy;
     this.toggleAttribute("busy", busy);
   }
@@ -452,14 +430,14 @@ export class AutopilotSyncElement extends HTMLElement {
     if (this.#configError) return;
     const missing = !this.#tokenSource();
     this.toggleAttribute("needs-token", missing);
-    if (missing) this.#showError(MISSING_TOKEN, "tokenUnavailable");
-    else if (this.#ui.error.dataset.code === "tokenUnavailable") this.#showError(null);
+    if (missing) this.#showError(MISSING_TOKEN, SyncErrorCode.tokenUnavailable);
+    else if (this.#ui.error.dataset.code === SyncErrorCode.tokenUnavailable) this.#showError(null);
   }
 
   #renderOutcome(r) {
-    const o = OUTCOMES[r.outcome] ?? OUTCOMES.unexpectedResponse;
+    const o = OutcomeText[r.outcome] ?? OutcomeText.unexpectedResponse;
     const m = this.#ui.message;
-    m.dataset.outcome = r.outcome in OUTCOMES ? r.outcome : "unexpectedResponse";
+    m.dataset.outcome = r.outcome in OutcomeText ? r.outcome : Outcome.unexpectedResponse;
     m.dataset.kind = o.kind;
     const title = document.createElement("strong");
     title.className = "title";
@@ -478,8 +456,8 @@ export class AutopilotSyncElement extends HTMLElement {
   #setStatus(s) {
     this.#status = s;
     if (s.ok) {
-      const last = parseDate(s.lastSyncDateTime);
-      if (last === null) this.#ui.last.textContent = "never";
+      const last = s.lastSyncDateTime === null ? NaN : Date.parse(s.lastSyncDateTime);
+      if (!Number.isFinite(last)) this.#ui.last.textContent = "never";
       else {
         const t = document.createElement("time");
         setTime(t, last);
@@ -531,7 +509,7 @@ export class AutopilotSyncElement extends HTMLElement {
     this.#updateButton();
   }
 
-  #startCountdown(seconds) {
+  #startCountdown(seconds, { blocking }) {
     this.#stopCountdown();
     const until = Date.now() + seconds * 1000;
     const tick = () => {
@@ -543,7 +521,7 @@ export class AutopilotSyncElement extends HTMLElement {
       }
       this.#ui.left.textContent = formatDuration(left);
     };
-    this.#countdown = { until, timer: setInterval(tick, 1000) };
+    this.#countdown = { until, blocking, timer: setInterval(tick, 1000) };
     setTime(this.#ui.at, until, { timeOnly: true });
     this.#ui.countdown.dataset.seconds = String(Math.ceil(seconds));
     this.#ui.countdown.hidden = false;
@@ -575,7 +553,7 @@ export class AutopilotSyncElement extends HTMLElement {
     this.#watch = me;
     const ui = this.#ui;
     ui.elapsed.textContent = "0:00";
-    ui.progress.dataset.state = "inProgress";
+    ui.progress.dataset.state = SyncState.inProgress;
     ui.state.textContent = PROGRESS_TEXT.inProgress;
     ui.bar.removeAttribute("value");
     ui.progress.hidden = false;
@@ -590,16 +568,16 @@ export class AutopilotSyncElement extends HTMLElement {
       .waitForSync({ intervalMs, signal: abort.signal, onUpdate })
       .then((s) => {
         if (this.#watch !== me) return;
-        const state = s.ok && (s.syncStatus === "completed" || s.syncStatus === "failed") ? s.syncStatus : "unknown";
+        const state = s.ok && isFinalSyncState(s.syncStatus) ? s.syncStatus : SyncState.unknown;
         ui.progress.dataset.state = state;
         ui.state.textContent = s.ok ? PROGRESS_TEXT[state] : `Stopped following the sync: ${s.message}`;
         this.#announce(ui.state.textContent + (ui.state.textContent.endsWith(".") ? "" : "."));
       })
       .catch((e) => {
         if (this.#watch !== me || e?.name === "AbortError") return;
-        ui.progress.dataset.state = "unknown";
-        ui.state.textContent = e?.code === "waitTimeout" ? "Stopped following the sync after a long wait; refresh the status later." : "Stopped following the sync.";
-        if (e?.code !== "waitTimeout") this.#fail(e);
+        ui.progress.dataset.state = SyncState.unknown;
+        ui.state.textContent = e?.code === SyncErrorCode.waitTimeout ? "Stopped following the sync after a long wait; refresh the status later." : "Stopped following the sync.";
+        if (e?.code !== SyncErrorCode.waitTimeout) this.#fail(e);
       })
       .finally(() => {
         if (this.#watch !== me) return;

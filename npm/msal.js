@@ -6,6 +6,7 @@
 // failing the import of this entry.
 import initWasm, { createMsalTokenProvider as create } from "./msal/autopilot_sync_msal.js";
 import { loadOnce } from "./load.js";
+import { SyncError } from "./contract.js";
 
 const load = loadOnce(initWasm);
 let msal;
@@ -19,13 +20,11 @@ export default function init(input) {
 }
 
 function msalUnavailable(cause) {
-  const e = new Error(
+  return new SyncError(
+    "msalUnavailable",
     'Sign-in needs the package "@azure/msal-browser" (version 5), which is not installed: run `npm install @azure/msal-browser`, or pass your own getToken to createSyncClient.',
     { cause },
   );
-  e.name = "SyncError";
-  e.code = "msalUnavailable";
-  return e;
 }
 
 /** MSAL's PublicClientApplication, imported on first use (once it loaded, it is kept). */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds the npm package into pkg/, two wasm modules:
-//   core: crate autopilot-sync        → pkg/autopilot_sync.js + _bg.wasm
+//   core: crate autopilot-sync-wasm   → pkg/autopilot_sync.js + _bg.wasm
 //   msal: crate autopilot-sync-msal   → pkg/msal/autopilot_sync_msal.js + _bg.wasm
 // each as cargo (wasm32, release) → wasm-bindgen (--target web) → wasm-opt -Oz, then the
 // entry wrappers from npm/; the JS is minified with esbuild, which also bundles the Node
@@ -28,8 +28,8 @@ const sha = (p) => createHash("sha256").update(readFileSync(p)).digest("hex");
 // `contract` is where each glue finds the package's own npm/contract.js (the SyncError
 // class and the constants), so both wasm modules and the entries share one class.
 const modules = [
-  { crate: "autopilot-sync", name: "autopilot_sync", out: pkg, contract: "./contract.js" },
-  { crate: "autopilot-sync-msal", name: "autopilot_sync_msal", out: join(pkg, "msal"), contract: "../contract.js" },
+  { crate: "autopilot-sync-wasm", raw: "autopilot_sync_wasm", name: "autopilot_sync", out: pkg, contract: "./contract.js" },
+  { crate: "autopilot-sync-msal", raw: "autopilot_sync_msal", name: "autopilot_sync_msal", out: join(pkg, "msal"), contract: "../contract.js" },
 ];
 
 for (const m of modules) {
@@ -39,7 +39,7 @@ for (const m of modules) {
 }
 
 for (const m of modules) {
-  const raw = join(release, `${m.name}.wasm`);
+  const raw = join(release, `${m.raw}.wasm`);
   const bg = join(m.out, `${m.name}_bg.wasm`);
   const stamp = join(m.out, `.${m.name}.input-sha256`);
   const input = sha(raw);

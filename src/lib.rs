@@ -21,6 +21,48 @@
 //! the thin boundary to `fetch`, timers and JS objects. This file declares the whole JS
 //! API: every `#[wasm_bindgen]` export and its TypeScript type are below.
 #![deny(missing_docs)]
+// On wasm32 the crate is `no_std` + `alloc`: no std panic and formatting machinery, and a
+// small allocator (see `runtime`). Host builds and tests keep std.
+#![cfg_attr(all(target_arch = "wasm32", not(test)), no_std)]
+
+extern crate alloc;
+
+/// What the std prelude would bring, for `no_std` builds (unused imports are fine on the host).
+#[allow(unused_imports)]
+mod prelude {
+    pub use alloc::borrow::ToOwned;
+    pub use alloc::boxed::Box;
+    pub use alloc::string::{String, ToString};
+    pub use alloc::vec;
+    pub use alloc::vec::Vec;
+}
+
+/// The wasm runtime of the two cdylib crates (`crates/core-wasm`, `crates/msal-wasm`): a
+/// small single-threaded free-list allocator here, and the panic handler each of them
+/// declares with [`trapping_panic_handler!`]. Tests link std instead.
+#[cfg(all(target_arch = "wasm32", feature = "wasm-runtime"))]
+mod runtime {
+    use lol_alloc::{AssumeSingleThreaded, FreeListAllocator};
+
+    #[global_allocator]
+    // SAFETY: wasm32 without `atomics` runs on one thread.
+    static ALLOCATOR: AssumeSingleThreaded<FreeListAllocator> =
+        unsafe { AssumeSingleThreaded::new(FreeListAllocator::new()) };
+}
+
+/// Declares the wasm panic handler of a cdylib crate: it traps (nothing here panics on
+/// purpose, and a trap cannot unwind into JS). Not in the crate's own test builds, which
+/// link std and its handler.
+#[macro_export]
+macro_rules! trapping_panic_handler {
+    () => {
+        #[cfg(all(target_arch = "wasm32", not(test)))]
+        #[panic_handler]
+        fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+            core::arch::wasm32::unreachable()
+        }
+    };
+}
 
 pub mod model;
 

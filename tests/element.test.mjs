@@ -47,14 +47,14 @@ before(async () => {
      </script></head>
      <body><main><h1>Portal</h1><autopilot-sync id="el" base-url="${sim.url}" interval-ms="200"></autopilot-sync></main></body></html>`,
   );
-  // The element under the demo page's own Content-Security-Policy (read from www/), with
-  // every script external and the package imported by path.
+  // The element under the demo page's own Content-Security-Policy (read from www/), made
+  // stricter with Trusted Types, every script external and the package imported by path.
   const csp = readFileSync(join(ROOT, "www/index.html"), "utf8").match(/<meta http-equiv="Content-Security-Policy" content="([^"]+)">/)[1];
   assert.doesNotMatch(csp, /unsafe-inline/);
   writeFileSync(
     join(dir, "csp.html"),
     `<!doctype html><html lang="en"><head><meta charset="utf-8">
-     <meta http-equiv="Content-Security-Policy" content="${csp}">
+     <meta http-equiv="Content-Security-Policy" content="${csp}; require-trusted-types-for 'script'">
      <title>csp</title><script src="./record-events.js"></script><script type="module" src="./csp.js"></script></head>
      <body><autopilot-sync id="el" base-url="${sim.url}" interval-ms="200"></autopilot-sync></body></html>`,
   );
@@ -256,8 +256,8 @@ test("React 19 app bundled with esbuild: getToken set as a property, events hand
              onautopilot-sync-result={(e) => setOutcome(e.detail.outcome)}
              onautopilot-sync-status={(e) => e.detail.ok && setStatus(e.detail.syncStatus)}
            />
-           <p>Outcome: <output id="outcome">{outcome}</output></p>
-           <p>Status: <output id="status">{status}</output></p>
+           <p>Outcome: <output id="react-outcome">{outcome}</output></p>
+           <p>Status: <output id="react-status">{status}</output></p>
          </main>
        );
      }
@@ -289,9 +289,9 @@ test("React 19 app bundled with esbuild: getToken set as a property, events hand
     assert.equal(await page.evaluate(() => document.getElementById("el").hasAttribute("gettoken")), false, "not as an attribute");
     assert.equal(await part(page, "error").isHidden(), true, "no missing-token note");
     await page.getByRole("button", { name: "Sync now" }).click();
-    await page.locator("#outcome", { hasText: "started" }).waitFor();
-    await page.locator("#status", { hasText: "completed" }).waitFor({ timeout: 15000 });
-    assert.equal(await page.locator("#outcome").textContent(), "started");
+    await page.locator("#react-outcome", { hasText: "started" }).waitFor();
+    await page.locator("#react-status", { hasText: "completed" }).waitFor({ timeout: 15000 });
+    assert.equal(await page.locator("#react-outcome").textContent(), "started");
     assert.ok((await page.evaluate(() => window.__tokenCalls)).length >= 2);
     assert.deepEqual(page.errors, []);
   } finally {
@@ -299,7 +299,7 @@ test("React 19 app bundled with esbuild: getToken set as a property, events hand
   }
 });
 
-test("under the demo page's CSP (no unsafe-inline): styled, working, no violation", async () => {
+test("under the demo page's CSP (no unsafe-inline) plus Trusted Types: styled, working, no violation", async () => {
   await sim.reset();
   const { page, close } = await open("csp.html");
   try {
@@ -363,6 +363,7 @@ test("204 → 429 countdown (Retry-After, then the settings object) → 409 → 
     assert.equal(conflict.outcome, "alreadyInProgress");
     await outcomeShown("alreadyInProgress");
     assert.ok((await seconds()) > 580 && (await seconds()) <= 600, `countdown after a 409: ${await seconds()}`);
+    assert.equal(await button.isEnabled(), true, "after a 409 the wait is shown, Sync now stays");
 
     // Ten simulated minutes on, a long sync: started, then a real 409 from the running sync,
     // its wait counted on Graph's clock (the answer's date), not the page's.

@@ -63,7 +63,7 @@ test("Node 20 CommonJS: require('autopilot-sync') loads synchronously and trigge
        const r = await triggerSync(${JSON.stringify(TOKEN)}, { baseUrl: ${JSON.stringify(sim.url)} });
        const s = await client.getSyncStatus();
        let refused;
-       try { await triggerSync("", {}); } catch (e) { refused = { name: e.name, code: e.code }; }
+       try { await triggerSync("", {}); } catch (e) { refused = { name: e.name, code: e.code, instance: e instanceof api.SyncError }; }
        console.log(JSON.stringify({ r, s, refused, resolved: require.resolve("autopilot-sync") }));
      })().catch((e) => { console.error(e); process.exit(1); });`,
   );
@@ -72,15 +72,19 @@ test("Node 20 CommonJS: require('autopilot-sync') loads synchronously and trigge
   assert.equal(out.r.httpStatus, 204);
   assert.equal(out.s.ok, true);
   assert.equal(out.s.syncStatus, "inProgress");
-  assert.deepEqual(out.refused, { name: "SyncError", code: "invalidToken" });
+  assert.deepEqual(out.refused, { name: "SyncError", code: "invalidToken", instance: true });
   assert.match(out.resolved, /autopilot-sync[\\/]pkg[\\/]index\.cjs$/);
   const requests = await sim.requests();
   assert.deepEqual(requests.map((q) => q.method), ["POST", "GET"], "one POST and one GET on the wire");
 });
 
-test("Node ESM still gets the ESM entry, with no top-level await in it", () => {
+test("CommonJS exports exactly what ESM does; the ESM Node entry has no top-level await", () => {
   writeFileSync(join(scratch.dir, "esm.mjs"), `import * as api from "autopilot-sync"; console.log(Object.keys(api).sort().join(","));`);
-  assert.equal(node("esm.mjs").trim(), "createSyncClient,default,getSyncStatus,triggerSync");
+  writeFileSync(join(scratch.dir, "keys.cjs"), `console.log(Object.keys(require("autopilot-sync")).sort().join(","));`);
+  const esm = node("esm.mjs").trim();
+  assert.match(esm, /(^|,)SyncError,/);
+  assert.match(esm, /(^|,)triggerSync$/);
+  assert.equal(node("keys.cjs").trim(), esm);
   const entry = readFileSync(join(scratch.dir, "node_modules/autopilot-sync/pkg/node.js"), "utf8");
   assert.doesNotMatch(entry, /^\s*await\b|[=(]\s*await\b/m, "the Node entry loads without top-level await");
 });
@@ -90,7 +94,7 @@ test("without @azure/msal-browser: the core works, and the msal entry rejects wi
   assert.equal(existsSync(join(scratch.dir, "node_modules/@azure/msal-browser")), false, "npm did not install the optional peer");
   writeFileSync(
     join(scratch.dir, "no-msal.mjs"),
-    `import { triggerSync } from "autopilot-sync";
+    `import { triggerSync, SyncError } from "autopilot-sync";
      import init, { createMsalTokenProvider } from "autopilot-sync/msal";
      const r = await triggerSync(${JSON.stringify(TOKEN)}, { baseUrl: ${JSON.stringify(sim.url)} });
      const errors = [];
@@ -99,7 +103,7 @@ test("without @azure/msal-browser: the core works, and the msal entry rejects wi
          await createMsalTokenProvider({ clientId: "11111111-2222-3333-4444-555555555555" });
          errors.push(null);
        } catch (e) {
-         errors.push({ isError: e instanceof Error, name: e.name, code: e.code, message: e.message, cause: e.cause?.code ?? String(e.cause) });
+         errors.push({ isError: e instanceof SyncError, name: e.name, code: e.code, message: e.message, cause: e.cause?.code ?? String(e.cause) });
        }
      }
      console.log(JSON.stringify({ outcome: r.outcome, errors, init: typeof init }));`,
@@ -108,7 +112,7 @@ test("without @azure/msal-browser: the core works, and the msal entry rejects wi
   assert.equal(out.outcome, "started", "the core works without MSAL");
   for (const e of out.errors) {
     assert.ok(e, "createMsalTokenProvider rejected");
-    assert.equal(e.isError, true);
+    assert.equal(e.isError, true, "instanceof the package's SyncError");
     assert.equal(e.name, "SyncError");
     assert.equal(e.code, "msalUnavailable");
     assert.match(e.message, /@azure\/msal-browser/);

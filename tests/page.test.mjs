@@ -38,7 +38,8 @@ const text = (page, selector) => page.locator(selector).innerText();
 async function syncAndExpect(page, outcome) {
   await page.click("#sync-now");
   await page.waitForSelector(`#outcome[data-outcome="${outcome}"]`, WAIT);
-  await page.waitForFunction(() => !document.querySelector("#busy").checkVisibility(), null, WAIT);
+  // The sync card is the package's element: its parts are in its shadow root.
+  await page.waitForFunction(() => !document.querySelector("autopilot-sync").shadowRoot.querySelector("#busy").checkVisibility(), null, WAIT);
 }
 
 async function pasteToken(page, token) {
@@ -143,7 +144,11 @@ test("started → inProgress → completed, then a second click is throttled wit
     await page.waitForSelector('#progress[data-state="inProgress"]', WAIT);
     assert.match(await text(page, "#progress-state"), /in progress/i);
     assert.equal(await text(page, "#st-status"), "inProgress");
-    await page.waitForFunction(() => /started/i.test(document.querySelector("#announcer").textContent), null, WAIT);
+    // Announced by the sync card's live region (the element's, in its shadow root).
+    await page.waitForFunction(() => {
+      const live = document.querySelector("autopilot-sync").shadowRoot.querySelector("#outcome");
+      return live.getAttribute("aria-live") === "polite" && /started/i.test(live.textContent);
+    }, null, WAIT);
     await screenshot(page, "started-light");
 
     await site.advance(30_000);
@@ -311,10 +316,11 @@ test("keyboard only: Tab to Sync now, Enter starts a sync; focus is visible", as
     let focused = "";
     for (let i = 0; i < 15 && focused !== "sync-now"; i++) {
       await page.keyboard.press("Tab");
-      focused = await page.evaluate(() => document.activeElement?.id ?? "");
+      // Sync now is inside the sync card's shadow root.
+      focused = await page.evaluate(() => (document.activeElement?.shadowRoot?.activeElement ?? document.activeElement)?.id ?? "");
     }
     assert.equal(focused, "sync-now", "Sync now is reachable with Tab");
-    const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement.shadowRoot?.activeElement ?? document.activeElement).outlineStyle);
     assert.notEqual(outline, "none", "visible focus");
     await page.keyboard.press("Enter");
     await page.waitForSelector('#outcome[data-outcome="started"]', WAIT);

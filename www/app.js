@@ -2,8 +2,9 @@
 // progress, status card, support details and this session's history.
 // Outcome texts, final states, the next allowed sync and every cloud/host rule come from
 // the package (autopilot-sync), never from a copy here.
-import init, { Outcome, OutcomeText, SyncState, CloudInfo, isFinalSyncState, nextSyncAllowedAt, isLoopbackHost } from "autopilot-sync";
-import { $, show, setText, setTime, timeElement, formatDuration, remember, remembered } from "./dom.js";
+import init, { Outcome, OutcomeText, CloudInfo, isLoopbackHost } from "autopilot-sync";
+import "autopilot-sync/element";
+import { $, show, setText, setTime, timeElement, remember, remembered } from "./dom.js";
 import { CLOUDS, Connection, PageError, graphRootVerdict, parseAuthority } from "./connection.js";
 
 const params = new URLSearchParams(location.search);
@@ -29,12 +30,8 @@ const el = {
   clientId: $("client-id"), tenantId: $("tenant-id"), tenantField: $("tenant-field"),
   signIn: $("sign-in"), signOut: $("sign-out"), accountName: $("account-name"),
   authorityNote: $("authority-note"), authorityValue: $("authority-value"),
-  formError: $("form-error"), syncNow: $("sync-now"), busy: $("busy"),
-  countdown: $("countdown"), countdownLeft: $("countdown-left"), countdownAt: $("countdown-at"),
-  outcome: $("outcome"), outcomeTitle: $("outcome-title"), outcomeMessage: $("outcome-message"),
-  outcomeHint: $("outcome-hint"), outcomeActions: $("outcome-actions"),
+  formError: $("form-error"), card: $("sync-card"), outcomeActions: $("outcome-actions"),
   actionPaste: $("action-paste"), actionSignin: $("action-signin"),
-  progress: $("progress"), progressState: $("progress-state"), progressElapsed: $("progress-elapsed"), progressBar: $("progress-bar"),
   stStatus: $("st-status"), stLastSync: $("st-last-sync"), stLastTrigger: $("st-last-trigger"), stNext: $("st-next"),
   statusNote: $("status-note"), statusRefresh: $("status-refresh"),
   supportCopy: $("support-copy"), copyFeedback: $("copy-feedback"), supportText: $("support-text"), supportTextLabel: $("support-text-label"),
@@ -42,9 +39,6 @@ const el = {
 };
 
 let connection;
-let busy = false;
-let throttle = null; // { until: ms, timer }
-let watcher = null; // { abort: AbortController }
 let support = null; // the lines of the last support details
 
 // ---------- small view pieces ----------
@@ -64,7 +58,9 @@ function formError(text) {
 
 function showError(e) {
   if (e?.name === "AbortError") return;
-  const code = e?.code;
+  // The page's own reasons travel through getToken as the cause of a tokenUnavailable.
+  if (e?.code === "tokenUnavailable" && e.cause instanceof PageError) e = e.cause;
+  const code = e?.code === "tokenUnavailable" && connection?.mode === "paste" ? "invalidToken" : e?.code;
   let text;
   if (e?.name === "SyncError" || e instanceof PageError) {
     text = ERRORS[code] ?? e.message;
@@ -74,18 +70,6 @@ function showError(e) {
   }
   formError(text);
   el.formError.dataset.code = typeof code === "string" && /^[A-Za-z]+$/.test(code) ? code : "error";
-}
-
-function updateSyncButton() {
-  const waiting = throttle !== null;
-  el.syncNow.disabled = busy || waiting;
-  show(el.busy, busy);
-  el.statusRefresh.disabled = busy;
-}
-
-function setBusy(value) {
-  busy = value;
-  updateSyncButton();
 }
 
 // ---------- status card ----------
@@ -104,7 +88,18 @@ function clearStatus() {
   delete el.stStatus.dataset.status;
 }
 
-/** Reads the status into the card; a failure goes to the support details unless a sync result is there. */
+/** Shows a status read in the card; a failure goes to the support details unless it followed a sync. */
+function showStatus(s, { afterSync = false } = {}) {
+  if (s.ok) {
+    renderStatus(s);
+  } else {
+    clearStatus();
+    el.statusNote.textContent = `Status unavailable: ${s.message}`;
+    if (!afterSync) renderSupport(s, "GET windowsAutopilotSettings");
+  }
+}
+
+/** Reads the status into the card (the element's reads during a sync arrive as events). */
 async function refreshStatus(calls, { afterSync = false } = {}) {
   if (!calls) {
     if (!connection.canReadQuietly()) {
@@ -121,13 +116,7 @@ async function refreshStatus(calls, { afterSync = false } = {}) {
   }
   try {
     const s = await calls.status();
-    if (s.ok) {
-      renderStatus(s);
-    } else {
-      clearStatus();
-      el.statusNote.textContent = `Status unavailable: ${s.message}`;
-      if (!afterSync) renderSupport(s, "GET windowsAutopilotSettings");
-    }
+    showStatus(s, { afterSync });
     return s;
   } catch (e) {
     showError(e);
@@ -178,160 +167,38 @@ function addHistory(r) {
   show(el.historyEmpty, false);
 }
 
-// ---------- outcome panel ----------
+// ---------- the sync card: the package's <autopilot-sync> element ----------
+// The element owns Sync now, the outcome, the countdown and the progress; the page
+// feeds it the connection and mirrors its events into the status, support and history cards.
 
-function renderOutcome(r) {
-  const o = OutcomeText[r.outcome] ?? OutcomeText.unexpectedResponse;
-  el.outcome.dataset.outcome = r.outcome in OutcomeText ? r.outcome : "unexpectedResponse";
-  el.outcome.dataset.kind = o.kind;
-  el.outcomeTitle.textContent = o.title;
-  el.outcomeMessage.textContent = r.message;
-  el.outcomeHint.textContent = o.hint;
-  show(el.outcomeActions, Boolean(o.actions));
-  show(el.actionPaste, Boolean(o.actions));
-  show(el.actionSignin, Boolean(o.actions));
-  show(el.outcome, true);
-  announce(`${o.title}. ${r.message}`);
+/** Hands the current connection to the element: where calls go, and a fresh token source. */
+function configureCard() {
+  const o = connection.options();
+  const set = (name, value) => (value === undefined ? el.card.removeAttribute(name) : el.card.setAttribute(name, String(value)));
+  set("cloud", o.cloud);
+  set("base-url", o.baseUrl);
+  set("timeout-ms", o.timeoutMs);
+  set("interval-ms", positive("intervalMs") ?? (connection.mode === "sim" || connection.target === "sim" ? 1000 : 15000));
+  // A fresh arrow each time: the element drops the countdown and progress of the previous token.
+  el.card.getToken = (request) => connection.getToken(request);
 }
 
-// ---------- throttling countdown ----------
-
-function stopThrottle() {
-  if (throttle) clearInterval(throttle.timer);
-  throttle = null;
-  show(el.countdown, false);
-  updateSyncButton();
-}
-
-/** The countdown until `until` (ms since the epoch), from the package's nextSyncAllowedAt. */
-function startThrottle(until) {
-  stopThrottle();
-  if (until === null || until <= Date.now()) return;
-  const seconds = (until - Date.now()) / 1000;
-  const tick = () => {
-    const left = (until - Date.now()) / 1000;
-    if (left <= 0) {
-      stopThrottle();
-      announce("You can start a sync again.");
-      return;
-    }
-    el.countdownLeft.textContent = formatDuration(left);
-  };
-  throttle = { until, timer: setInterval(tick, 1000) };
-  el.countdownAt.replaceChildren(timeElement(until, { timeOnly: true }));
-  el.countdownAt.dateTime = new Date(until).toISOString();
-  el.countdown.dataset.seconds = String(Math.ceil(seconds));
-  show(el.countdown, true);
-  tick();
-  updateSyncButton();
-}
-
-// ---------- progress ----------
-
-const PROGRESS_TEXT = {
-  [SyncState.unknown]: "Status unknown",
-  [SyncState.inProgress]: "Sync in progress",
-  [SyncState.completed]: "Sync completed",
-  [SyncState.failed]: "Sync failed",
-};
-
-function stopWatching() {
-  watcher?.abort.abort();
-  watcher = null;
-}
-
-function watch(calls) {
-  if (watcher) return;
-  const abort = new AbortController();
-  const me = { abort };
-  watcher = me;
-  const startedAt = Date.now();
-  const elapsed = setInterval(() => {
-    el.progressElapsed.textContent = formatDuration((Date.now() - startedAt) / 1000);
-  }, 1000);
-  el.progressElapsed.textContent = "0:00";
-  el.progress.dataset.state = "inProgress";
-  el.progressState.textContent = PROGRESS_TEXT.inProgress;
-  el.progressBar.removeAttribute("value");
-  show(el.progress, true);
-  const intervalMs = positive("intervalMs") ?? (calls.simulated ? 1000 : 15000);
-  const onUpdate = (s) => {
-    if (watcher !== me) return;
-    if (s.ok) {
-      renderStatus(s);
-      el.progressState.textContent = PROGRESS_TEXT[s.syncStatus] ?? PROGRESS_TEXT.unknown;
-    }
-  };
-  let client;
-  try {
-    client = calls.client();
-  } catch (e) {
-    clearInterval(elapsed);
-    watcher = null;
-    showError(e);
-    return;
-  }
-  client
-    .waitForSync({ intervalMs, signal: abort.signal, onUpdate })
-    .then((s) => {
-      if (watcher !== me) return;
-      if (s.ok) {
-        renderStatus(s);
-        const state = isFinalSyncState(s.syncStatus) ? s.syncStatus : SyncState.unknown;
-        el.progress.dataset.state = state;
-        el.progressState.textContent = PROGRESS_TEXT[state];
-        announce(`${PROGRESS_TEXT[state]}.`);
-      } else {
-        el.progress.dataset.state = "unknown";
-        el.progressState.textContent = `Stopped following the sync: ${s.message}`;
-        renderSupport(s, "GET windowsAutopilotSettings");
-        announce(el.progressState.textContent);
-      }
-    })
-    .catch((e) => {
-      if (watcher !== me || e?.name === "AbortError") return;
-      el.progress.dataset.state = "unknown";
-      el.progressState.textContent =
-        e?.code === "waitTimeout" ? "Stopped following the sync after a long wait; refresh the status later." : "Stopped following the sync.";
-      if (e?.code !== "waitTimeout") showError(e);
-    })
-    .finally(() => {
-      clearInterval(elapsed);
-      if (watcher === me) {
-        watcher = null;
-        el.progressBar.max = 1;
-        el.progressBar.value = 1;
-      }
-    });
-}
-
-// ---------- Sync now ----------
-
-async function syncNow() {
-  if (busy || throttle) return;
-  formError("");
-  const hadFocus = document.activeElement === el.syncNow;
-  setBusy(true);
-  let r = null;
-  let calls = null;
-  try {
-    calls = await connection.calls();
-    r = await calls.trigger();
-  } catch (e) {
-    showError(e);
-  }
-  if (r) {
-    renderOutcome(r);
+/** Outcomes after which the element reads no status itself; the page reads it for its card. */
+const NO_STATUS_READ = [Outcome.unauthorized, Outcome.forbidden, Outcome.serviceUnavailable, Outcome.unexpectedResponse, Outcome.networkError];
+function wireCard() {
+  el.card.addEventListener("autopilot-sync-result", (e) => {
+    const r = e.detail;
+    formError("");
     renderSupport(r, "POST windowsAutopilotSettings/sync");
     addHistory(r);
-  }
-  const status = calls && (r || connection.canReadQuietly()) ? await refreshStatus(calls, { afterSync: Boolean(r) }) : null;
-  // After a 429 the countdown runs to the package's next allowed time: Retry-After when
-  // the browser may read it, else the settings' nextManualSyncAt, else 10 minutes.
-  if (r?.outcome === Outcome.throttled) startThrottle(nextSyncAllowedAt(r, status));
-  if (r?.outcome === Outcome.started || r?.outcome === Outcome.alreadyInProgress) watch(calls);
-  setBusy(false);
-  if (hadFocus && document.activeElement !== el.syncNow) (el.syncNow.disabled ? el.outcome : el.syncNow).focus();
+    const actions = r.outcome === Outcome.unauthorized;
+    show(el.outcomeActions, actions);
+    show(el.actionPaste, actions);
+    show(el.actionSignin, actions);
+    if (NO_STATUS_READ.includes(r.outcome)) refreshStatus(undefined, { afterSync: true });
+  });
+  el.card.addEventListener("autopilot-sync-status", (e) => showStatus(e.detail, { afterSync: true }));
+  el.card.addEventListener("autopilot-sync-error", (e) => showError(e.detail));
 }
 
 // ---------- connection UI ----------
@@ -355,7 +222,7 @@ function setMode(mode, { quiet = false } = {}) {
   el.cloud.disabled = mode === "sim";
   el.cloud.value = mode === "sim" ? "sim" : connection.target;
   el.graphRoot.textContent = connection.graphRoot();
-  stopWatching();
+  configureCard();
   if (quiet) return;
   formError("");
   if (mode === "signin" && connection.clientId) {
@@ -373,22 +240,21 @@ function wire() {
     connection.target = el.cloud.value;
     remember(KEY.cloud, el.cloud.value);
     el.graphRoot.textContent = connection.graphRoot();
-    stopWatching();
-    stopThrottle();
+    configureCard();
   });
   el.simAccount.addEventListener("change", () => {
     connection.simToken = el.simAccount.value;
-    stopThrottle();
+    configureCard();
     refreshStatus();
   });
   el.token.addEventListener("input", () => {
     connection.pasted = el.token.value;
-    stopThrottle();
+    configureCard();
   });
   el.token.addEventListener("keydown", (e) => {
     if (e.key === "Enter") {
       e.preventDefault();
-      syncNow();
+      el.card.sync().catch(() => {}); // shown through the element's error event
     }
   });
   el.tokenClear.addEventListener("click", () => {
@@ -436,7 +302,7 @@ function wire() {
     (connection.clientId ? el.signIn : el.clientId).focus();
     if (connection.clientId) el.signIn.click();
   });
-  el.syncNow.addEventListener("click", syncNow);
+  wireCard();
   el.statusRefresh.addEventListener("click", async () => {
     formError("");
     el.statusRefresh.disabled = true;
@@ -446,7 +312,7 @@ function wire() {
     } catch (e) {
       showError(e);
     } finally {
-      el.statusRefresh.disabled = busy;
+      el.statusRefresh.disabled = false;
     }
   });
   el.supportCopy.addEventListener("click", copySupport);

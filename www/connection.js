@@ -1,7 +1,7 @@
 // Where Graph calls go and where their token comes from: the simulated tenant, a pasted
 // token, or MSAL sign-in (autopilot-sync/msal, loaded only when sign-in is chosen).
 // Clouds, hosts and the Graph-root and loopback rules are the package's: none is kept here.
-import { triggerSync, getSyncStatus, createSyncClient, checkGraphRoot, isLoopbackHost, Cloud, CloudInfo } from "autopilot-sync";
+import { getSyncStatus, createSyncClient, checkGraphRoot, isLoopbackHost, Cloud, CloudInfo, SyncError, SyncErrorCode } from "autopilot-sync";
 import { remember, remembered } from "./dom.js";
 
 export const CLOUDS = Object.values(Cloud);
@@ -154,36 +154,37 @@ export class Connection {
   }
 
   /**
-   * The three calls for the current connection. Static tokens use the package's plain
-   * functions (as in the README's quick start); sign-in uses a client, so a 401 makes it
-   * refresh the token once.
+   * The token of the current connection, as a client's getToken (the sync card's): the
+   * simulated account's, the pasted one, or MSAL's (which may sign in first).
+   */
+  async getToken(request) {
+    if (this.mode === "signin") {
+      const provider = await this.ensureProvider();
+      // getToken may sign in (no account yet): show whoever it signed in.
+      try {
+        return await provider.getToken(request);
+      } finally {
+        this.setup.onAccount(provider.account ?? null);
+      }
+    }
+    const token = this.mode === "sim" ? this.simToken : this.pasted.trim();
+    if (!token) throw new SyncError(SyncErrorCode.invalidToken, "Paste an access token first.");
+    return token;
+  }
+
+  /**
+   * The status read for the current connection (the sync itself is the element's). Static
+   * tokens use the package's plain function (as in the README's quick start); sign-in uses
+   * a client, so a 401 makes it refresh the token once.
    */
   async calls() {
     const options = this.options();
     if (this.mode === "signin") {
-      const provider = await this.ensureProvider();
-      // getToken may sign in (no account yet): show whoever it signed in.
-      const getToken = async (request) => {
-        try {
-          return await provider.getToken(request);
-        } finally {
-          this.setup.onAccount(provider.account ?? null);
-        }
-      };
-      const client = createSyncClient({ getToken, ...options });
-      return {
-        trigger: () => client.triggerSync(),
-        status: () => client.getSyncStatus(),
-        client: () => client,
-        simulated: this.mode === "sim" || this.target === "sim",
-      };
+      await this.ensureProvider();
+      const client = createSyncClient({ getToken: (request) => this.getToken(request), ...options });
+      return { status: () => client.getSyncStatus() };
     }
     const token = this.mode === "sim" ? this.simToken : this.pasted.trim();
-    return {
-      trigger: () => triggerSync(token, options),
-      status: () => getSyncStatus(token, options),
-      client: () => createSyncClient({ getToken: () => token, ...options }),
-      simulated: this.mode === "sim" || this.target === "sim",
-    };
+    return { status: () => getSyncStatus(token, options) };
   }
 }

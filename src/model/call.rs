@@ -5,6 +5,9 @@
 //! token refresh, when `waitForSync` stops, and when the next manual sync is allowed.
 //! The wasm glue only moves bytes and time.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use super::outcome::{Action, Answer, Outcome, SyncResult};
 use super::sync_state::{parse_sync_state, SyncStatus, MANUAL_SYNC_INTERVAL_MS};
 

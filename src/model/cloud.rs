@@ -1,6 +1,9 @@
 //! The cloud catalogue (Graph root and sign-in host per Microsoft cloud) and the rule for a
 //! custom Graph root (`baseUrl`): https, or plain http only to this machine.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use super::errors::UsageError;
 
 /// A Microsoft cloud with its own Graph host and sign-in authority.

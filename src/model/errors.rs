@@ -1,6 +1,9 @@
 //! The errors a caller can get before anything is sent ([`UsageError`], whose `code`
 //! becomes `SyncError.code` in JS) and the messages that explain option mistakes.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use super::time::decimal;
 
 /// The stable `code` of a `SyncError`.

@@ -1,5 +1,8 @@
 //! Version 4 GUIDs for `client-request-id`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// A version 4 GUID from 16 random bytes, as Graph writes them (lower case).
 pub fn uuid_v4(mut b: [u8; 16]) -> String {
     b[6] = (b[6] & 0x0f) | 0x40;

@@ -30,7 +30,7 @@ pub use signin::{
     error_code_for, is_interaction_required, message_for,
 };
 pub use sync_state::{parse_sync_state, Settings, SyncState, SyncStatus, MANUAL_SYNC_INTERVAL_MS};
-pub use time::{format_iso, parse_http_date, parse_iso8601};
+pub use time::{ceil, floor, format_iso, parse_http_date, parse_iso8601};
 pub use token::{check_client_request_id, check_duration, check_token, MAX_TIMEOUT_MS};
 
 #[cfg(test)]

@@ -1,6 +1,9 @@
 //! From an HTTP answer (or the lack of one) to the result object a UI `switch`es on.
 
-use std::borrow::Cow;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use alloc::borrow::Cow;
 
 use super::graph_error::parse_error_body;
 use super::json::ObjectWriter;

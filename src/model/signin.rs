@@ -1,6 +1,9 @@
 //! Sign-in decisions that need no JS: the authority for a cloud and tenant, option
 //! checks, and how MSAL's `errorCode`s map onto our `SyncError` codes.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use super::cloud::Cloud;
 use super::errors::{wrong_type, ErrorCode, UsageError};
 

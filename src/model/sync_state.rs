@@ -1,5 +1,8 @@
 //! The `windowsAutopilotSettings` object that `getSyncStatus` reads.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use super::json::{Json, ObjectWriter};
 use super::time::{format_iso, parse_iso8601};
 

@@ -1,6 +1,10 @@
 //! Checks on the token and the per-call scalar options (`timeoutMs`, `clientRequestId`).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use super::errors::{ErrorCode, UsageError};
+use super::time::ceil;
 
 /// Checks a bearer token and returns it without surrounding white space or a leading
 /// `Bearer ` scheme. A token must be visible ASCII only (JWTs and Graph's compact tokens
@@ -46,7 +50,7 @@ pub fn check_duration(name: &str, ms: f64) -> Result<u32, UsageError> {
         m.push_str(" must be a positive number of milliseconds.");
         return Err(UsageError::options(m));
     }
-    Ok(ms.ceil().min(MAX_TIMEOUT_MS) as u32)
+    Ok(ceil(ms).min(MAX_TIMEOUT_MS) as u32)
 }
 
 /// Checks a caller-chosen `client-request-id`: 1 to 128 visible ASCII characters

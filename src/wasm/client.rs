@@ -1,7 +1,10 @@
 //! `createSyncClient`: calls that fetch their own token, refresh it once on a 401,
 //! and `waitForSync` polling.
 
-use std::rc::Rc;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use alloc::rc::Rc;
 
 use js_sys::{Function, Object, Promise};
 use wasm_bindgen::prelude::*;
@@ -15,8 +18,8 @@ use super::object::{async_method, get, obj, set};
 use super::options::{
     call_options, check_keys, duration_opt, function_opt, signal_opt, CallOptions, CALL_KEYS,
 };
+use crate::model::{ceil, Action, Reply};
 use crate::model::{check_token, ms_text, wrong_type, ErrorCode, UsageError};
-use crate::model::{Action, Reply};
 
 /// Option names of `createSyncClient`.
 const CLIENT_KEYS: [&str; 6] = [
@@ -134,7 +137,7 @@ impl Client {
                 set(&e, "lastStatus", &status);
                 return Err(e);
             }
-            sleep((remaining.ceil() as u32).min(interval), signal.as_ref()).await?;
+            sleep((ceil(remaining) as u32).min(interval), signal.as_ref()).await?;
         }
     }
 }

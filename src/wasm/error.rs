@@ -2,6 +2,9 @@
 //! `SyncError` class (`npm/contract.js`, generated from the model), with a stable `name`
 //! and `code` (like MSAL's `AuthError.errorCode`) and the original error as `cause`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 

@@ -3,8 +3,8 @@
 //! caller's own `signal` rejects only that caller; the request is abandoned when the
 //! last caller has gone.
 
-use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
+use alloc::rc::{Rc, Weak};
+use core::cell::{Cell, RefCell};
 
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
@@ -12,7 +12,10 @@ use web_sys::{AbortController, AbortSignal};
 
 use super::env::drop_after_this_task;
 use super::http::send;
+use super::Local;
 use crate::model::{Action, Outcome, Reply, Request, SyncResult};
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 struct Waiter {
     id: u32,
@@ -36,9 +39,7 @@ struct Flight {
     reply: RefCell<Option<Rc<Reply>>>,
 }
 
-thread_local! {
-    static FLIGHTS: RefCell<Vec<Rc<Flight>>> = const { RefCell::new(Vec::new()) };
-}
+static FLIGHTS: Local<RefCell<Vec<Rc<Flight>>>> = Local(RefCell::new(Vec::new()));
 
 /// One crossing: the model writes the object as JSON, JS parses it (cheaper than a
 /// boundary crossing per field, and no serializer in the wasm).
@@ -184,7 +185,7 @@ fn leave(flight: &Rc<Flight>, id: u32) {
 /// listeners after the current JS task (one of them may be running right now).
 fn forget(flight: &Rc<Flight>) {
     FLIGHTS.with(|f| f.borrow_mut().retain(|x| !Rc::ptr_eq(x, flight)));
-    let listeners = std::mem::take(&mut *flight.listeners.borrow_mut());
+    let listeners = core::mem::take(&mut *flight.listeners.borrow_mut());
     for (signal, l) in &listeners {
         let _ = signal.remove_event_listener_with_callback("abort", l.as_ref().unchecked_ref());
     }
@@ -197,7 +198,7 @@ fn finish(flight: &Rc<Flight>, reply: Reply) {
     forget(flight);
     let reply = Rc::new(reply);
     *flight.reply.borrow_mut() = Some(reply.clone());
-    let waiters = std::mem::take(&mut *flight.waiters.borrow_mut());
+    let waiters = core::mem::take(&mut *flight.waiters.borrow_mut());
     for w in waiters {
         let _ = w.resolve.call1(&JsValue::UNDEFINED, &to_js(&reply));
     }

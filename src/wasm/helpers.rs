@@ -2,6 +2,9 @@
 //! a page or element never keeps a second copy: the custom Graph root check and the next
 //! allowed manual sync. Only JS conversion here; the rules are in `crate::model`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use wasm_bindgen::JsValue;
 
 use super::object::{get, obj};

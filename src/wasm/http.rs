@@ -7,8 +7,11 @@
 //! gloo-net panics (`unreachable!`) when fetch rejects with something that is not an
 //! `Error`, which a caller's abort reason may be.
 
-use std::cell::Cell;
-use std::rc::Rc;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use alloc::rc::Rc;
+use core::cell::Cell;
 
 use js_sys::{Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;

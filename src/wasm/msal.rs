@@ -3,7 +3,10 @@
 //! namespace is handed in by the `autopilot-sync/msal` entry, so the core entry never
 //! imports MSAL.
 
-use std::rc::Rc;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use alloc::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
