@@ -19,9 +19,7 @@ export interface SyncOptions {
 }
 
 /** Every outcome of a call that sent a request. */
-export type SyncOutcome =
-| "started" | "alreadyInProgress" | "throttled" | "unauthorized" | "forbidden"
-| "serviceUnavailable" | "unexpectedResponse" | "networkError" | "timeout";
+export type SyncOutcome = "started" | "alreadyInProgress" | "throttled" | "unauthorized" | "forbidden" | "serviceUnavailable" | "unexpectedResponse" | "networkError" | "timeout";
 
 /** Fields every result carries. */
 export interface SyncResultFields {
@@ -99,9 +97,7 @@ export interface SyncStatus {
 export type SyncStatusResult = SyncStatus | SyncFailure;
 
 /** `code` of a `SyncError`. */
-export type SyncErrorCode =
-| "invalidToken" | "invalidOptions" | "tokenUnavailable" | "waitTimeout"
-| "signInFailed" | "signInCancelled" | "interactionInProgress" | "popupBlocked";
+export type SyncErrorCode = "invalidToken" | "invalidOptions" | "tokenUnavailable" | "waitTimeout" | "signInFailed" | "signInCancelled" | "interactionInProgress" | "popupBlocked";
 
 /** Thrown (as a rejection) only when no request was sent. */
 export interface SyncError extends Error {
@@ -154,6 +150,25 @@ export function getSyncStatus(token: string, options?: SyncOptions): Promise<Syn
 
 /** A client that gets its tokens from `getToken`. Throws a `SyncError` on bad options. */
 export function createSyncClient(options: SyncClientOptions): SyncClient;
+
+/** The verdict on a would-be `baseUrl`: the library's own rule (https, or http only to loopback; no credentials, query or fragment). */
+export type GraphRootCheck =
+| { ok: true; graphRoot: string }
+| { ok: false; code: "invalidOptions"; message: string };
+
+/** Checks a custom Graph root exactly as `triggerSync` would. Needs the wasm loaded (`await init()`). */
+export function checkGraphRoot(url: string): GraphRootCheck;
+
+/** Whether a URL's `hostname` is this machine (127.0.0.0/8, `[::1]`, `localhost`), the only hosts plain http may reach. Needs the wasm loaded. */
+export function isLoopbackHost(hostname: string): boolean;
+
+/**
+ * When the next manual sync may start, in ms since the epoch on this machine's clock, or
+ * null when nothing known stops one now. Uses `Retry-After` when the result carries it,
+ * else the settings' `nextManualSyncAt` (counted from Graph's `date` when known), else
+ * 10 minutes after a `throttled` or `started` result. Needs the wasm loaded.
+ */
+export function nextSyncAllowedAt(result?: SyncResult | SyncStatusResult | null, status?: SyncStatusResult | null, now?: number): number | null;
 
 
 
@@ -211,21 +226,24 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 
 export interface InitOutput {
     readonly memory: WebAssembly.Memory;
+    readonly checkGraphRoot: (a: any) => any;
     readonly createMsalTokenProvider: (a: any, b: any) => any;
     readonly createSyncClient: (a: any) => [number, number, number];
     readonly getSyncStatus: (a: any, b: any) => any;
+    readonly isLoopbackHost: (a: number, b: number) => number;
+    readonly nextSyncAllowedAt: (a: any, b: any, c: any) => any;
     readonly triggerSync: (a: any, b: any) => any;
-    readonly wasm_bindgen__convert__closures_____invoke__h44fe2e1c2c997a4f: (a: number, b: number, c: any, d: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__hf4c7bbe756a7c93b: (a: number, b: number, c: any) => [number, number];
-    readonly wasm_bindgen__convert__closures_____invoke__hf759913e3e009665: (a: number, b: number, c: any) => any;
-    readonly wasm_bindgen__convert__closures_____invoke__h6aeb04e5d0f39c65: (a: number, b: number) => any;
-    readonly wasm_bindgen__convert__closures_____invoke__h2e51eaaabf5f1c1a: (a: number, b: number) => void;
-    readonly __wbindgen_externrefs: WebAssembly.Table;
+    readonly wasm_bindgen__convert__closures_____invoke__h60702a48838d1764: (a: number, b: number, c: any) => [number, number];
+    readonly wasm_bindgen__convert__closures_____invoke__hb98d63cc49481475: (a: number, b: number, c: any, d: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__hc8cb40ceb96e97de: (a: number, b: number, c: any) => any;
+    readonly wasm_bindgen__convert__closures_____invoke__h494eba138104bccf: (a: number, b: number) => any;
+    readonly wasm_bindgen__convert__closures_____invoke__h9082836917c3bee7: (a: number, b: number) => void;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
     readonly __wbindgen_free: (a: number, b: number, c: number) => void;
     readonly __wbindgen_exn_store: (a: number) => void;
     readonly __externref_table_alloc: () => number;
+    readonly __wbindgen_externrefs: WebAssembly.Table;
     readonly __wbindgen_destroy_closure: (a: number, b: number) => void;
     readonly __externref_table_dealloc: (a: number) => void;
     readonly __wbindgen_start: () => void;

@@ -12,7 +12,7 @@ export const REPO = join(dirname(fileURLToPath(import.meta.url)), "..");
  * What "wasm + glue" means for the size budget: the four files a page loads through
  * `import init from "autopilot-sync"` without a bundler.
  */
-export const CORE_FILES = ["pkg/autopilot_sync_bg.wasm", "pkg/autopilot_sync.js", "pkg/index.js", "pkg/load.js"];
+export const CORE_FILES = ["pkg/autopilot_sync_bg.wasm", "pkg/autopilot_sync.js", "pkg/index.js", "pkg/load.js", "pkg/contract.js"];
 
 export const BUDGET_FILE = join(REPO, "bench/size-budget.json");
 

@@ -1,6 +1,6 @@
-// Types of the package entry. Everything but `init` is generated from src/lib.rs.
+// Types of the package entry. Everything but `init` is generated: the functions and
+// result shapes from src/lib.rs, the constants and `SyncError` from src/model/contract.rs.
 export type {
-  Cloud,
   SyncOptions,
   SyncOutcome,
   SyncResultFields,
@@ -12,14 +12,31 @@ export type {
   SyncResult,
   SyncStatus,
   SyncStatusResult,
-  SyncErrorCode,
-  SyncError,
   GetToken,
   SyncClientOptions,
   WaitForSyncOptions,
   SyncClient,
+  GraphRootCheck,
 } from "./autopilot_sync.js";
-export { triggerSync, getSyncStatus, createSyncClient } from "./autopilot_sync.js";
+export {
+  triggerSync,
+  getSyncStatus,
+  createSyncClient,
+  checkGraphRoot,
+  isLoopbackHost,
+  nextSyncAllowedAt,
+} from "./autopilot_sync.js";
+export {
+  Outcome,
+  SyncState,
+  SyncErrorCode,
+  Cloud,
+  CloudInfo,
+  OutcomeText,
+  isFinalSyncState,
+  SyncError,
+} from "./contract.js";
+export type { CloudDetails, OutcomeDetails } from "./contract.js";
 
 /** What `init` can load the wasm from. */
 export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;

@@ -4,6 +4,9 @@ import glueInit, {
   triggerSync as rawTriggerSync,
   getSyncStatus as rawGetSyncStatus,
   createSyncClient as rawCreateSyncClient,
+  checkGraphRoot as rawCheckGraphRoot,
+  isLoopbackHost as rawIsLoopbackHost,
+  nextSyncAllowedAt as rawNextSyncAllowedAt,
 } from "./autopilot_sync.js";
 import { loadOnce } from "./load.js";
 
@@ -32,3 +35,29 @@ export function getSyncStatus(token, options) {
 export function createSyncClient(options) {
   return rawCreateSyncClient(options);
 }
+
+/** The library's verdict on a custom Graph root (`baseUrl`). Needs `await init()` first. */
+export function checkGraphRoot(url) {
+  return rawCheckGraphRoot(url);
+}
+
+/** Whether a URL's hostname is this machine (where plain http may go). Needs `await init()` first. */
+export function isLoopbackHost(hostname) {
+  return rawIsLoopbackHost(hostname);
+}
+
+/** When the next manual sync may start (ms since the epoch), or null. Needs `await init()` first. */
+export function nextSyncAllowedAt(result, status, now) {
+  return rawNextSyncAllowedAt(result, status, now);
+}
+
+export {
+  Outcome,
+  SyncState,
+  SyncErrorCode,
+  Cloud,
+  CloudInfo,
+  OutcomeText,
+  isFinalSyncState,
+  SyncError,
+} from "./contract.js";

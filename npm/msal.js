@@ -1,12 +1,15 @@
-// `autopilot-sync/msal`: sign-in with MSAL.js. The binding lives in Rust (src/js/msal.rs)
+// `autopilot-sync/msal`: sign-in with MSAL.js. The binding lives in Rust (src/wasm/msal.rs)
 // and is built into its own wasm (pkg/msal/), so the core download carries none of it;
-// this entry only loads that wasm and hands it MSAL's PublicClientApplication (a named
-// import, so bundlers can drop the parts of MSAL that are not used).
-import { PublicClientApplication } from "@azure/msal-browser";
+// this entry only loads that wasm and hands it MSAL's PublicClientApplication.
+// `@azure/msal-browser` is an optional peer dependency: it is imported when a provider is
+// created, and its absence rejects with a SyncError (code `msalUnavailable`) instead of
+// failing the import of this entry.
 import initWasm, { createMsalTokenProvider as create } from "./msal/autopilot_sync_msal.js";
 import { loadOnce } from "./load.js";
+import { SyncError } from "./contract.js";
 
 const load = loadOnce(initWasm);
+let msal;
 
 /**
  * Loads this entry's wasm (`msal/autopilot_sync_msal_bg.wasm`); optional, and safe to call
@@ -16,8 +19,32 @@ export default function init(input) {
   return load(input);
 }
 
-/** Creates an MSAL-backed token provider (loads this entry's wasm first if needed). */
+function msalUnavailable(cause) {
+  return new SyncError(
+    "msalUnavailable",
+    'Sign-in needs the package "@azure/msal-browser" (version 5), which is not installed: run `npm install @azure/msal-browser`, or pass your own getToken to createSyncClient.',
+    { cause },
+  );
+}
+
+/** MSAL's PublicClientApplication, imported on first use (once it loaded, it is kept). */
+function publicClientApplication() {
+  msal ??= import("@azure/msal-browser").then(
+    (m) => {
+      if (typeof m.PublicClientApplication !== "function") throw msalUnavailable();
+      return m.PublicClientApplication;
+    },
+    (e) => {
+      msal = undefined;
+      throw msalUnavailable(e);
+    },
+  );
+  return msal;
+}
+
+/** Creates an MSAL-backed token provider (loads MSAL and this entry's wasm first if needed). */
 export async function createMsalTokenProvider(options) {
+  const PublicClientApplication = await publicClientApplication();
   await init();
   return create(options, { PublicClientApplication });
 }

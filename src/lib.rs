@@ -16,16 +16,58 @@
 //! }
 //! ```
 //!
-//! Layout: [`core`] is pure Rust (status → outcome, `Retry-After`, Graph error bodies,
-//! the sync-state object, input checks) and is tested on the host. The `js` module is
+//! Layout: [`model`] is pure Rust (status → outcome, `Retry-After`, Graph error bodies,
+//! the sync-state object, input checks) and is tested on the host. The `wasm` module is
 //! the thin boundary to `fetch`, timers and JS objects. This file declares the whole JS
 //! API: every `#[wasm_bindgen]` export and its TypeScript type are below.
 #![deny(missing_docs)]
+// On wasm32 the crate is `no_std` + `alloc`: no std panic and formatting machinery, and a
+// small allocator (see `runtime`). Host builds and tests keep std.
+#![cfg_attr(all(target_arch = "wasm32", not(test)), no_std)]
 
-pub mod core;
+extern crate alloc;
+
+/// What the std prelude would bring, for `no_std` builds (unused imports are fine on the host).
+#[allow(unused_imports)]
+mod prelude {
+    pub use alloc::borrow::ToOwned;
+    pub use alloc::boxed::Box;
+    pub use alloc::string::{String, ToString};
+    pub use alloc::vec;
+    pub use alloc::vec::Vec;
+}
+
+/// The wasm runtime of the two cdylib crates (`crates/core-wasm`, `crates/msal-wasm`): a
+/// small single-threaded free-list allocator here, and the panic handler each of them
+/// declares with [`trapping_panic_handler!`]. Tests link std instead.
+#[cfg(all(target_arch = "wasm32", feature = "wasm-runtime"))]
+mod runtime {
+    use lol_alloc::{AssumeSingleThreaded, FreeListAllocator};
+
+    #[global_allocator]
+    // SAFETY: wasm32 without `atomics` runs on one thread.
+    static ALLOCATOR: AssumeSingleThreaded<FreeListAllocator> =
+        unsafe { AssumeSingleThreaded::new(FreeListAllocator::new()) };
+}
+
+/// Declares the wasm panic handler of a cdylib crate: it traps (nothing here panics on
+/// purpose, and a trap cannot unwind into JS). Not in the crate's own test builds, which
+/// link std and its handler.
+#[macro_export]
+macro_rules! trapping_panic_handler {
+    () => {
+        #[cfg(all(target_arch = "wasm32", not(test)))]
+        #[panic_handler]
+        fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+            core::arch::wasm32::unreachable()
+        }
+    };
+}
+
+pub mod model;
 
 #[cfg(target_arch = "wasm32")]
-mod js;
+mod wasm;
 
 #[cfg(target_arch = "wasm32")]
 pub use exports::*;
@@ -35,10 +77,10 @@ mod exports {
     use js_sys::Promise;
     use wasm_bindgen::prelude::*;
 
-    use crate::core::outcome::Action;
+    use crate::model::Action;
     #[cfg(feature = "msal")]
-    use crate::js::msal;
-    use crate::js::{client, flight, options};
+    use crate::wasm::msal;
+    use crate::wasm::{client, flight, helpers, options};
 
     #[wasm_bindgen(typescript_custom_section)]
     const TS_API: &'static str = r#"
@@ -60,9 +102,7 @@ export interface SyncOptions {
 }
 
 /** Every outcome of a call that sent a request. */
-export type SyncOutcome =
-  | "started" | "alreadyInProgress" | "throttled" | "unauthorized" | "forbidden"
-  | "serviceUnavailable" | "unexpectedResponse" | "networkError" | "timeout";
+export type SyncOutcome = "started" | "alreadyInProgress" | "throttled" | "unauthorized" | "forbidden" | "serviceUnavailable" | "unexpectedResponse" | "networkError" | "timeout";
 
 /** Fields every result carries. */
 export interface SyncResultFields {
@@ -140,9 +180,7 @@ export interface SyncStatus {
 export type SyncStatusResult = SyncStatus | SyncFailure;
 
 /** `code` of a `SyncError`. */
-export type SyncErrorCode =
-  | "invalidToken" | "invalidOptions" | "tokenUnavailable" | "waitTimeout"
-  | "signInFailed" | "signInCancelled" | "interactionInProgress" | "popupBlocked";
+export type SyncErrorCode = "invalidToken" | "invalidOptions" | "tokenUnavailable" | "waitTimeout" | "signInFailed" | "signInCancelled" | "interactionInProgress" | "popupBlocked";
 
 /** Thrown (as a rejection) only when no request was sent. */
 export interface SyncError extends Error {
@@ -195,6 +233,25 @@ export function getSyncStatus(token: string, options?: SyncOptions): Promise<Syn
 
 /** A client that gets its tokens from `getToken`. Throws a `SyncError` on bad options. */
 export function createSyncClient(options: SyncClientOptions): SyncClient;
+
+/** The verdict on a would-be `baseUrl`: the library's own rule (https, or http only to loopback; no credentials, query or fragment). */
+export type GraphRootCheck =
+  | { ok: true; graphRoot: string }
+  | { ok: false; code: "invalidOptions"; message: string };
+
+/** Checks a custom Graph root exactly as `triggerSync` would. Needs the wasm loaded (`await init()`). */
+export function checkGraphRoot(url: string): GraphRootCheck;
+
+/** Whether a URL's `hostname` is this machine (127.0.0.0/8, `[::1]`, `localhost`), the only hosts plain http may reach. Needs the wasm loaded. */
+export function isLoopbackHost(hostname: string): boolean;
+
+/**
+ * When the next manual sync may start, in ms since the epoch on this machine's clock, or
+ * null when nothing known stops one now. Uses `Retry-After` when the result carries it,
+ * else the settings' `nextManualSyncAt` (counted from Graph's `date` when known), else
+ * 10 minutes after a `throttled` or `started` result. Needs the wasm loaded.
+ */
+export function nextSyncAllowedAt(result?: SyncResult | SyncStatusResult | null, status?: SyncStatusResult | null, now?: number): number | null;
 "#;
 
     #[cfg(feature = "msal")]
@@ -253,14 +310,17 @@ export function createMsalTokenProvider(options: MsalProviderOptions, msal: { Pu
         let checked = options::token_arg(token)
             .and_then(|t| options::call_options(opts, None, &options::CALL_KEYS).map(|o| (t, o)));
         match checked {
-            Ok((token, o)) => flight::start(
-                action,
-                &token,
-                &o.root,
-                o.timeout_ms,
-                o.request_id(),
-                o.signal,
-            ),
+            Ok((token, o)) => {
+                flight::start(
+                    action,
+                    &token,
+                    &o.root,
+                    o.timeout_ms,
+                    o.request_id(),
+                    o.signal,
+                )
+                .promise
+            }
             Err(e) => Promise::reject(&e.into()),
         }
     }
@@ -275,6 +335,24 @@ export function createMsalTokenProvider(options: MsalProviderOptions, msal: { Pu
     #[wasm_bindgen(js_name = getSyncStatus, skip_typescript)]
     pub fn get_sync_status(token: JsValue, options: JsValue) -> Promise {
         call(Action::Status, &token, &options)
+    }
+
+    /// The library's verdict on a custom Graph root.
+    #[wasm_bindgen(js_name = checkGraphRoot, skip_typescript)]
+    pub fn check_graph_root(url: JsValue) -> JsValue {
+        helpers::check_graph_root(&url)
+    }
+
+    /// Whether a host name is this machine.
+    #[wasm_bindgen(js_name = isLoopbackHost, skip_typescript)]
+    pub fn is_loopback_host(hostname: &str) -> bool {
+        crate::model::is_loopback(hostname)
+    }
+
+    /// When the next manual sync may start.
+    #[wasm_bindgen(js_name = nextSyncAllowedAt, skip_typescript)]
+    pub fn next_sync_allowed_at(result: JsValue, status: JsValue, now: JsValue) -> JsValue {
+        helpers::next_sync_allowed(&result, &status, &now)
     }
 
     /// Creates a client that fetches its own tokens.

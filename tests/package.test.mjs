@@ -53,6 +53,81 @@ test("Node 20 ESM: import, init() without arguments, triggerSync", async () => {
   assert.equal(r.httpStatus, 204);
 });
 
+test("the tarball exports the contract as frozen values, and every kind of rejection is instanceof SyncError", async () => {
+  await sim.reset();
+  writeFileSync(
+    join(scratch, "errors-consumer.mjs"),
+    `import { readFile } from "node:fs/promises";
+     import * as api from "autopilot-sync";
+     import initMsal, { createMsalTokenProvider } from "./node_modules/autopilot-sync/pkg/msal/autopilot_sync_msal.js";
+     const { SyncError, Outcome, SyncErrorCode, Cloud, SyncState, triggerSync, createSyncClient } = api;
+     const base = ${JSON.stringify(sim.url)};
+     const out = { constants: {}, errors: [] };
+     for (const [name, c] of Object.entries({ Outcome, SyncErrorCode, Cloud, SyncState })) {
+       out.constants[name] = { frozen: Object.isFrozen(c), values: Object.entries(c) };
+     }
+     const seen = (kind, e) => out.errors.push({
+       kind, instance: e instanceof SyncError, isError: e instanceof Error, name: e?.name, code: e?.code,
+       errorCode: e?.errorCode ?? null, causeCode: e?.cause?.errorCode ?? e?.cause?.message ?? null,
+     });
+     const rejection = async (kind, f) => { try { await f(); seen(kind, { name: "resolved" }); } catch (e) { seen(kind, e); } };
+     await rejection("invalidToken", () => triggerSync("", { baseUrl: base }));
+     await rejection("invalidOptions", () => triggerSync("t", { baseURL: base }));
+     await rejection("invalidOptions", () => createSyncClient({ getToken: () => "t", timeoutMs: -1 }));
+     await rejection("tokenUnavailable", () => createSyncClient({ baseUrl: base, getToken: () => { throw new Error("no token"); } }).triggerSync());
+     const client = createSyncClient({ baseUrl: base, getToken: () => ${JSON.stringify(TOKEN)} });
+     await client.triggerSync();
+     await rejection("waitTimeout", () => client.waitForSync({ intervalMs: 1, timeoutMs: 1 }));
+     // The msal entry's wasm, driven by a stand-in PublicClientApplication that fails the
+     // way MSAL does (an AuthError-like object with errorCode).
+     await initMsal({ module_or_path: await readFile("./node_modules/autopilot-sync/pkg/msal/autopilot_sync_msal_bg.wasm") });
+     const options = { clientId: "00000000-0000-0000-0000-000000000001", redirectUri: "https://app.example/redirect.html" };
+     await rejection("invalidOptions", () => createMsalTokenProvider({ ...options, cloud: "moon" }, {}));
+     for (const msalCode of ["user_cancelled", "interaction_in_progress", "popup_window_error", "server_error"]) {
+       class PublicClientApplication {
+         async initialize() {}
+         async handleRedirectPromise() { return null; }
+         getActiveAccount() { return null; }
+         getAllAccounts() { return []; }
+         setActiveAccount() {}
+         async loginPopup() { const e = new Error("MSAL says no"); e.errorCode = msalCode; throw e; }
+       }
+       const provider = await createMsalTokenProvider(options, { PublicClientApplication });
+       await rejection(msalCode, () => provider.signIn());
+     }
+     console.log(JSON.stringify(out));`,
+  );
+  const out = JSON.parse(execFileSync(process.execPath, ["errors-consumer.mjs"], { cwd: scratch, encoding: "utf8" }));
+  for (const [name, c] of Object.entries(out.constants)) {
+    assert.equal(c.frozen, true, `${name} is frozen`);
+    assert.ok(c.values.length >= 4, name);
+    for (const [k, v] of c.values) assert.equal(k, v, `${name}.${k}`);
+  }
+  assert.deepEqual(out.constants.Outcome.values.map(([k]) => k), ["started", "alreadyInProgress", "throttled", "unauthorized", "forbidden", "serviceUnavailable", "unexpectedResponse", "networkError", "timeout"]);
+  assert.deepEqual(out.constants.SyncState.values.map(([k]) => k), ["unknown", "inProgress", "completed", "failed"]);
+  const want = [
+    ["invalidToken", "invalidToken", null, null],
+    ["invalidOptions", "invalidOptions", null, null],
+    ["invalidOptions", "invalidOptions", null, null],
+    ["tokenUnavailable", "tokenUnavailable", null, "no token"],
+    ["waitTimeout", "waitTimeout", null, null],
+    ["invalidOptions", "invalidOptions", null, null],
+    ["user_cancelled", "signInCancelled", "user_cancelled", "user_cancelled"],
+    ["interaction_in_progress", "interactionInProgress", "interaction_in_progress", "interaction_in_progress"],
+    ["popup_window_error", "popupBlocked", "popup_window_error", "popup_window_error"],
+    ["server_error", "signInFailed", "server_error", "server_error"],
+  ];
+  assert.equal(out.errors.length, want.length);
+  out.errors.forEach((e, i) => {
+    const [kind, code, errorCode, cause] = want[i];
+    assert.deepEqual(
+      { kind: e.kind, instance: e.instance, isError: e.isError, name: e.name, code: e.code, errorCode: e.errorCode, cause: e.causeCode },
+      { kind, instance: true, isError: true, name: "SyncError", code, errorCode, cause },
+      `rejection ${i} (${kind})`,
+    );
+  });
+});
+
 test("esbuild bundle of a consumer that brings its own token has no MSAL in it, and runs", async () => {
   await sim.reset();
   const dir = join(scratch, "bundle");
@@ -78,7 +153,7 @@ test("esbuild bundle of a consumer that brings its own token has no MSAL in it, 
   writeFileSync(join(dir, "index.html"), `<!doctype html><script type="module" src="./app.js"></script>`);
   const code = readFileSync(join(dir, "app.js"), "utf8");
   assert.ok(code.includes("windowsAutopilotSettings") || code.length > 1000, "the bundle has our glue");
-  assert.doesNotMatch(code, /msal|PublicClientApplication|login\.microsoftonline/i, "no MSAL code in the core bundle");
+  assert.doesNotMatch(code, /msal|PublicClientApplication|acquireTokenSilent|loginPopup/i, "no MSAL code in the core bundle (login hosts are CloudInfo data now)");
   assert.equal(await outcomeOfPage(`${sim.url}/bundle/index.html`), "started");
 });
 

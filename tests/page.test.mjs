@@ -38,7 +38,8 @@ const text = (page, selector) => page.locator(selector).innerText();
 async function syncAndExpect(page, outcome) {
   await page.click("#sync-now");
   await page.waitForSelector(`#outcome[data-outcome="${outcome}"]`, WAIT);
-  await page.waitForFunction(() => !document.querySelector("#busy").checkVisibility(), null, WAIT);
+  // The sync card is the package's element: its parts are in its shadow root.
+  await page.waitForFunction(() => !document.querySelector("autopilot-sync").shadowRoot.querySelector("#busy").checkVisibility(), null, WAIT);
 }
 
 async function pasteToken(page, token) {
@@ -67,6 +68,65 @@ test("CSP hashes match the import maps, and the pages carry no inline code", () 
   }
 });
 
+test("the pages' CSP allows exactly the package's cloud hosts, and www/ keeps no copy of them", async () => {
+  const { CloudInfo } = await import(join(ROOT, "pkg/contract.js"));
+  const html = readFileSync(join(ROOT, "www", "index.html"), "utf8");
+  const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? "";
+  const connect = csp.split(";").find((d) => d.trim().startsWith("connect-src")).trim().split(/\s+/).slice(1);
+  const clouds = Object.values(CloudInfo);
+  const wanted = [...new Set(clouds.flatMap((c) => [c.graphRoot, c.authorityHost]))];
+  for (const origin of wanted) assert.ok(connect.includes(origin), `connect-src lists ${origin}`);
+  const https = connect.filter((s) => s.startsWith("https://") && !/127\.0\.0\.1|localhost/.test(s));
+  assert.deepEqual(https.sort(), wanted.sort(), "connect-src names no other remote host");
+  // The scripts take clouds, hosts and rules from the package: no host literal in them.
+  for (const file of ["app.js", "connection.js", "dom.js"]) {
+    const code = readFileSync(join(ROOT, "www", file), "utf8");
+    for (const c of clouds) {
+      for (const origin of [c.graphRoot, c.authorityHost]) {
+        assert.ok(!code.includes(new URL(origin).host), `www/${file} has no copy of ${new URL(origin).host}`);
+      }
+    }
+    assert.doesNotMatch(code, /\b600\b|10 \* 60|127\(|\[::1\]|"completed" \|\||"failed" \?/, `www/${file} keeps no copy of a library rule`);
+  }
+});
+
+test("five addresses: the page and the library give the same verdict on a custom Graph root", async () => {
+  const api = await import(join(ROOT, "pkg/node.js"));
+  const addresses = ["http://127.0.0.1:1", "http://127.999.0.1", "http://localhost.", "http://[::1]:1", "http://localhost.example"];
+  const library = [];
+  for (const a of addresses) {
+    let accepted;
+    try {
+      // Accepted roots are called (nothing listens there: a networkError or timeout result);
+      // refused ones reject before anything is sent.
+      await api.triggerSync("t", { baseUrl: a, timeoutMs: 2000 });
+      accepted = true;
+    } catch (e) {
+      assert.ok(e instanceof api.SyncError && e.code === "invalidOptions", `${a}: ${e}`);
+      accepted = false;
+    }
+    assert.equal(api.checkGraphRoot(a).ok, accepted, `${a}: checkGraphRoot agrees with triggerSync`);
+    library.push(accepted);
+  }
+  assert.deepEqual(library, [true, false, true, true, false], "the library's verdicts");
+  const pageVerdicts = [];
+  for (const a of addresses) {
+    await withPage(`/?mode=paste&baseUrl=${encodeURIComponent(a)}`, async (page) => {
+      const graphRoot = await text(page, "#graph-root");
+      const error = (await page.isVisible("#form-error")) ? await text(page, "#form-error") : "";
+      if (graphRoot.endsWith("(custom)")) {
+        assert.equal(error, "", `${a}: accepted without an error`);
+        assert.equal(await page.inputValue("#cloud"), "custom");
+        pageVerdicts.push(true);
+      } else {
+        assert.match(error, /Graph root in the address was ignored: Option baseUrl/, `${a}: refused with the library's message`);
+        pageVerdicts.push(false);
+      }
+    });
+  }
+  assert.deepEqual(pageVerdicts, library, "page and library agree on every address");
+});
+
 test("on load: the simulated tenant is chosen and the status card is filled", async () => {
   await withPage("/", async (page) => {
     assert.equal(await page.isChecked("#mode-sim"), true);
@@ -84,7 +144,11 @@ test("started → inProgress → completed, then a second click is throttled wit
     await page.waitForSelector('#progress[data-state="inProgress"]', WAIT);
     assert.match(await text(page, "#progress-state"), /in progress/i);
     assert.equal(await text(page, "#st-status"), "inProgress");
-    await page.waitForFunction(() => /started/i.test(document.querySelector("#announcer").textContent), null, WAIT);
+    // Announced by the sync card's live region (the element's, in its shadow root).
+    await page.waitForFunction(() => {
+      const live = document.querySelector("autopilot-sync").shadowRoot.querySelector("#outcome");
+      return live.getAttribute("aria-live") === "polite" && /started/i.test(live.textContent);
+    }, null, WAIT);
     await screenshot(page, "started-light");
 
     await site.advance(30_000);
@@ -252,10 +316,11 @@ test("keyboard only: Tab to Sync now, Enter starts a sync; focus is visible", as
     let focused = "";
     for (let i = 0; i < 15 && focused !== "sync-now"; i++) {
       await page.keyboard.press("Tab");
-      focused = await page.evaluate(() => document.activeElement?.id ?? "");
+      // Sync now is inside the sync card's shadow root.
+      focused = await page.evaluate(() => (document.activeElement?.shadowRoot?.activeElement ?? document.activeElement)?.id ?? "");
     }
     assert.equal(focused, "sync-now", "Sync now is reachable with Tab");
-    const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement.shadowRoot?.activeElement ?? document.activeElement).outlineStyle);
     assert.notEqual(outline, "none", "visible focus");
     await page.keyboard.press("Enter");
     await page.waitForSelector('#outcome[data-outcome="started"]', WAIT);

@@ -120,7 +120,8 @@ async function signInWithPopup(page, name = "Sim Admin") {
 async function syncAndExpect(page, outcome) {
   await page.click("#sync-now");
   await page.waitForSelector(`#outcome[data-outcome="${outcome}"]`, WAIT);
-  await page.waitForFunction(() => !document.querySelector("#busy").checkVisibility(), null, WAIT);
+  // The sync card is the package's element: its parts are in its shadow root.
+  await page.waitForFunction(() => !document.querySelector("autopilot-sync").shadowRoot.querySelector("#busy").checkVisibility(), null, WAIT);
 }
 
 const posts = async () => (await site.requests()).filter((r) => r.method === "POST" && r.path === SYNC_PATH);

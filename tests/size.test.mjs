@@ -24,3 +24,25 @@ test("wasm + glue gzip stays within bench/size-budget.json", () => {
       `by ${total.gzip - gzipBytes} B. Shrink it, or raise gzipBytes in bench/size-budget.json on purpose.`,
   );
 });
+
+// `core::fmt` is the formatting machinery std's panics pull in (5.5 KB of the old wasm).
+// The crate is `no_std` on wasm32 with a trapping panic handler, so none may be linked.
+// Checked on cargo's own output, which keeps the function names. Allow-list: symbols a
+// kept dependency forces, each with the crate that forces it. Empty today: with the
+// trapping handler, wasm-bindgen-futures' RefCell panics link no formatting code.
+const FMT_ALLOWED = new Map(/* [symbol, crate] */);
+
+test("a names-kept build of each wasm links no core::fmt", async () => {
+  const { functionNames, isCoreFmt } = await import("../bench/names.mjs");
+  assert.ok(isCoreFmt("_ZN4core3fmt5write17h0123456789abcdefE"), "legacy mangling is recognised");
+  assert.ok(isCoreFmt("_RNvNtCs1234_4core3fmt5write"), "v0 mangling is recognised");
+  assert.ok(!isCoreFmt("_RNvNtCsgXGp5Oqx2Ny_4core9panicking18panic_nounwind_fmt"), "core::panicking is not core::fmt");
+  for (const crate of ["autopilot_sync_wasm", "autopilot_sync_msal"]) {
+    const file = join(REPO, "target/wasm32-unknown-unknown/release", `${crate}.wasm`);
+    assert.ok(existsSync(file), `${file} is built by scripts/build.mjs`);
+    const fns = functionNames(file);
+    assert.ok(fns.length > 100 && fns.some((f) => /autopilot_sync/.test(f.name)), `${crate}: the name section is there`);
+    const fmt = fns.map((f) => f.name).filter((n) => isCoreFmt(n) && !FMT_ALLOWED.has(n));
+    assert.deepEqual(fmt, [], `${crate}: core::fmt symbols linked`);
+  }
+});

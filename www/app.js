@@ -1,29 +1,19 @@
 // The admin page: connection, "Sync now" with one visible state per outcome, live
 // progress, status card, support details and this session's history.
-import init from "autopilot-sync";
-import { $, show, setText, setTime, parseDate, timeElement, formatDuration, remember, remembered } from "./dom.js";
-import { CLOUDS, Connection, PageError, parseAuthority } from "./connection.js";
+// Outcome texts, final states, the next allowed sync and every cloud/host rule come from
+// the package (autopilot-sync), never from a copy here.
+import init, { Outcome, OutcomeText, CloudInfo, isLoopbackHost } from "autopilot-sync";
+import "autopilot-sync/element";
+import { $, show, setText, setTime, timeElement, remember, remembered } from "./dom.js";
+import { CLOUDS, Connection, PageError, graphRootVerdict, parseAuthority } from "./connection.js";
 
 const params = new URLSearchParams(location.search);
 const positive = (name) => {
   const n = Number(params.get(name));
   return Number.isFinite(n) && n > 0 ? n : undefined;
 };
-const TEN_MINUTES = 600;
 const HISTORY_SIZE = 10;
 const KEY = { cloud: "autopilot-sync:cloud", mode: "autopilot-sync:mode" };
-
-const OUTCOMES = {
-  started: { kind: "ok", title: "Sync started", hint: "Intune is syncing Windows Autopilot devices; progress is shown below." },
-  alreadyInProgress: { kind: "info", title: "A sync is already running", hint: "Its progress is shown below. Start another once it has finished and 10 minutes have passed." },
-  throttled: { kind: "warn", title: "Too soon: one sync every 10 minutes", hint: "Sync now is available again when the countdown ends." },
-  unauthorized: { kind: "error", title: "Token rejected", hint: "Sign in again, or paste a new token: tokens expire after about an hour and only work in the cloud they were issued for.", actions: true },
-  forbidden: { kind: "error", title: "Permission missing", hint: "Needs the DeviceManagementServiceConfig.ReadWrite.All permission (with admin consent), an account allowed to sync Autopilot devices, and an active Intune licence in the tenant." },
-  serviceUnavailable: { kind: "warn", title: "Intune is temporarily unavailable", hint: "Nothing was started. Wait a few minutes, then press Sync now to try again." },
-  networkError: { kind: "warn", title: "No answer: network error", hint: "Check the connection (offline, proxy, firewall or VPN), then press Sync now to try again." },
-  timeout: { kind: "warn", title: "No answer in time", hint: "The sync may have started anyway: check the status below before you try again." },
-  unexpectedResponse: { kind: "error", title: "Unexpected answer from Graph", hint: "Copy the support details below and send them to Microsoft support." },
-};
 
 const ERRORS = {
   invalidToken: "Paste an access token first: one line of plain text, as Graph Explorer shows it.",
@@ -34,18 +24,14 @@ const ERRORS = {
 };
 
 const el = {
-  cloud: $("cloud"), cloudSim: $("cloud-sim"), graphRoot: $("graph-root"),
+  cloud: $("cloud"), cloudSim: $("cloud-sim"), cloudCustom: $("cloud-custom"), graphRoot: $("graph-root"),
   modeSimChoice: $("mode-sim-choice"), panels: { sim: $("panel-sim"), paste: $("panel-paste"), signin: $("panel-signin") },
   simAccount: $("sim-account"), token: $("token"), tokenClear: $("token-clear"),
   clientId: $("client-id"), tenantId: $("tenant-id"), tenantField: $("tenant-field"),
   signIn: $("sign-in"), signOut: $("sign-out"), accountName: $("account-name"),
   authorityNote: $("authority-note"), authorityValue: $("authority-value"),
-  formError: $("form-error"), syncNow: $("sync-now"), busy: $("busy"),
-  countdown: $("countdown"), countdownLeft: $("countdown-left"), countdownAt: $("countdown-at"),
-  outcome: $("outcome"), outcomeTitle: $("outcome-title"), outcomeMessage: $("outcome-message"),
-  outcomeHint: $("outcome-hint"), outcomeActions: $("outcome-actions"),
+  formError: $("form-error"), card: $("sync-card"), outcomeActions: $("outcome-actions"),
   actionPaste: $("action-paste"), actionSignin: $("action-signin"),
-  progress: $("progress"), progressState: $("progress-state"), progressElapsed: $("progress-elapsed"), progressBar: $("progress-bar"),
   stStatus: $("st-status"), stLastSync: $("st-last-sync"), stLastTrigger: $("st-last-trigger"), stNext: $("st-next"),
   statusNote: $("status-note"), statusRefresh: $("status-refresh"),
   supportCopy: $("support-copy"), copyFeedback: $("copy-feedback"), supportText: $("support-text"), supportTextLabel: $("support-text-label"),
@@ -53,9 +39,6 @@ const el = {
 };
 
 let connection;
-let busy = false;
-let throttle = null; // { until: ms, timer }
-let watcher = null; // { abort: AbortController }
 let support = null; // the lines of the last support details
 
 // ---------- small view pieces ----------
@@ -75,7 +58,9 @@ function formError(text) {
 
 function showError(e) {
   if (e?.name === "AbortError") return;
-  const code = e?.code;
+  // The page's own reasons travel through getToken as the cause of a tokenUnavailable.
+  if (e?.code === "tokenUnavailable" && e.cause instanceof PageError) e = e.cause;
+  const code = e?.code === "tokenUnavailable" && connection?.mode === "paste" ? "invalidToken" : e?.code;
   let text;
   if (e?.name === "SyncError" || e instanceof PageError) {
     text = ERRORS[code] ?? e.message;
@@ -85,18 +70,6 @@ function showError(e) {
   }
   formError(text);
   el.formError.dataset.code = typeof code === "string" && /^[A-Za-z]+$/.test(code) ? code : "error";
-}
-
-function updateSyncButton() {
-  const waiting = throttle !== null;
-  el.syncNow.disabled = busy || waiting;
-  show(el.busy, busy);
-  el.statusRefresh.disabled = busy;
-}
-
-function setBusy(value) {
-  busy = value;
-  updateSyncButton();
 }
 
 // ---------- status card ----------
@@ -115,7 +88,18 @@ function clearStatus() {
   delete el.stStatus.dataset.status;
 }
 
-/** Reads the status into the card; a failure goes to the support details unless a sync result is there. */
+/** Shows a status read in the card; a failure goes to the support details unless it followed a sync. */
+function showStatus(s, { afterSync = false } = {}) {
+  if (s.ok) {
+    renderStatus(s);
+  } else {
+    clearStatus();
+    el.statusNote.textContent = `Status unavailable: ${s.message}`;
+    if (!afterSync) renderSupport(s, "GET windowsAutopilotSettings");
+  }
+}
+
+/** Reads the status into the card (the element's reads during a sync arrive as events). */
 async function refreshStatus(calls, { afterSync = false } = {}) {
   if (!calls) {
     if (!connection.canReadQuietly()) {
@@ -132,13 +116,7 @@ async function refreshStatus(calls, { afterSync = false } = {}) {
   }
   try {
     const s = await calls.status();
-    if (s.ok) {
-      renderStatus(s);
-    } else {
-      clearStatus();
-      el.statusNote.textContent = `Status unavailable: ${s.message}`;
-      if (!afterSync) renderSupport(s, "GET windowsAutopilotSettings");
-    }
+    showStatus(s, { afterSync });
     return s;
   } catch (e) {
     showError(e);
@@ -178,7 +156,7 @@ async function copySupport() {
 
 function addHistory(r) {
   const li = document.createElement("li");
-  li.dataset.outcome = r.outcome in OUTCOMES ? r.outcome : "other";
+  li.dataset.outcome = r.outcome in OutcomeText ? r.outcome : "other";
   const outcome = document.createElement("strong");
   outcome.textContent = r.outcome;
   const status = document.createElement("span");
@@ -189,165 +167,38 @@ function addHistory(r) {
   show(el.historyEmpty, false);
 }
 
-// ---------- outcome panel ----------
+// ---------- the sync card: the package's <autopilot-sync> element ----------
+// The element owns Sync now, the outcome, the countdown and the progress; the page
+// feeds it the connection and mirrors its events into the status, support and history cards.
 
-function renderOutcome(r) {
-  const o = OUTCOMES[r.outcome] ?? OUTCOMES.unexpectedResponse;
-  el.outcome.dataset.outcome = r.outcome in OUTCOMES ? r.outcome : "unexpectedResponse";
-  el.outcome.dataset.kind = o.kind;
-  el.outcomeTitle.textContent = o.title;
-  el.outcomeMessage.textContent = r.message;
-  el.outcomeHint.textContent = o.hint;
-  show(el.outcomeActions, Boolean(o.actions));
-  show(el.actionPaste, Boolean(o.actions));
-  show(el.actionSignin, Boolean(o.actions));
-  show(el.outcome, true);
-  announce(`${o.title}. ${r.message}`);
+/** Hands the current connection to the element: where calls go, and a fresh token source. */
+function configureCard() {
+  const o = connection.options();
+  const set = (name, value) => (value === undefined ? el.card.removeAttribute(name) : el.card.setAttribute(name, String(value)));
+  set("cloud", o.cloud);
+  set("base-url", o.baseUrl);
+  set("timeout-ms", o.timeoutMs);
+  set("interval-ms", positive("intervalMs") ?? (connection.mode === "sim" || connection.target === "sim" ? 1000 : 15000));
+  // A fresh arrow each time: the element drops the countdown and progress of the previous token.
+  el.card.getToken = (request) => connection.getToken(request);
 }
 
-// ---------- throttling countdown ----------
-
-function stopThrottle() {
-  if (throttle) clearInterval(throttle.timer);
-  throttle = null;
-  show(el.countdown, false);
-  updateSyncButton();
-}
-
-function startThrottle(seconds) {
-  stopThrottle();
-  const until = Date.now() + seconds * 1000;
-  const tick = () => {
-    const left = (until - Date.now()) / 1000;
-    if (left <= 0) {
-      stopThrottle();
-      announce("You can start a sync again.");
-      return;
-    }
-    el.countdownLeft.textContent = formatDuration(left);
-  };
-  throttle = { until, timer: setInterval(tick, 1000) };
-  el.countdownAt.replaceChildren(timeElement(until, { timeOnly: true }));
-  el.countdownAt.dateTime = new Date(until).toISOString();
-  el.countdown.dataset.seconds = String(Math.ceil(seconds));
-  show(el.countdown, true);
-  tick();
-  updateSyncButton();
-}
-
-/** Seconds to wait after a 429: Retry-After, else nextManualSyncAt, else 10 minutes. */
-function waitAfterThrottle(r, status) {
-  if (typeof r.retryAfterSeconds === "number" && r.retryAfterSeconds > 0) return r.retryAfterSeconds;
-  const next = status?.ok ? parseDate(status.nextManualSyncAt) : null;
-  if (next !== null) {
-    // Count from Graph's own clock when the answer carried a date, so a skewed PC clock
-    // does not shorten or stretch the wait.
-    const now = parseDate(r.date) ?? Date.now();
-    const left = (next - now) / 1000;
-    if (left > 0) return left;
-  }
-  return TEN_MINUTES;
-}
-
-// ---------- progress ----------
-
-const PROGRESS_TEXT = { unknown: "Status unknown", inProgress: "Sync in progress", completed: "Sync completed", failed: "Sync failed" };
-
-function stopWatching() {
-  watcher?.abort.abort();
-  watcher = null;
-}
-
-function watch(calls) {
-  if (watcher) return;
-  const abort = new AbortController();
-  const me = { abort };
-  watcher = me;
-  const startedAt = Date.now();
-  const elapsed = setInterval(() => {
-    el.progressElapsed.textContent = formatDuration((Date.now() - startedAt) / 1000);
-  }, 1000);
-  el.progressElapsed.textContent = "0:00";
-  el.progress.dataset.state = "inProgress";
-  el.progressState.textContent = PROGRESS_TEXT.inProgress;
-  el.progressBar.removeAttribute("value");
-  show(el.progress, true);
-  const intervalMs = positive("intervalMs") ?? (calls.simulated ? 1000 : 15000);
-  const onUpdate = (s) => {
-    if (watcher !== me) return;
-    if (s.ok) {
-      renderStatus(s);
-      el.progressState.textContent = PROGRESS_TEXT[s.syncStatus] ?? PROGRESS_TEXT.unknown;
-    }
-  };
-  let client;
-  try {
-    client = calls.client();
-  } catch (e) {
-    clearInterval(elapsed);
-    watcher = null;
-    showError(e);
-    return;
-  }
-  client
-    .waitForSync({ intervalMs, signal: abort.signal, onUpdate })
-    .then((s) => {
-      if (watcher !== me) return;
-      if (s.ok) {
-        renderStatus(s);
-        const state = s.syncStatus === "completed" || s.syncStatus === "failed" ? s.syncStatus : "unknown";
-        el.progress.dataset.state = state;
-        el.progressState.textContent = PROGRESS_TEXT[state];
-        announce(`${PROGRESS_TEXT[state]}.`);
-      } else {
-        el.progress.dataset.state = "unknown";
-        el.progressState.textContent = `Stopped following the sync: ${s.message}`;
-        renderSupport(s, "GET windowsAutopilotSettings");
-        announce(el.progressState.textContent);
-      }
-    })
-    .catch((e) => {
-      if (watcher !== me || e?.name === "AbortError") return;
-      el.progress.dataset.state = "unknown";
-      el.progressState.textContent =
-        e?.code === "waitTimeout" ? "Stopped following the sync after a long wait; refresh the status later." : "Stopped following the sync.";
-      if (e?.code !== "waitTimeout") showError(e);
-    })
-    .finally(() => {
-      clearInterval(elapsed);
-      if (watcher === me) {
-        watcher = null;
-        el.progressBar.max = 1;
-        el.progressBar.value = 1;
-      }
-    });
-}
-
-// ---------- Sync now ----------
-
-async function syncNow() {
-  if (busy || throttle) return;
-  formError("");
-  const hadFocus = document.activeElement === el.syncNow;
-  setBusy(true);
-  let r = null;
-  let calls = null;
-  try {
-    calls = await connection.calls();
-    r = await calls.trigger();
-  } catch (e) {
-    showError(e);
-  }
-  if (r) {
-    renderOutcome(r);
+/** Outcomes after which the element reads no status itself; the page reads it for its card. */
+const NO_STATUS_READ = [Outcome.unauthorized, Outcome.forbidden, Outcome.serviceUnavailable, Outcome.unexpectedResponse, Outcome.networkError];
+function wireCard() {
+  el.card.addEventListener("autopilot-sync-result", (e) => {
+    const r = e.detail;
+    formError("");
     renderSupport(r, "POST windowsAutopilotSettings/sync");
     addHistory(r);
-  }
-  const status = calls && (r || connection.canReadQuietly()) ? await refreshStatus(calls, { afterSync: Boolean(r) }) : null;
-  if (r?.outcome === "throttled") startThrottle(waitAfterThrottle(r, status));
-  if (r?.outcome === "started" || r?.outcome === "alreadyInProgress") watch(calls);
-  setBusy(false);
-  if (hadFocus && document.activeElement !== el.syncNow) (el.syncNow.disabled ? el.outcome : el.syncNow).focus();
+    const actions = r.outcome === Outcome.unauthorized;
+    show(el.outcomeActions, actions);
+    show(el.actionPaste, actions);
+    show(el.actionSignin, actions);
+    if (NO_STATUS_READ.includes(r.outcome)) refreshStatus(undefined, { afterSync: true });
+  });
+  el.card.addEventListener("autopilot-sync-status", (e) => showStatus(e.detail, { afterSync: true }));
+  el.card.addEventListener("autopilot-sync-error", (e) => showError(e.detail));
 }
 
 // ---------- connection UI ----------
@@ -371,7 +222,7 @@ function setMode(mode, { quiet = false } = {}) {
   el.cloud.disabled = mode === "sim";
   el.cloud.value = mode === "sim" ? "sim" : connection.target;
   el.graphRoot.textContent = connection.graphRoot();
-  stopWatching();
+  configureCard();
   if (quiet) return;
   formError("");
   if (mode === "signin" && connection.clientId) {
@@ -389,22 +240,21 @@ function wire() {
     connection.target = el.cloud.value;
     remember(KEY.cloud, el.cloud.value);
     el.graphRoot.textContent = connection.graphRoot();
-    stopWatching();
-    stopThrottle();
+    configureCard();
   });
   el.simAccount.addEventListener("change", () => {
     connection.simToken = el.simAccount.value;
-    stopThrottle();
+    configureCard();
     refreshStatus();
   });
   el.token.addEventListener("input", () => {
     connection.pasted = el.token.value;
-    stopThrottle();
+    configureCard();
   });
   el.token.addEventListener("keydown", (e) => {
     if (e.key === "Enter") {
       e.preventDefault();
-      syncNow();
+      el.card.sync().catch(() => {}); // shown through the element's error event
     }
   });
   el.tokenClear.addEventListener("click", () => {
@@ -452,7 +302,7 @@ function wire() {
     (connection.clientId ? el.signIn : el.clientId).focus();
     if (connection.clientId) el.signIn.click();
   });
-  el.syncNow.addEventListener("click", syncNow);
+  wireCard();
   el.statusRefresh.addEventListener("click", async () => {
     formError("");
     el.statusRefresh.disabled = true;
@@ -462,7 +312,7 @@ function wire() {
     } catch (e) {
       showError(e);
     } finally {
-      el.statusRefresh.disabled = busy;
+      el.statusRefresh.disabled = false;
     }
   });
   el.supportCopy.addEventListener("click", copySupport);
@@ -482,6 +332,7 @@ async function main() {
   const [sim] = await Promise.all([detectSimulator(), init()]);
   simulated = sim;
   const authority = parseAuthority(params.get("authority"));
+  const custom = params.has("baseUrl") ? graphRootVerdict(params.get("baseUrl")) : null;
   const interaction = params.get("interaction") === "redirect" ? "redirect" : undefined;
   connection = new Connection({
     simulated,
@@ -490,9 +341,15 @@ async function main() {
     clientId: params.get("clientId") ?? undefined,
     tenantId: params.get("tenantId") ?? undefined,
     interaction,
+    graphRoot: custom?.graphRoot,
     onAccount: renderAccount,
     onError: showError,
   });
+  // The cloud list names each cloud's Graph host as the package knows it.
+  for (const option of el.cloud.options) {
+    const info = CloudInfo[option.value];
+    if (info) option.textContent = `${option.dataset.label} (${new URL(info.graphRoot).host})`;
+  }
   if (simulated) {
     show(el.modeSimChoice, true);
     show(el.cloudSim, true);
@@ -501,7 +358,13 @@ async function main() {
   const cloud = params.get("cloud") ?? remembered(KEY.cloud);
   if (CLOUDS.includes(cloud) || (cloud === "sim" && simulated)) connection.target = cloud;
   // "Sign in as a simulated admin": a loopback authority pairs with the simulated Graph.
-  if (simulated && authority?.host && !params.get("cloud") && /^(127\.|localhost|\[::1\])/.test(authority.host)) connection.target = "sim";
+  if (simulated && authority?.host && !params.get("cloud") && isLoopbackHost(new URL(authority.authority).hostname)) connection.target = "sim";
+  if (custom?.graphRoot) {
+    connection.target = "custom";
+    el.cloudCustom.textContent = `Custom Graph root (${custom.graphRoot})`;
+    show(el.cloudCustom, true);
+    el.cloudCustom.disabled = false;
+  }
   el.cloud.value = connection.target;
   el.clientId.value = connection.clientId;
   el.tenantId.value = connection.tenantId;
@@ -515,6 +378,7 @@ async function main() {
   const wanted = params.get("mode") ?? (authority?.authority || params.get("clientId") ? "signin" : remembered(KEY.mode));
   setMode(wanted ?? (simulated ? "sim" : "paste"), { quiet: true });
   if (authority?.error) formError(authority.error);
+  if (custom?.error) formError(custom.error);
   if (connection.mode === "signin" && connection.clientId) {
     // Picks up an account MSAL already has (or a redirect sign-in that just came back).
     await connection.ensureProvider().catch(showError);

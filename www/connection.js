@@ -1,10 +1,11 @@
 // Where Graph calls go and where their token comes from: the simulated tenant, a pasted
 // token, or MSAL sign-in (autopilot-sync/msal, loaded only when sign-in is chosen).
-import { triggerSync, getSyncStatus, createSyncClient } from "autopilot-sync";
+// Clouds, hosts and the Graph-root and loopback rules are the package's: none is kept here.
+import { getSyncStatus, createSyncClient, checkGraphRoot, isLoopbackHost, Cloud, CloudInfo, SyncError, SyncErrorCode } from "autopilot-sync";
 import { remember, remembered } from "./dom.js";
 
-export const CLOUDS = ["global", "usGov", "usGovDod", "china"];
-const LOGIN_HOSTS = ["login.microsoftonline.com", "login.microsoftonline.us", "login.chinacloudapi.cn"];
+export const CLOUDS = Object.values(Cloud);
+const LOGIN_ORIGINS = CLOUDS.map((c) => CloudInfo[c].authorityHost);
 const KEY = { clientId: "autopilot-sync:clientId", tenantId: "autopilot-sync:tenantId" };
 
 /** A page-level form error (not from the package), shown like a SyncError. */
@@ -16,8 +17,14 @@ export class PageError extends Error {
   }
 }
 
-function isLoopback(hostname) {
-  return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
+/**
+ * The page's verdict on a custom Graph root (`?baseUrl=`): the package's own rule, so
+ * the page never accepts an address the library would refuse, or the other way round.
+ * Returns { graphRoot } or { error }.
+ */
+export function graphRootVerdict(value) {
+  const v = checkGraphRoot(value);
+  return v.ok ? { graphRoot: v.graphRoot } : { error: `The Graph root in the address was ignored: ${v.message}` };
 }
 
 /**
@@ -36,7 +43,7 @@ export function parseAuthority(value) {
   if (url.protocol !== "https:" || url.username || url.password || url.search || url.hash) {
     return { error: "The authority in the address must be a plain https URL; it was ignored." };
   }
-  if (!isLoopback(url.hostname) && !LOGIN_HOSTS.includes(url.hostname)) {
+  if (!isLoopbackHost(url.hostname) && !LOGIN_ORIGINS.includes(url.origin)) {
     return { error: "The authority in the address is not a Microsoft sign-in host or this machine; it was ignored." };
   }
   return { authority: url.href.replace(/\/$/, ""), host: url.host };
@@ -60,9 +67,14 @@ export class Connection {
     this.providerKey = "";
   }
 
-  /** Options shared by every call: the Graph root (simulator or cloud) and the timeout. */
+  /** Options shared by every call: the Graph root (simulator, custom or cloud) and the timeout. */
   options() {
-    const o = this.mode === "sim" || this.target === "sim" ? { baseUrl: location.origin } : { cloud: this.target };
+    const o =
+      this.mode === "sim" || this.target === "sim"
+        ? { baseUrl: location.origin }
+        : this.target === "custom"
+          ? { baseUrl: this.setup.graphRoot }
+          : { cloud: this.target };
     if (this.setup.timeoutMs) o.timeoutMs = this.setup.timeoutMs;
     return o;
   }
@@ -70,13 +82,8 @@ export class Connection {
   /** Human-readable Graph root, for the page. */
   graphRoot() {
     const o = this.options();
-    if (o.baseUrl) return `${o.baseUrl} (simulated)`;
-    return {
-      global: "https://graph.microsoft.com",
-      usGov: "https://graph.microsoft.us",
-      usGovDod: "https://dod-graph.microsoft.us",
-      china: "https://microsoftgraph.chinacloudapi.cn",
-    }[o.cloud];
+    if (o.baseUrl) return `${o.baseUrl} (${this.target === "custom" && this.mode !== "sim" ? "custom" : "simulated"})`;
+    return CloudInfo[o.cloud].graphRoot;
   }
 
   /** Whether a status read can run without asking the user anything. */
@@ -107,7 +114,7 @@ export class Connection {
       o.protocolMode = "OIDC";
     } else {
       if (this.tenantId) o.tenantId = this.tenantId;
-      if (this.target !== "sim") o.cloud = this.target;
+      if (CLOUDS.includes(this.target)) o.cloud = this.target;
     }
     return o;
   }
@@ -147,36 +154,37 @@ export class Connection {
   }
 
   /**
-   * The three calls for the current connection. Static tokens use the package's plain
-   * functions (as in the README's quick start); sign-in uses a client, so a 401 makes it
-   * refresh the token once.
+   * The token of the current connection, as a client's getToken (the sync card's): the
+   * simulated account's, the pasted one, or MSAL's (which may sign in first).
+   */
+  async getToken(request) {
+    if (this.mode === "signin") {
+      const provider = await this.ensureProvider();
+      // getToken may sign in (no account yet): show whoever it signed in.
+      try {
+        return await provider.getToken(request);
+      } finally {
+        this.setup.onAccount(provider.account ?? null);
+      }
+    }
+    const token = this.mode === "sim" ? this.simToken : this.pasted.trim();
+    if (!token) throw new SyncError(SyncErrorCode.invalidToken, "Paste an access token first.");
+    return token;
+  }
+
+  /**
+   * The status read for the current connection (the sync itself is the element's). Static
+   * tokens use the package's plain function (as in the README's quick start); sign-in uses
+   * a client, so a 401 makes it refresh the token once.
    */
   async calls() {
     const options = this.options();
     if (this.mode === "signin") {
-      const provider = await this.ensureProvider();
-      // getToken may sign in (no account yet): show whoever it signed in.
-      const getToken = async (request) => {
-        try {
-          return await provider.getToken(request);
-        } finally {
-          this.setup.onAccount(provider.account ?? null);
-        }
-      };
-      const client = createSyncClient({ getToken, ...options });
-      return {
-        trigger: () => client.triggerSync(),
-        status: () => client.getSyncStatus(),
-        client: () => client,
-        simulated: Boolean(options.baseUrl),
-      };
+      await this.ensureProvider();
+      const client = createSyncClient({ getToken: (request) => this.getToken(request), ...options });
+      return { status: () => client.getSyncStatus() };
     }
     const token = this.mode === "sim" ? this.simToken : this.pasted.trim();
-    return {
-      trigger: () => triggerSync(token, options),
-      status: () => getSyncStatus(token, options),
-      client: () => createSyncClient({ getToken: () => token, ...options }),
-      simulated: Boolean(options.baseUrl),
-    };
+    return { status: () => getSyncStatus(token, options) };
   }
 }

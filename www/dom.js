@@ -48,15 +48,6 @@ export function setTime(el, value, empty = "never") {
   }
 }
 
-/** 75 → "1:15"; 3725 → "1:02:05". */
-export function formatDuration(totalSeconds) {
-  const s = Math.max(0, Math.ceil(totalSeconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = String(s % 60).padStart(2, "0");
-  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${sec}` : `${m}:${sec}`;
-}
-
 /** Reads localStorage without failing when storage is blocked. */
 export function remembered(key) {
   try {

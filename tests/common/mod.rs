@@ -495,6 +495,43 @@ async fn sync_status_before_and_after() {
     assert_outcome(&st, "unauthorized", Some(401), false);
 }
 
+/// Graph's dates reach JS in the one form every engine's `Date.parse` reads alike.
+/// As sent, `…t10:00:30.5z` is NaN in Firefox but not in Chromium, and a zone-less time
+/// (UTC to Graph) is local time to every engine: tests/run-wasm-tests.mjs runs the
+/// engines in a zone that is not UTC so the second would show.
+#[wasm_bindgen_test]
+async fn status_dates_read_alike_in_every_engine() {
+    reset().await;
+    fault(r#"{"kind":"status","status":200,"method":"GET","body":"{\"syncStatus\":\"completed\",\"lastSyncDateTime\":\"2026-11-28t10:00:30.5z\",\"lastManualSyncTriggerDateTime\":\"2026-11-28T10:00:00\"}"}"#).await;
+    let st = run(get_sync_status(RO.into(), opts())).await.unwrap();
+    assert!(b(&st, "ok"), "{:?}", JSON::stringify(&st));
+    for (key, iso, ms) in [
+        (
+            "lastSyncDateTime",
+            "2026-11-28T10:00:30.500Z",
+            1_795_860_030_500.0,
+        ),
+        (
+            "lastManualSyncTriggerDateTime",
+            "2026-11-28T10:00:00.000Z",
+            1_795_860_000_000.0,
+        ),
+        (
+            "nextManualSyncAt",
+            "2026-11-28T10:10:00.000Z",
+            1_795_860_600_000.0,
+        ),
+    ] {
+        let text = s(&st, key).unwrap();
+        assert_eq!(
+            js_sys::Date::parse(&text),
+            ms,
+            "{key} {text:?}: Date.parse here"
+        );
+        assert_eq!(text, iso, "{key}");
+    }
+}
+
 // ---- createSyncClient ----------------------------------------------------------------------
 
 /// A getToken that answers `first` and then `refreshed`, recording each `forceRefresh`.

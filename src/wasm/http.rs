@@ -1,13 +1,17 @@
 //! One Graph request over the global `fetch`, with a timeout, and the response body read
-//! up to a cap. Produces a [`Transport`]; classification is the core's.
+//! up to a cap. Sends the model's [`Request`] and produces a [`Transport`] (owned bytes)
+//! that the model reads as a [`Response`]; no decision is made here.
 //!
 //! `fetch(url, init)` is called directly: gloo-net's `send` needs a `Request` object,
 //! whose construction was the largest single cost of a call (see the benchmark), and
 //! gloo-net panics (`unreachable!`) when fetch rejects with something that is not an
 //! `Error`, which a caller's abort reason may be.
 
-use std::cell::Cell;
-use std::rc::Rc;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use alloc::rc::Rc;
+use core::cell::Cell;
 
 use js_sys::{Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -15,6 +19,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, ReadableStreamDefaultReader, RequestInit, Response};
 
 use super::env::deadline;
+use crate::model::{Answer, Request, Response as Reply, ANSWER_HEADERS};
 
 #[wasm_bindgen]
 extern "C" {
@@ -48,18 +53,27 @@ pub enum Transport {
     Timeout,
 }
 
-/// What to send.
-pub struct Call<'a> {
-    /// GET or POST.
-    pub post: bool,
-    /// Absolute URL.
-    pub url: &'a str,
-    /// Checked token (visible ASCII).
-    pub token: &'a str,
-    /// Checked `client-request-id`.
-    pub client_request_id: &'a str,
-    /// Milliseconds until the request is abandoned.
-    pub timeout_ms: u32,
+impl Transport {
+    /// The model's view of it.
+    pub fn response(&self) -> Reply<'_> {
+        match self {
+            Transport::Answer {
+                status,
+                retry_after,
+                request_id,
+                date,
+                body,
+            } => Reply::Answer(Answer {
+                status: *status,
+                retry_after: retry_after.as_deref(),
+                request_id: request_id.as_deref(),
+                date: date.as_deref(),
+                body,
+            }),
+            Transport::Network => Reply::Network,
+            Transport::Timeout => Reply::Timeout,
+        }
+    }
 }
 
 /// An `Error` to abort with (fetch rejects with the reason).
@@ -69,24 +83,22 @@ fn abort_reason(name: &str) -> JsValue {
     e.into()
 }
 
-/// Sends `call`; `controller` lets the caller abandon it (when every waiter has gone).
-pub async fn send(call: &Call<'_>, controller: &AbortController) -> Transport {
+/// Sends `request`, abandoned after `timeout_ms`; `controller` lets the caller abandon it
+/// (when every waiter has gone).
+pub async fn send(request: &Request, timeout_ms: u32, controller: &AbortController) -> Transport {
     let timed_out = Rc::new(Cell::new(false));
     let _deadline = {
         let timed_out = timed_out.clone();
         let controller = controller.clone();
-        deadline(call.timeout_ms, move || {
+        deadline(timeout_ms, move || {
             timed_out.set(true);
             controller.abort_with_reason(&abort_reason("TimeoutError"));
         })
     };
-    let mut bearer = String::with_capacity(call.token.len() + 7);
-    bearer.push_str("Bearer ");
-    bearer.push_str(call.token);
-    let Some(init) = request_init(call, &bearer, controller) else {
+    let Some(init) = request_init(request, controller) else {
         return Transport::Network;
     };
-    let answer = match global_fetch(call.url, &init) {
+    let answer = match global_fetch(&request.url, &init) {
         Ok(p) => JsFuture::from(p).await,
         Err(e) => Err(e),
     };
@@ -108,30 +120,25 @@ pub async fn send(call: &Call<'_>, controller: &AbortController) -> Transport {
         (204 | 205 | 304, _) | (_, None) => String::new(),
         (_, Some(stream)) => read_capped(stream).await,
     };
+    let [retry_after, request_id, date] = ANSWER_HEADERS.map(header);
     Transport::Answer {
         status,
-        retry_after: header("retry-after"),
-        request_id: header("request-id"),
-        date: header("date"),
+        retry_after,
+        request_id,
+        date,
         body,
     }
 }
 
-/// `POST`/`GET` with the three headers, no body, and the flight's abort signal. Header
-/// values are checked visible ASCII, so building cannot fail on them.
-fn request_init(
-    call: &Call<'_>,
-    bearer: &str,
-    controller: &AbortController,
-) -> Option<RequestInit> {
+/// The model's method and headers, no body, and the flight's abort signal. Header values
+/// are checked visible ASCII, so building cannot fail on them.
+fn request_init(request: &Request, controller: &AbortController) -> Option<RequestInit> {
     let headers = Headers::new().ok()?;
-    headers.set("Authorization", bearer).ok()?;
-    headers.set("Accept", "application/json").ok()?;
-    headers
-        .set("client-request-id", call.client_request_id)
-        .ok()?;
+    for (name, value) in &request.headers {
+        headers.set(name, value).ok()?;
+    }
     let init = RequestInit::new();
-    init.set_method(if call.post { "POST" } else { "GET" });
+    init.set_method(request.method);
     init.set_headers(&headers);
     init.set_signal(Some(&controller.signal()));
     Some(init)

@@ -1,5 +1,5 @@
 //! Reading the `options` objects JS passes in. Every check and message lives in
-//! `crate::core::validate`; this module only pulls values out of JS.
+//! `crate::model::validate`; this module only pulls values out of JS.
 
 use js_sys::{Function, Object};
 use wasm_bindgen::{JsCast, JsValue};
@@ -7,10 +7,13 @@ use web_sys::{AbortSignal, Url};
 
 use super::env::new_guid;
 use super::object::get;
-use crate::core::validate::{
+use super::Local;
+use crate::model::{
     check_base_url, check_client_request_id, check_duration, check_token, unknown_option,
     wrong_type, Cloud, ErrorCode, UrlParts, UsageError,
 };
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 /// Default `timeoutMs` for one request.
 pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
@@ -104,10 +107,9 @@ pub fn function_opt(options: &JsValue, name: &str) -> Result<Option<Function>, U
     }
 }
 
-thread_local! {
-    /// The last `baseUrl` checked and its Graph root: callers pass the same one each time.
-    static LAST_BASE: std::cell::RefCell<Option<(String, String)>> = const { std::cell::RefCell::new(None) };
-}
+/// The last `baseUrl` checked and its Graph root: callers pass the same one each time.
+static LAST_BASE: Local<core::cell::RefCell<Option<(String, String)>>> =
+    Local(core::cell::RefCell::new(None));
 
 fn graph_root(options: &JsValue) -> Result<Option<String>, UsageError> {
     let base = string_opt(options, "baseUrl")?;
@@ -131,7 +133,7 @@ fn graph_root(options: &JsValue) -> Result<Option<String>, UsageError> {
 }
 
 /// Splits `baseUrl` with the WHATWG URL parser and checks the parts.
-fn parse_base_url(base: &str) -> Result<String, UsageError> {
+pub fn parse_base_url(base: &str) -> Result<String, UsageError> {
     let url = Url::new(base.trim()).map_err(|_| {
         wrong_type(
             "baseUrl",

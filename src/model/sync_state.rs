@@ -1,18 +1,69 @@
 //! The `windowsAutopilotSettings` object that `getSyncStatus` reads.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use super::json::{Json, ObjectWriter};
 use super::time::{format_iso, parse_iso8601};
 
 /// Intune's minimum interval between two manual syncs.
 pub const MANUAL_SYNC_INTERVAL_MS: f64 = 10.0 * 60.0 * 1000.0;
 
+/// The Windows Autopilot sync state (`syncStatus`); JS sees it through the `SyncState`
+/// constant. An unrecognised value from Graph reads as `Unknown`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncState {
+    /// Graph reported no state, or one this package does not know.
+    Unknown,
+    /// A sync is running.
+    InProgress,
+    /// The last sync finished.
+    Completed,
+    /// The last sync failed.
+    Failed,
+}
+
+impl SyncState {
+    /// Every state, in documentation order.
+    pub const ALL: [SyncState; 4] = [
+        SyncState::Unknown,
+        SyncState::InProgress,
+        SyncState::Completed,
+        SyncState::Failed,
+    ];
+
+    /// The string JS sees in `syncStatus`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncState::Unknown => "unknown",
+            SyncState::InProgress => "inProgress",
+            SyncState::Completed => "completed",
+            SyncState::Failed => "failed",
+        }
+    }
+
+    /// Graph's value, read case-insensitively; anything else is `Unknown`.
+    pub fn parse(v: &str) -> SyncState {
+        let v = v.trim();
+        SyncState::ALL
+            .into_iter()
+            .find(|s| s.as_str().eq_ignore_ascii_case(v))
+            .unwrap_or(SyncState::Unknown)
+    }
+
+    /// Whether the sync has ended (`waitForSync` stops here).
+    pub fn is_final(self) -> bool {
+        matches!(self, SyncState::Completed | SyncState::Failed)
+    }
+}
+
 /// What `getSyncStatus` resolves with when `ok` is true.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncStatus {
     /// Always true.
     pub ok: bool,
-    /// `unknown`, `inProgress`, `completed` or `failed`.
-    pub sync_status: &'static str,
+    /// The sync state.
+    pub sync_status: SyncState,
     /// When the last sync finished (ISO 8601), if ever.
     pub last_sync_date_time: Option<String>,
     /// When a sync was last triggered by hand (ISO 8601), if ever.
@@ -30,7 +81,7 @@ impl SyncStatus {
     pub fn to_json(&self) -> String {
         ObjectWriter::new()
             .bool("ok", self.ok)
-            .str("syncStatus", self.sync_status)
+            .str("syncStatus", self.sync_status.as_str())
             .opt_str("lastSyncDateTime", self.last_sync_date_time.as_deref())
             .opt_str(
                 "lastManualSyncTriggerDateTime",
@@ -45,9 +96,9 @@ impl SyncStatus {
 
 /// The settings fields, before the request ids are attached.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SyncState {
+pub struct Settings {
     /// Normalised status.
-    pub sync_status: &'static str,
+    pub sync_status: SyncState,
     /// ISO date or `None`.
     pub last_sync: Option<String>,
     /// ISO date or `None`.
@@ -56,26 +107,19 @@ pub struct SyncState {
     pub next_manual_sync_at: Option<String>,
 }
 
-fn status_name(v: Option<&str>) -> &'static str {
-    match v.map(str::trim) {
-        Some(s) if s.eq_ignore_ascii_case("inProgress") => "inProgress",
-        Some(s) if s.eq_ignore_ascii_case("completed") => "completed",
-        Some(s) if s.eq_ignore_ascii_case("failed") => "failed",
-        _ => "unknown",
-    }
-}
-
 /// An ISO date that means something: Graph writes `0001-01-01T00:00:00Z` for "never".
+/// Rewritten as `YYYY-MM-DDTHH:mm:ss.sssZ`, the one form `Date.parse` must read alike in
+/// every engine: as sent, `…T00:00:00z` is NaN in Firefox but not in Chromium, and a
+/// zone-less time (UTC to Graph and to this parser) is local time to every engine.
 fn real_date(v: Option<&Json>) -> Option<(String, f64)> {
-    let s = v?.as_str()?.trim();
-    let ms = parse_iso8601(s)?;
+    let ms = parse_iso8601(v?.as_str()?)?;
     // Anything before 2000 is a placeholder, not a sync Intune ran.
-    (ms >= 946_684_800_000.0).then(|| (s.to_string(), ms))
+    (ms >= 946_684_800_000.0).then(|| (format_iso(ms), ms))
 }
 
 /// Reads the settings object, bare or wrapped in `{"value": {...}}`. `None` when the body
 /// is not such an object (then the call is an `unexpectedResponse`).
-pub fn parse_sync_state(body: &str) -> Option<SyncState> {
+pub fn parse_sync_state(body: &str) -> Option<Settings> {
     let doc = Json::parse(body.trim_start_matches('\u{feff}'))?;
     let obj = match doc.get("value") {
         Some(v) if v.is_obj() => v,
@@ -96,8 +140,11 @@ pub fn parse_sync_state(body: &str) -> Option<SyncState> {
         return None;
     }
     let manual = real_date(obj.get("lastManualSyncTriggerDateTime"));
-    Some(SyncState {
-        sync_status: status_name(obj.get("syncStatus").and_then(Json::as_str)),
+    Some(Settings {
+        sync_status: obj
+            .get("syncStatus")
+            .and_then(Json::as_str)
+            .map_or(SyncState::Unknown, SyncState::parse),
         last_sync: real_date(obj.get("lastSyncDateTime")).map(|d| d.0),
         next_manual_sync_at: manual
             .as_ref()
@@ -115,9 +162,9 @@ mod tests {
         last: Option<&str>,
         manual: Option<&str>,
         next: Option<&str>,
-    ) -> Option<SyncState> {
-        Some(SyncState {
-            sync_status: status,
+    ) -> Option<Settings> {
+        Some(Settings {
+            sync_status: SyncState::parse(status),
             last_sync: last.map(Into::into),
             last_manual_trigger: manual.map(Into::into),
             next_manual_sync_at: next.map(Into::into),
@@ -128,7 +175,7 @@ mod tests {
     fn status_json() {
         let s = SyncStatus {
             ok: true,
-            sync_status: "completed",
+            sync_status: SyncState::Completed,
             last_sync_date_time: Some("2026-11-28T10:00:30Z".into()),
             last_manual_sync_trigger_date_time: None,
             next_manual_sync_at: None,
@@ -143,13 +190,13 @@ mod tests {
 
     #[test]
     fn bodies() {
-        let cases: &[(&str, Option<SyncState>)] = &[
+        let cases: &[(&str, Option<Settings>)] = &[
             (
                 r#"{"id":"a","syncStatus":"completed","lastSyncDateTime":"2026-11-28T10:00:30.1234567Z","lastManualSyncTriggerDateTime":"2026-11-28T10:00:00Z"}"#,
                 st(
                     "completed",
-                    Some("2026-11-28T10:00:30.1234567Z"),
-                    Some("2026-11-28T10:00:00Z"),
+                    Some("2026-11-28T10:00:30.123Z"),
+                    Some("2026-11-28T10:00:00.000Z"),
                     Some("2026-11-28T10:10:00.000Z"),
                 ),
             ),
@@ -158,8 +205,28 @@ mod tests {
                 st(
                     "inProgress",
                     None,
-                    Some("2026-11-28T23:55:00+01:00"),
+                    Some("2026-11-28T22:55:00.000Z"),
                     Some("2026-11-28T23:05:00.000Z"),
+                ),
+            ),
+            // Forms the parser reads but engines do not read alike (see `real_date`):
+            // lowercase designators, no zone (UTC), a leap second, padding, +hhmm.
+            (
+                r#"{"syncStatus":"completed","lastSyncDateTime":"2026-11-28t10:00:30.5z","lastManualSyncTriggerDateTime":" 2026-11-28T10:00:00 "}"#,
+                st(
+                    "completed",
+                    Some("2026-11-28T10:00:30.500Z"),
+                    Some("2026-11-28T10:00:00.000Z"),
+                    Some("2026-11-28T10:10:00.000Z"),
+                ),
+            ),
+            (
+                r#"{"syncStatus":"completed","lastSyncDateTime":"2026-12-31T23:59:60Z","lastManualSyncTriggerDateTime":"2026-11-28 11:00:00+0100"}"#,
+                st(
+                    "completed",
+                    Some("2026-12-31T23:59:59.000Z"),
+                    Some("2026-11-28T10:00:00.000Z"),
+                    Some("2026-11-28T10:10:00.000Z"),
                 ),
             ),
             (

@@ -1,7 +1,11 @@
 //! Sign-in decisions that need no JS: the authority for a cloud and tenant, option
 //! checks, and how MSAL's `errorCode`s map onto our `SyncError` codes.
 
-use super::validate::{wrong_type, Cloud, ErrorCode, UsageError};
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use super::cloud::Cloud;
+use super::errors::{wrong_type, ErrorCode, UsageError};
 
 /// Whether MSAL's error means "interaction needed" (silent acquisition cannot work).
 /// MSAL's `InteractionRequiredAuthError` carries its class name in `name`; its codes are

@@ -1,8 +1,11 @@
 //! Plain JS objects built and read from Rust: the results, requests and the method
 //! objects (`createSyncClient`, the MSAL provider) the JS API hands out.
 
-use std::future::Future;
-use std::rc::Rc;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use alloc::rc::Rc;
+use core::future::Future;
 
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;

@@ -3,6 +3,9 @@
 //! `serde_json` would cost tens of kilobytes of wasm; Graph's answers here are tiny and
 //! only a few string fields matter. Numbers are kept as their source text.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// A parsed JSON value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Json {
@@ -337,7 +340,7 @@ impl ObjectWriter {
             self.out.push('{');
         }
         self.out.push('}');
-        std::mem::take(&mut self.out)
+        core::mem::take(&mut self.out)
     }
 }
 

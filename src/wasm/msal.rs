@@ -3,7 +3,10 @@
 //! namespace is handed in by the `autopilot-sync/msal` entry, so the core entry never
 //! imports MSAL.
 
-use std::rc::Rc;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use alloc::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -11,11 +14,11 @@ use wasm_bindgen::prelude::*;
 use super::error::sync_error;
 use super::object::{async_method, get, obj, set};
 use super::options::{check_keys, string_opt};
-use crate::core::signin::{
+use crate::model::{
     authority_for, check_authority, check_client_id, check_interaction, check_tenant,
     error_code_for, is_interaction_required, message_for,
 };
-use crate::core::validate::{wrong_type, Cloud, UsageError};
+use crate::model::{wrong_type, Cloud, UsageError};
 
 /// The raw bindings: private, one line per MSAL method used. Every method is `catch`, so
 /// an MSAL exception becomes a `Result`, never an unwinding through wasm.

@@ -1,6 +1,9 @@
 //! `Retry-After` (RFC 9110 §10.2.3): delta-seconds or an HTTP-date.
 
-use super::time::parse_http_date;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use super::time::{ceil, parse_http_date};
 
 /// The largest value reported; bigger ones (and dates further out) are clamped to it.
 /// One year: anything longer is not a wait an admin can act on differently.
@@ -18,7 +21,7 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<u32> {
         return parse_delta(b);
     }
     let at = parse_http_date(v)?;
-    let secs = ((at - now_ms) / 1000.0).ceil();
+    let secs = ceil((at - now_ms) / 1000.0);
     Some(if secs <= 0.0 {
         0
     } else if secs >= f64::from(MAX_RETRY_AFTER_SECONDS) {

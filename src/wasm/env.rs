@@ -6,7 +6,10 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
-use crate::core::validate::uuid_v4;
+use super::Local;
+use crate::model::{ceil, uuid_v4};
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 #[wasm_bindgen]
 extern "C" {
@@ -28,9 +31,8 @@ pub fn now_ms() -> f64 {
 /// Random bytes fetched from `crypto` at a time: one call serves 32 GUIDs.
 const POOL: usize = 16 * 32;
 
-thread_local! {
-    static RANDOM: std::cell::RefCell<(Vec<u8>, usize)> = const { std::cell::RefCell::new((Vec::new(), 0)) };
-}
+static RANDOM: Local<core::cell::RefCell<(Vec<u8>, usize)>> =
+    Local(core::cell::RefCell::new((Vec::new(), 0)));
 
 /// A fresh random GUID for `client-request-id`. `crypto.getRandomValues` exists in
 /// insecure contexts too (unlike `crypto.randomUUID`); `Math.random` is the last resort.
@@ -132,7 +134,6 @@ struct Entry {
     fire: Box<dyn FnOnce()>,
 }
 
-#[derive(Default)]
 struct Wheel {
     entries: Vec<Entry>,
     next_id: u64,
@@ -140,9 +141,17 @@ struct Wheel {
     armed: Option<(f64, Timer)>,
 }
 
-thread_local! {
-    static WHEEL: std::cell::RefCell<Wheel> = std::cell::RefCell::new(Wheel::default());
+impl Wheel {
+    const fn new() -> Wheel {
+        Wheel {
+            entries: Vec::new(),
+            next_id: 0,
+            armed: None,
+        }
+    }
 }
+
+static WHEEL: Local<core::cell::RefCell<Wheel>> = Local(core::cell::RefCell::new(Wheel::new()));
 
 /// Calls `fire` once, `ms` milliseconds from now, unless the returned [`Deadline`] is
 /// dropped first. All deadlines share one `setTimeout`, armed for the earliest, so a call
@@ -183,12 +192,12 @@ fn on_timer() {
     let now = now_ms();
     let due: Vec<Entry> = WHEEL.with(|w| {
         let mut w = w.borrow_mut();
-        let (due, rest) = std::mem::take(&mut w.entries)
+        let (due, rest) = core::mem::take(&mut w.entries)
             .into_iter()
             .partition(|e| e.at <= now + 1.0);
         w.entries = rest;
         match w.entries.iter().map(|e| e.at).reduce(f64::min) {
-            Some(next) => arm(&mut w, next, (next - now).max(0.0).ceil() as u32),
+            Some(next) => arm(&mut w, next, ceil((next - now).max(0.0)) as u32),
             None => {
                 if let Some((_, old)) = w.armed.take() {
                     drop_after_this_task(old);
@@ -205,7 +214,7 @@ fn on_timer() {
 impl Drop for Deadline {
     fn drop(&mut self) {
         // The timer stays armed: when it fires with nothing due it is not re-armed.
-        let _ = WHEEL.try_with(|w| {
+        WHEEL.with(|w| {
             if let Ok(mut w) = w.try_borrow_mut() {
                 w.entries.retain(|e| e.id != self.id);
             }

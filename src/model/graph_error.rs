@@ -1,5 +1,8 @@
 //! Graph error bodies, including the JSON documents Intune nests inside `error.message`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use super::json::Json;
 
 /// What a Graph error body says, with Intune's nesting unwrapped.

@@ -1,27 +1,50 @@
-//! The pure core: no `web-sys`, no `js-sys`, tested on the host with `cargo test`.
+//! The model: pure Rust, no `web-sys`, no `js-sys`, tested on the host with `cargo test`.
 //! Status classification, `Retry-After`, Graph error bodies, the sync-state object and
-//! input validation all live here; `crate::js` only moves bytes between this and JS.
+//! input validation all live here; `crate::wasm` only moves bytes between this and JS.
+//! Modules are private; what the rest of the crate uses is re-exported below.
 
-pub mod graph_error;
-pub mod json;
-pub mod outcome;
-pub mod retry_after;
-pub mod signin;
-pub mod sync_state;
-pub mod time;
-pub mod validate;
+mod call;
+mod cloud;
+#[cfg(test)]
+mod contract;
+mod errors;
+mod graph_error;
+mod guid;
+mod json;
+mod outcome;
+mod retry_after;
+mod signin;
+mod sync_state;
+mod time;
+mod token;
+
+pub use call::{next_sync_allowed_at, Reply, Request, Response, ANSWER_HEADERS};
+pub use cloud::{check_base_url, is_loopback, Cloud, UrlParts};
+pub use errors::{ms_text, unknown_option, wrong_type, ErrorCode, UsageError};
+pub use graph_error::{parse_error_body, GraphError};
+pub use guid::uuid_v4;
+pub use outcome::{Action, Answer, Outcome, SyncResult};
+pub use retry_after::{parse_retry_after, MAX_RETRY_AFTER_SECONDS};
+pub use signin::{
+    authority_for, check_authority, check_client_id, check_interaction, check_tenant,
+    error_code_for, is_interaction_required, message_for,
+};
+pub use sync_state::{parse_sync_state, Settings, SyncState, SyncStatus, MANUAL_SYNC_INTERVAL_MS};
+pub use time::{ceil, floor, format_iso, parse_http_date, parse_iso8601};
+pub use token::{check_client_request_id, check_duration, check_token, MAX_TIMEOUT_MS};
 
 #[cfg(test)]
 mod never_panics {
     //! Bad input must never panic the wasm module (a panic poisons it for the page's
     //! lifetime): every parser here takes generated garbage built from the fragments that
     //! matter to it, and must answer.
+    use super::cloud::is_loopback;
     use super::graph_error::parse_error_body;
     use super::retry_after::parse_retry_after;
     use super::signin::{check_authority, check_client_id, check_tenant};
     use super::sync_state::parse_sync_state;
     use super::time::{parse_http_date, parse_iso8601};
-    use super::validate::{check_client_request_id, check_token, is_loopback};
+    use super::token::{check_client_request_id, check_token};
 
     const FRAGMENTS: &[&str] = &[
         "{",

@@ -3,20 +3,19 @@
 //! caller's own `signal` rejects only that caller; the request is abandoned when the
 //! last caller has gone.
 
-use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
+use alloc::rc::{Rc, Weak};
+use core::cell::{Cell, RefCell};
 
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use web_sys::{AbortController, AbortSignal};
 
 use super::env::drop_after_this_task;
-use super::http::{send, Call, Transport};
-use crate::core::outcome::{Action, Answer, Outcome, SyncResult};
-use crate::core::sync_state::{parse_sync_state, SyncStatus};
-
-/// Path of the settings object under a Graph root.
-const SETTINGS_PATH: &str = "/beta/deviceManagement/windowsAutopilotSettings";
+use super::http::send;
+use super::Local;
+use crate::model::{Action, Outcome, Reply, Request, SyncResult};
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 struct Waiter {
     id: u32,
@@ -36,27 +35,34 @@ struct Flight {
     listeners: RefCell<Vec<Listener>>,
     controller: AbortController,
     next_id: Cell<u32>,
+    /// The model's reply, once the request has ended.
+    reply: RefCell<Option<Rc<Reply>>>,
 }
 
-thread_local! {
-    static FLIGHTS: RefCell<Vec<Rc<Flight>>> = const { RefCell::new(Vec::new()) };
+static FLIGHTS: Local<RefCell<Vec<Rc<Flight>>>> = Local(RefCell::new(Vec::new()));
+
+/// One crossing: the model writes the object as JSON, JS parses it (cheaper than a
+/// boundary crossing per field, and no serializer in the wasm).
+fn to_js(reply: &Reply) -> JsValue {
+    js_sys::JSON::parse(&reply.to_json()).unwrap_or(JsValue::NULL)
 }
 
-/// A finished call, converted to a fresh JS object for each waiter.
-enum Done {
-    Result(SyncResult),
-    Status(SyncStatus),
+/// A started (or joined) call: the caller's promise, and the model's reply once it settled.
+pub struct Pending {
+    /// Resolves with the JS object; rejects with the caller's abort reason.
+    pub promise: Promise,
+    flight: Option<Rc<Flight>>,
+    /// A reply decided before any request (no `AbortController`).
+    early: Option<Rc<Reply>>,
 }
 
-impl Done {
-    /// One crossing: the core writes the object as JSON, JS parses it (cheaper than a
-    /// boundary crossing per field, and no serializer in the wasm).
-    fn to_js(&self) -> JsValue {
-        let json = match self {
-            Done::Result(r) => r.to_json(),
-            Done::Status(s) => s.to_json(),
-        };
-        js_sys::JSON::parse(&json).unwrap_or(JsValue::NULL)
+impl Pending {
+    /// The model's reply (set before `promise` resolves).
+    pub fn reply(&self) -> Option<Rc<Reply>> {
+        match &self.flight {
+            Some(f) => f.reply.borrow().clone(),
+            None => self.early.clone(),
+        }
     }
 }
 
@@ -68,9 +74,13 @@ pub fn start(
     timeout_ms: u32,
     client_request_id: String,
     signal: Option<AbortSignal>,
-) -> Promise {
+) -> Pending {
     if let Some(s) = signal.as_ref().filter(|s| s.aborted()) {
-        return Promise::reject(&s.reason());
+        return Pending {
+            promise: Promise::reject(&s.reason()),
+            flight: None,
+            early: None,
+        };
     }
     let mut key = String::with_capacity(root.len() + token.len() + 2);
     key.push(if action == Action::Trigger { 'T' } else { 'S' });
@@ -82,14 +92,16 @@ pub fn start(
         Some(f) => f,
         None => {
             let Ok(controller) = AbortController::new() else {
-                return Promise::resolve(
-                    &Done::Result(SyncResult::without_answer(
-                        action,
-                        Outcome::NetworkError,
-                        &client_request_id,
-                    ))
-                    .to_js(),
-                );
+                let reply = Rc::new(Reply::Result(SyncResult::without_answer(
+                    action,
+                    Outcome::NetworkError,
+                    &client_request_id,
+                )));
+                return Pending {
+                    promise: Promise::resolve(&to_js(&reply)),
+                    flight: None,
+                    early: Some(reply),
+                };
             };
             let flight = Rc::new(Flight {
                 key,
@@ -98,91 +110,29 @@ pub fn start(
                 listeners: RefCell::new(Vec::new()),
                 controller,
                 next_id: Cell::new(0),
+                reply: RefCell::new(None),
             });
             FLIGHTS.with(|f| f.borrow_mut().push(flight.clone()));
-            let mut url = String::from(root);
-            url.push_str(SETTINGS_PATH);
-            if action == Action::Trigger {
-                url.push_str("/sync");
-            }
+            let request = Request::new(action, root, token, &client_request_id);
             let task = flight.clone();
-            let token = token.to_string();
             wasm_bindgen_futures::spawn_local(async move {
-                let call = Call {
-                    post: action == Action::Trigger,
-                    url: &url,
-                    token: &token,
-                    client_request_id: &client_request_id,
-                    timeout_ms,
-                };
-                let transport = send(&call, &task.controller).await;
-                let done = classify(task.action, transport, &client_request_id);
-                finish(&task, &done);
+                let transport = send(&request, timeout_ms, &task.controller).await;
+                let reply = Reply::read(
+                    task.action,
+                    &transport.response(),
+                    &client_request_id,
+                    super::env::now_ms(),
+                );
+                finish(&task, reply);
             });
             flight
         }
     };
-    join(&flight, signal)
-}
-
-fn classify(action: Action, transport: Transport, client_request_id: &str) -> Done {
-    let (status, retry_after, request_id, date, body) = match transport {
-        Transport::Network => {
-            return Done::Result(SyncResult::without_answer(
-                action,
-                Outcome::NetworkError,
-                client_request_id,
-            ))
-        }
-        Transport::Timeout => {
-            return Done::Result(SyncResult::without_answer(
-                action,
-                Outcome::Timeout,
-                client_request_id,
-            ))
-        }
-        Transport::Answer {
-            status,
-            retry_after,
-            request_id,
-            date,
-            body,
-        } => (status, retry_after, request_id, date, body),
-    };
-    let answer = Answer {
-        status,
-        retry_after: retry_after.as_deref(),
-        request_id: request_id.as_deref(),
-        date: date.as_deref(),
-        body: &body,
-    };
-    let now = super::env::now_ms();
-    if action == Action::Status && (200..300).contains(&status) {
-        return match parse_sync_state(&body) {
-            Some(state) => Done::Status(SyncStatus {
-                ok: true,
-                sync_status: state.sync_status,
-                last_sync_date_time: state.last_sync,
-                last_manual_sync_trigger_date_time: state.last_manual_trigger,
-                next_manual_sync_at: state.next_manual_sync_at,
-                request_id: request_id.filter(|r| !r.trim().is_empty()),
-                client_request_id: client_request_id.into(),
-            }),
-            None => Done::Result(SyncResult::with_outcome(
-                action,
-                Outcome::UnexpectedResponse,
-                &answer,
-                client_request_id,
-                now,
-            )),
-        };
+    Pending {
+        promise: join(&flight, signal),
+        flight: Some(flight),
+        early: None,
     }
-    Done::Result(SyncResult::from_answer(
-        action,
-        &answer,
-        client_request_id,
-        now,
-    ))
 }
 
 fn join(flight: &Rc<Flight>, signal: Option<AbortSignal>) -> Promise {
@@ -235,7 +185,7 @@ fn leave(flight: &Rc<Flight>, id: u32) {
 /// listeners after the current JS task (one of them may be running right now).
 fn forget(flight: &Rc<Flight>) {
     FLIGHTS.with(|f| f.borrow_mut().retain(|x| !Rc::ptr_eq(x, flight)));
-    let listeners = std::mem::take(&mut *flight.listeners.borrow_mut());
+    let listeners = core::mem::take(&mut *flight.listeners.borrow_mut());
     for (signal, l) in &listeners {
         let _ = signal.remove_event_listener_with_callback("abort", l.as_ref().unchecked_ref());
     }
@@ -244,10 +194,12 @@ fn forget(flight: &Rc<Flight>) {
     }
 }
 
-fn finish(flight: &Rc<Flight>, done: &Done) {
+fn finish(flight: &Rc<Flight>, reply: Reply) {
     forget(flight);
-    let waiters = std::mem::take(&mut *flight.waiters.borrow_mut());
+    let reply = Rc::new(reply);
+    *flight.reply.borrow_mut() = Some(reply.clone());
+    let waiters = core::mem::take(&mut *flight.waiters.borrow_mut());
     for w in waiters {
-        let _ = w.resolve.call1(&JsValue::UNDEFINED, &done.to_js());
+        let _ = w.resolve.call1(&JsValue::UNDEFINED, &to_js(&reply));
     }
 }

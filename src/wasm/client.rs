@@ -1,7 +1,10 @@
 //! `createSyncClient`: calls that fetch their own token, refresh it once on a 401,
 //! and `waitForSync` polling.
 
-use std::rc::Rc;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use alloc::rc::Rc;
 
 use js_sys::{Function, Object, Promise};
 use wasm_bindgen::prelude::*;
@@ -15,8 +18,8 @@ use super::object::{async_method, get, obj, set};
 use super::options::{
     call_options, check_keys, duration_opt, function_opt, signal_opt, CallOptions, CALL_KEYS,
 };
-use crate::core::outcome::Action;
-use crate::core::validate::{check_token, ms_text, wrong_type, ErrorCode, UsageError};
+use crate::model::{ceil, Action, Reply};
+use crate::model::{check_token, ms_text, wrong_type, ErrorCode, UsageError};
 
 /// Option names of `createSyncClient`.
 const CLIENT_KEYS: [&str; 6] = [
@@ -77,14 +80,18 @@ impl Client {
     }
 
     /// One call with the client's token; on `unauthorized`, one forced refresh and one retry.
-    async fn call(&self, action: Action, opts: &CallOptions) -> Result<JsValue, JsValue> {
+    async fn call(
+        &self,
+        action: Action,
+        opts: &CallOptions,
+    ) -> Result<(JsValue, Option<Rc<Reply>>), JsValue> {
         let mut force = false;
         loop {
             let token = self.token(force).await?;
             if let Some(s) = opts.signal.as_ref().filter(|s| s.aborted()) {
                 return Err(s.reason());
             }
-            let p = flight::start(
+            let pending = flight::start(
                 action,
                 &token,
                 &opts.root,
@@ -92,9 +99,10 @@ impl Client {
                 opts.request_id(),
                 opts.signal.clone(),
             );
-            let r = JsFuture::from(p).await?;
-            if force || get(&r, "outcome").as_string().as_deref() != Some("unauthorized") {
-                return Ok(r);
+            let r = JsFuture::from(pending.promise.clone()).await?;
+            let reply = pending.reply();
+            if !reply.as_ref().is_some_and(|x| x.earns_token_refresh(force)) {
+                return Ok((r, reply));
             }
             force = true;
         }
@@ -113,17 +121,11 @@ impl Client {
             ..self.defaults.clone()
         };
         loop {
-            let status = self.call(Action::Status, &opts).await?;
+            let (status, reply) = self.call(Action::Status, &opts).await?;
             if let Some(f) = &on_update {
                 f.call1(&JsValue::UNDEFINED, &status)?;
             }
-            if get(&status, "ok").as_bool() == Some(true) {
-                if let Some("completed" | "failed") =
-                    get(&status, "syncStatus").as_string().as_deref()
-                {
-                    return Ok(status);
-                }
-            } else if get(&status, "retryable").as_bool() != Some(true) {
+            if reply.is_none_or(|r| r.ends_wait()) {
                 return Ok(status);
             }
             let remaining = deadline - now_ms();
@@ -135,7 +137,7 @@ impl Client {
                 set(&e, "lastStatus", &status);
                 return Err(e);
             }
-            sleep((remaining.ceil() as u32).min(interval), signal.as_ref()).await?;
+            sleep((ceil(remaining) as u32).min(interval), signal.as_ref()).await?;
         }
     }
 }
@@ -161,7 +163,7 @@ pub fn create(options: &JsValue) -> Result<JsValue, UsageError> {
     ] {
         let method = async_method(&client, move |c, o| async move {
             let opts = call_options(&o, Some(&c.defaults), &CALL_KEYS)?;
-            c.call(action, &opts).await
+            c.call(action, &opts).await.map(|(r, _)| r)
         });
         set(&obj, name, &method);
     }

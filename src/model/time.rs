@@ -2,6 +2,9 @@
 //! HTTP-dates as `Retry-After` may carry them, and ISO output. Times are milliseconds
 //! since the Unix epoch (`f64`, like JS `Date.now()`).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -136,7 +139,7 @@ pub fn parse_iso8601(text: &str) -> Option<f64> {
     if i != s.len() || !valid(y, mo, d, h, mi, sec) {
         return None;
     }
-    Some(to_ms(y, mo, d, h, mi, sec) + frac_ms.floor() - (offset_min * 60_000) as f64)
+    Some(to_ms(y, mo, d, h, mi, sec) + floor(frac_ms) - (offset_min * 60_000) as f64)
 }
 
 const MONTHS: [&str; 12] = [
@@ -226,7 +229,7 @@ fn push_num(out: &mut String, v: i64, width: usize) {
 /// Formats milliseconds since the epoch as `YYYY-MM-DDTHH:MM:SS.mmmZ` (what JS
 /// `Date.prototype.toISOString` gives for years 0–9999).
 pub fn format_iso(ms: f64) -> String {
-    let ms = ms.floor() as i64;
+    let ms = floor(ms) as i64;
     let days = ms.div_euclid(86_400_000);
     let rem = ms.rem_euclid(86_400_000);
     let (y, mo, d) = civil_from_days(days);
@@ -253,6 +256,62 @@ pub fn decimal(v: u64) -> String {
     let mut s = String::new();
     push_num(&mut s, v as i64, 1);
     s
+}
+
+/// `f64::floor`, which `core` lacks on stable Rust (the crate is `no_std` on wasm32).
+/// Exact below 2^52 in magnitude; larger values, infinities and NaN are already whole
+/// (or not numbers) and come back unchanged.
+pub fn floor(x: f64) -> f64 {
+    if !(x > -4_503_599_627_370_496.0 && x < 4_503_599_627_370_496.0) {
+        return x;
+    }
+    let t = x as i64 as f64;
+    if t > x {
+        t - 1.0
+    } else {
+        t
+    }
+}
+
+/// `f64::ceil` (see [`floor`]).
+pub fn ceil(x: f64) -> f64 {
+    -floor(-x)
+}
+
+#[cfg(test)]
+mod rounding_tests {
+    use super::{ceil, floor};
+
+    #[test]
+    fn floor_and_ceil_match_std() {
+        for x in [
+            0.0,
+            0.4,
+            0.5,
+            0.999,
+            1.0,
+            1.5,
+            -0.4,
+            -0.5,
+            -1.0,
+            -1.5,
+            2.1,
+            59.999,
+            1e15 + 0.5,
+            -1e15 - 0.5,
+            4.6e15,
+            -4.6e15,
+            1e300,
+            -1e300,
+            784_111_777_000.4,
+        ] {
+            assert_eq!(floor(x), x.floor(), "floor({x})");
+            assert_eq!(ceil(x), x.ceil(), "ceil({x})");
+        }
+        assert!(floor(f64::NAN).is_nan() && ceil(f64::NAN).is_nan());
+        assert_eq!(floor(f64::INFINITY), f64::INFINITY);
+        assert_eq!(ceil(f64::NEG_INFINITY), f64::NEG_INFINITY);
+    }
 }
 
 #[cfg(test)]

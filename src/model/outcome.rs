@@ -1,6 +1,9 @@
 //! From an HTTP answer (or the lack of one) to the result object a UI `switch`es on.
 
-use std::borrow::Cow;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use alloc::borrow::Cow;
 
 use super::graph_error::parse_error_body;
 use super::json::ObjectWriter;
@@ -80,6 +83,11 @@ impl Outcome {
             Outcome::NetworkError => "networkError",
             Outcome::Timeout => "timeout",
         }
+    }
+
+    /// The outcome named by its JS string, if any.
+    pub fn parse(name: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.as_str() == name)
     }
 
     /// Whether the same call may succeed later without anything being changed.
@@ -162,8 +170,8 @@ fn join3(a: &str, status: Option<u16>, c: &str) -> String {
 pub struct SyncResult {
     /// True only for `started`.
     pub ok: bool,
-    /// [`Outcome::as_str`].
-    pub outcome: &'static str,
+    /// How the call ended.
+    pub outcome: Outcome,
     /// The HTTP status; `None` when no response arrived.
     pub http_status: Option<u16>,
     /// [`Outcome::retryable`].
@@ -209,7 +217,7 @@ impl SyncResult {
     pub fn to_json(&self) -> String {
         ObjectWriter::new()
             .bool("ok", self.ok)
-            .str("outcome", self.outcome)
+            .str("outcome", self.outcome.as_str())
             .opt_num("httpStatus", self.http_status.map(u32::from))
             .bool("retryable", self.retryable)
             .opt_num("retryAfterSeconds", self.retry_after_seconds)
@@ -258,7 +266,7 @@ impl SyncResult {
             });
         SyncResult {
             ok: outcome == Outcome::Started,
-            outcome: outcome.as_str(),
+            outcome,
             http_status: Some(answer.status),
             retryable: outcome.retryable(),
             retry_after_seconds,
@@ -275,7 +283,7 @@ impl SyncResult {
     pub fn without_answer(action: Action, outcome: Outcome, client_request_id: &str) -> SyncResult {
         SyncResult {
             ok: false,
-            outcome: outcome.as_str(),
+            outcome,
             http_status: None,
             retryable: outcome.retryable(),
             retry_after_seconds: None,
@@ -388,7 +396,7 @@ mod tests {
             r,
             SyncResult {
                 ok: false,
-                outcome: "throttled",
+                outcome: Outcome::Throttled,
                 http_status: Some(429),
                 retryable: true,
                 retry_after_seconds: Some(3),
@@ -420,7 +428,7 @@ mod tests {
             ..Default::default()
         };
         let r = SyncResult::from_answer(Action::Trigger, &a, "cid", NOW);
-        assert_eq!(r.outcome, "unauthorized");
+        assert_eq!(r.outcome.as_str(), "unauthorized");
         assert_eq!(r.error_code.as_deref(), Some("Forbidden"));
         assert_eq!(r.error_message.as_deref(), Some("Denied"));
         assert_eq!(r.date.as_deref(), Some("Sun, 06 Nov 1994 08:49:37 GMT"));
@@ -432,7 +440,7 @@ mod tests {
             ..Default::default()
         };
         let r = SyncResult::from_answer(Action::Trigger, &a, "cid", NOW);
-        assert!(r.ok && r.outcome == "started" && !r.retryable);
+        assert!(r.ok && r.outcome.as_str() == "started" && !r.retryable);
         assert_eq!(r.request_id, None);
 
         // HTML from a gateway.
@@ -444,7 +452,12 @@ mod tests {
         };
         let r = SyncResult::from_answer(Action::Trigger, &a, "cid", NOW);
         assert_eq!(
-            (r.outcome, r.retryable, r.retry_after_seconds, r.error_code),
+            (
+                r.outcome.as_str(),
+                r.retryable,
+                r.retry_after_seconds,
+                r.error_code
+            ),
             ("serviceUnavailable", true, None, None)
         );
     }
@@ -458,8 +471,8 @@ mod tests {
             ..Default::default()
         };
         let r = SyncResult::from_answer(Action::Trigger, &a, "c", NOW);
-        let v = crate::core::json::Json::parse(&r.to_json()).expect("valid JSON");
-        let crate::core::json::Json::Obj(members) = v else {
+        let v = crate::model::json::Json::parse(&r.to_json()).expect("valid JSON");
+        let crate::model::json::Json::Obj(members) = v else {
             panic!("an object")
         };
         let keys: Vec<&str> = members.iter().map(|(k, _)| k.as_str()).collect();
@@ -493,12 +506,12 @@ mod tests {
     fn no_answer() {
         let r = SyncResult::without_answer(Action::Trigger, Outcome::Timeout, "c");
         assert_eq!(
-            (r.ok, r.outcome, r.http_status, r.retryable),
+            (r.ok, r.outcome.as_str(), r.http_status, r.retryable),
             (false, "timeout", None, true)
         );
         let r = SyncResult::without_answer(Action::Status, Outcome::NetworkError, "c");
         assert_eq!(
-            (r.outcome, r.http_status, r.retryable),
+            (r.outcome.as_str(), r.http_status, r.retryable),
             ("networkError", None, true)
         );
     }

@@ -1,0 +1,84 @@
+// GENERATED from the Rust model (src/model/contract.rs): do not edit. Regenerate with
+// `UPDATE_CONTRACT=1 cargo test -p autopilot-sync --lib contract`.
+// The contract as values: every outcome, sync state, error code and cloud, what a UI
+// shows for each outcome, and `SyncError`, the class of every rejection.
+
+/** Every `outcome` of a result. */
+export const Outcome = Object.freeze({
+  started: "started",
+  alreadyInProgress: "alreadyInProgress",
+  throttled: "throttled",
+  unauthorized: "unauthorized",
+  forbidden: "forbidden",
+  serviceUnavailable: "serviceUnavailable",
+  unexpectedResponse: "unexpectedResponse",
+  networkError: "networkError",
+  timeout: "timeout",
+});
+
+/** Every `syncStatus` of a status read. */
+export const SyncState = Object.freeze({
+  unknown: "unknown",
+  inProgress: "inProgress",
+  completed: "completed",
+  failed: "failed",
+});
+
+/** Every `code` of a `SyncError`. */
+export const SyncErrorCode = Object.freeze({
+  invalidToken: "invalidToken",
+  invalidOptions: "invalidOptions",
+  tokenUnavailable: "tokenUnavailable",
+  waitTimeout: "waitTimeout",
+  signInFailed: "signInFailed",
+  signInCancelled: "signInCancelled",
+  interactionInProgress: "interactionInProgress",
+  popupBlocked: "popupBlocked",
+});
+
+/** Every Microsoft cloud (option `cloud`). */
+export const Cloud = Object.freeze({
+  global: "global",
+  usGov: "usGov",
+  usGovDod: "usGovDod",
+  china: "china",
+});
+
+/** Per cloud: its Graph root, its sign-in host and the scope that allows the sync. */
+export const CloudInfo = Object.freeze({
+  global: Object.freeze({ graphRoot: "https://graph.microsoft.com", authorityHost: "https://login.microsoftonline.com", syncScope: "https://graph.microsoft.com/DeviceManagementServiceConfig.ReadWrite.All" }),
+  usGov: Object.freeze({ graphRoot: "https://graph.microsoft.us", authorityHost: "https://login.microsoftonline.us", syncScope: "https://graph.microsoft.us/DeviceManagementServiceConfig.ReadWrite.All" }),
+  usGovDod: Object.freeze({ graphRoot: "https://dod-graph.microsoft.us", authorityHost: "https://login.microsoftonline.us", syncScope: "https://dod-graph.microsoft.us/DeviceManagementServiceConfig.ReadWrite.All" }),
+  china: Object.freeze({ graphRoot: "https://microsoftgraph.chinacloudapi.cn", authorityHost: "https://login.chinacloudapi.cn", syncScope: "https://microsoftgraph.chinacloudapi.cn/DeviceManagementServiceConfig.ReadWrite.All" }),
+});
+
+/** Per outcome: `kind` (ok, info, warn, error), a short `title` and a `hint` on what to do next. */
+export const OutcomeText = Object.freeze({
+  started: Object.freeze({ kind: "ok", title: "Sync started", hint: "Intune is syncing Windows Autopilot devices; progress is shown below." }),
+  alreadyInProgress: Object.freeze({ kind: "info", title: "A sync is already running", hint: "Its progress is shown below. Start another once it has finished and 10 minutes have passed." }),
+  throttled: Object.freeze({ kind: "warn", title: "Too soon: one sync every 10 minutes", hint: "Sync now is available again when the countdown ends." }),
+  unauthorized: Object.freeze({ kind: "error", title: "Token rejected", hint: "Sign in again, or paste a new token: tokens expire after about an hour and only work in the cloud they were issued for." }),
+  forbidden: Object.freeze({ kind: "error", title: "Permission missing", hint: "Needs the DeviceManagementServiceConfig.ReadWrite.All permission (with admin consent), an account allowed to sync Autopilot devices, and an active Intune licence in the tenant." }),
+  serviceUnavailable: Object.freeze({ kind: "warn", title: "Intune is temporarily unavailable", hint: "Nothing was started. Wait a few minutes, then press Sync now to try again." }),
+  unexpectedResponse: Object.freeze({ kind: "error", title: "Unexpected answer from Graph", hint: "Copy the support details below and send them to Microsoft support." }),
+  networkError: Object.freeze({ kind: "warn", title: "No answer: network error", hint: "Check the connection (offline, proxy, firewall or VPN), then press Sync now to try again." }),
+  timeout: Object.freeze({ kind: "warn", title: "No answer in time", hint: "The sync may have started anyway: check the status below before you try again." }),
+});
+
+/** Whether a `syncStatus` is final: the sync has ended and waiting stops. */
+export function isFinalSyncState(state) {
+  return state === "completed" || state === "failed";
+}
+
+/**
+ * The one error class of the package: every rejection it makes (bad token or options,
+ * `tokenUnavailable`, `waitTimeout`, every sign-in code) is a `SyncError`.
+ */
+export class SyncError extends Error {
+  constructor(code, message, options) {
+    super(message, options && options.cause !== undefined ? { cause: options.cause } : undefined);
+    this.name = "SyncError";
+    this.code = code;
+    if (options && options.errorCode != null) this.errorCode = options.errorCode;
+  }
+}

@@ -1,0 +1,425 @@
+//! One Graph call, platform-neutral: for each endpoint the request to send (method, URL
+//! under the Graph root, headers), and from what came back (an HTTP answer, a network
+//! failure or a timeout) the reply a caller gets. Every decision a user could ask "why
+//! did it do that?" about is here: a 2xx with an unreadable body, whether a 401 earns one
+//! token refresh, when `waitForSync` stops, and when the next manual sync is allowed.
+//! The wasm glue only moves bytes and time.
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use super::outcome::{Action, Answer, Outcome, SyncResult};
+use super::sync_state::{parse_sync_state, SyncStatus, MANUAL_SYNC_INTERVAL_MS};
+
+/// Path of the settings object under a Graph root.
+const SETTINGS_PATH: &str = "/beta/deviceManagement/windowsAutopilotSettings";
+
+/// What to send for one endpoint. The body is always empty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// `POST` (trigger) or `GET` (status).
+    pub method: &'static str,
+    /// Absolute URL: the Graph root and the endpoint's path.
+    pub url: String,
+    /// Header name/value pairs; the `Authorization` value holds the token.
+    pub headers: [(&'static str, String); 3],
+}
+
+impl Request {
+    /// The request for `action` under `root` (checked, no trailing slash), with a checked
+    /// token and `client-request-id` (visible ASCII, so every header value is valid).
+    pub fn new(action: Action, root: &str, token: &str, client_request_id: &str) -> Request {
+        let mut url = String::with_capacity(root.len() + SETTINGS_PATH.len() + 5);
+        url.push_str(root);
+        url.push_str(SETTINGS_PATH);
+        if action == Action::Trigger {
+            url.push_str("/sync");
+        }
+        let mut bearer = String::with_capacity(token.len() + 7);
+        bearer.push_str("Bearer ");
+        bearer.push_str(token);
+        Request {
+            method: match action {
+                Action::Trigger => "POST",
+                Action::Status => "GET",
+            },
+            url,
+            headers: [
+                ("Authorization", bearer),
+                ("Accept", "application/json".into()),
+                ("client-request-id", client_request_id.into()),
+            ],
+        }
+    }
+}
+
+/// The headers of an answer the model reads (lower-case names, as `Headers.get` takes).
+pub const ANSWER_HEADERS: [&str; 3] = ["retry-after", "request-id", "date"];
+
+/// How a request ended, as the transport saw it.
+#[derive(Debug, Clone)]
+pub enum Response<'a> {
+    /// An HTTP answer arrived (headers hidden by CORS are `None`).
+    Answer(Answer<'a>),
+    /// `fetch` rejected: offline, DNS, CORS, connection reset.
+    Network,
+    /// No answer within the timeout.
+    Timeout,
+}
+
+/// What a call resolves with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// A `SyncResult` (every trigger; a failed status read).
+    Result(SyncResult),
+    /// A successful status read.
+    Status(SyncStatus),
+}
+
+impl Reply {
+    /// Reads what came back. A status read whose 2xx body is not a settings object is
+    /// `unexpectedResponse`: the caller learns nothing it could act on from it.
+    pub fn read(
+        action: Action,
+        response: &Response<'_>,
+        client_request_id: &str,
+        now_ms: f64,
+    ) -> Reply {
+        let answer = match response {
+            Response::Network => {
+                return Reply::Result(SyncResult::without_answer(
+                    action,
+                    Outcome::NetworkError,
+                    client_request_id,
+                ))
+            }
+            Response::Timeout => {
+                return Reply::Result(SyncResult::without_answer(
+                    action,
+                    Outcome::Timeout,
+                    client_request_id,
+                ))
+            }
+            Response::Answer(a) => a,
+        };
+        let outcome = Outcome::from_status(answer.status);
+        if action == Action::Status && outcome == Outcome::Started {
+            if let Some(state) = parse_sync_state(answer.body) {
+                return Reply::Status(SyncStatus {
+                    ok: true,
+                    sync_status: state.sync_status,
+                    last_sync_date_time: state.last_sync,
+                    last_manual_sync_trigger_date_time: state.last_manual_trigger,
+                    next_manual_sync_at: state.next_manual_sync_at,
+                    request_id: answer
+                        .request_id
+                        .map(str::trim)
+                        .filter(|r| !r.is_empty())
+                        .map(Into::into),
+                    client_request_id: client_request_id.into(),
+                });
+            }
+            return Reply::Result(SyncResult::with_outcome(
+                action,
+                Outcome::UnexpectedResponse,
+                answer,
+                client_request_id,
+                now_ms,
+            ));
+        }
+        Reply::Result(SyncResult::with_outcome(
+            action,
+            outcome,
+            answer,
+            client_request_id,
+            now_ms,
+        ))
+    }
+
+    /// The JS object, as JSON (one crossing, one `JSON.parse`).
+    pub fn to_json(&self) -> String {
+        match self {
+            Reply::Result(r) => r.to_json(),
+            Reply::Status(s) => s.to_json(),
+        }
+    }
+
+    /// Whether a client with a token source should get a fresh token and send once more:
+    /// only after `unauthorized`, and only if this was not already the retry.
+    pub fn earns_token_refresh(&self, already_refreshed: bool) -> bool {
+        !already_refreshed && matches!(self, Reply::Result(r) if r.outcome == Outcome::Unauthorized)
+    }
+
+    /// Whether `waitForSync` stops at this reply: a final sync state, or a failure that
+    /// will not pass by waiting.
+    pub fn ends_wait(&self) -> bool {
+        match self {
+            Reply::Status(s) => s.sync_status.is_final(),
+            Reply::Result(r) => !r.retryable,
+        }
+    }
+}
+
+/// When the next manual sync may be started (ms since the epoch, in the caller's clock),
+/// or `None` when nothing known stops one now.
+///
+/// - `Retry-After` (header or Intune's nested value) wins.
+/// - Else `nextManualSyncAt` from the settings, counted from Graph's clock when the answer
+///   carried a date (`graph_now_ms`), so a skewed PC clock neither shortens nor stretches
+///   the wait.
+/// - Else, after `throttled` or `started`, the 10-minute interval from now.
+pub fn next_sync_allowed_at(
+    outcome: Option<Outcome>,
+    retry_after_seconds: Option<u32>,
+    graph_now_ms: Option<f64>,
+    next_manual_sync_ms: Option<f64>,
+    now_ms: f64,
+) -> Option<f64> {
+    if let Some(s) = retry_after_seconds.filter(|s| *s > 0) {
+        return Some(now_ms + f64::from(s) * 1000.0);
+    }
+    if let Some(next) = next_manual_sync_ms {
+        let left = next - graph_now_ms.unwrap_or(now_ms);
+        if left > 0.0 {
+            return Some(now_ms + left);
+        }
+        if outcome != Some(Outcome::Throttled) {
+            return None;
+        }
+    }
+    match outcome {
+        Some(Outcome::Throttled | Outcome::Started) => Some(now_ms + MANUAL_SYNC_INTERVAL_MS),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::sync_state::SyncState;
+    use super::*;
+
+    const NOW: f64 = 1_795_000_000_000.0;
+
+    fn answer(status: u16, body: &str) -> Response<'_> {
+        Response::Answer(Answer {
+            status,
+            body,
+            request_id: Some("rid"),
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn requests() {
+        let r = Request::new(Action::Trigger, "https://graph.microsoft.us", "tok", "cid");
+        assert_eq!(r.method, "POST");
+        assert_eq!(
+            r.url,
+            "https://graph.microsoft.us/beta/deviceManagement/windowsAutopilotSettings/sync"
+        );
+        assert_eq!(
+            r.headers,
+            [
+                ("Authorization", "Bearer tok".into()),
+                ("Accept", "application/json".into()),
+                ("client-request-id", "cid".into()),
+            ]
+        );
+        let r = Request::new(Action::Status, "http://127.0.0.1:1/x", "tok", "cid");
+        assert_eq!(
+            (r.method, r.url.as_str()),
+            (
+                "GET",
+                "http://127.0.0.1:1/x/beta/deviceManagement/windowsAutopilotSettings"
+            )
+        );
+        // The token never shows in the URL or in Debug output of anything but the header.
+        assert!(!r.url.contains("tok"));
+    }
+
+    #[test]
+    fn replies() {
+        use Outcome::*;
+        let settings = r#"{"id":"a","syncStatus":"completed"}"#;
+        // (action, response, outcome or None for a status object, ends wait, earns refresh)
+        let cases: &[(Action, Response<'_>, Option<Outcome>, bool, bool)] = &[
+            (Action::Trigger, answer(204, ""), Some(Started), true, false),
+            (
+                Action::Trigger,
+                answer(200, "<html>"),
+                Some(Started),
+                true,
+                false,
+            ),
+            (
+                Action::Trigger,
+                answer(401, ""),
+                Some(Unauthorized),
+                true,
+                true,
+            ),
+            (
+                Action::Trigger,
+                answer(429, ""),
+                Some(Throttled),
+                false,
+                false,
+            ),
+            (Action::Status, answer(200, settings), None, true, false),
+            (
+                Action::Status,
+                answer(200, r#"{"id":"a","syncStatus":"inProgress"}"#),
+                None,
+                false,
+                false,
+            ),
+            (
+                Action::Status,
+                answer(200, "<html>"),
+                Some(UnexpectedResponse),
+                true,
+                false,
+            ),
+            (
+                Action::Status,
+                answer(204, ""),
+                Some(UnexpectedResponse),
+                true,
+                false,
+            ),
+            (
+                Action::Status,
+                answer(401, settings),
+                Some(Unauthorized),
+                true,
+                true,
+            ),
+            (
+                Action::Status,
+                answer(403, ""),
+                Some(Forbidden),
+                true,
+                false,
+            ),
+            (
+                Action::Status,
+                answer(503, ""),
+                Some(ServiceUnavailable),
+                false,
+                false,
+            ),
+            (
+                Action::Status,
+                Response::Network,
+                Some(NetworkError),
+                false,
+                false,
+            ),
+            (
+                Action::Trigger,
+                Response::Timeout,
+                Some(Timeout),
+                false,
+                false,
+            ),
+        ];
+        for (i, (action, response, outcome, ends, refresh)) in cases.iter().enumerate() {
+            let reply = Reply::read(*action, response, "cid", NOW);
+            match (&reply, outcome) {
+                (Reply::Result(r), Some(o)) => assert_eq!(r.outcome, *o, "case {i}"),
+                (Reply::Status(s), None) => assert_eq!(s.request_id.as_deref(), Some("rid")),
+                _ => panic!("case {i}: {reply:?}"),
+            }
+            assert_eq!(reply.ends_wait(), *ends, "case {i} ends_wait");
+            assert_eq!(
+                reply.earns_token_refresh(false),
+                *refresh,
+                "case {i} refresh"
+            );
+            assert!(
+                !reply.earns_token_refresh(true),
+                "case {i}: one refresh at most"
+            );
+        }
+        let Reply::Status(s) = Reply::read(Action::Status, &answer(200, settings), "c", NOW) else {
+            panic!("a status")
+        };
+        assert_eq!(s.sync_status, SyncState::Completed);
+        let Reply::Result(r) = Reply::read(Action::Status, &answer(200, "<html>"), "c", NOW) else {
+            panic!("a result")
+        };
+        assert_eq!(r.http_status, Some(200));
+        assert!(r
+            .message
+            .contains("not with a Windows Autopilot settings object"));
+    }
+
+    #[test]
+    fn next_allowed_time() {
+        use Outcome::*;
+        let min = 60_000.0;
+        // (outcome, Retry-After s, Graph's now, nextManualSyncAt, expected offset from NOW)
+        type Case = (
+            Option<Outcome>,
+            Option<u32>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+        );
+        let cases: &[Case] = &[
+            (Some(Throttled), Some(90), None, None, Some(90_000.0)),
+            (
+                Some(Throttled),
+                Some(90),
+                None,
+                Some(NOW + 5.0 * min),
+                Some(90_000.0),
+            ),
+            (
+                Some(Throttled),
+                None,
+                None,
+                Some(NOW + 5.0 * min),
+                Some(5.0 * min),
+            ),
+            // Graph's clock is 2 minutes behind the PC's: the wait is counted from Graph's.
+            (
+                Some(Throttled),
+                None,
+                Some(NOW - 2.0 * min),
+                Some(NOW + 5.0 * min),
+                Some(7.0 * min),
+            ),
+            (
+                Some(Throttled),
+                None,
+                None,
+                Some(NOW - min),
+                Some(10.0 * min),
+            ),
+            (Some(Throttled), Some(0), None, None, Some(10.0 * min)),
+            (Some(Throttled), None, None, None, Some(10.0 * min)),
+            (Some(Started), None, None, None, Some(10.0 * min)),
+            (
+                Some(AlreadyInProgress),
+                None,
+                None,
+                Some(NOW + min),
+                Some(min),
+            ),
+            (Some(AlreadyInProgress), None, None, None, None),
+            (Some(Forbidden), None, None, None, None),
+            // From the settings object alone (no Retry-After exposed to the page).
+            (None, None, None, Some(NOW + 3.0 * min), Some(3.0 * min)),
+            (None, None, None, Some(NOW - 3.0 * min), None),
+            (None, None, None, None, None),
+        ];
+        for (i, &(o, ra, graph_now, next, want)) in cases.iter().enumerate() {
+            assert_eq!(
+                next_sync_allowed_at(o, ra, graph_now, next, NOW),
+                want.map(|w| NOW + w),
+                "case {i}"
+            );
+        }
+    }
+}

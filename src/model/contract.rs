@@ -1,0 +1,372 @@
+//! The contract as written for JS, generated from the model's enums: `npm/contract.js`
+//! (the frozen constants, the outcome texts, `isFinalSyncState` and the `SyncError`
+//! class), `npm/contract.d.ts`, and the README's outcome and error-code tables. The
+//! tests below fail when any of them drifts from the enums; regenerate with
+//! `UPDATE_CONTRACT=1 cargo test -p autopilot-sync --lib contract`.
+//!
+//! Host-only: none of this text is in the wasm (the glue imports the class from
+//! `npm/contract.js`).
+
+use std::fmt::Write;
+
+use super::cloud::Cloud;
+use super::errors::ErrorCode;
+use super::outcome::{Outcome, SyncResult};
+use super::sync_state::SyncState;
+
+/// What a UI shows for an outcome: a tone (`ok`, `info`, `warn`, `error`), a title and
+/// what to do next. The result's own `message` says what happened.
+fn outcome_text(o: Outcome) -> (&'static str, &'static str, &'static str) {
+    match o {
+        Outcome::Started => ("ok", "Sync started", "Intune is syncing Windows Autopilot devices; progress is shown below."),
+        Outcome::AlreadyInProgress => ("info", "A sync is already running", "Its progress is shown below. Start another once it has finished and 10 minutes have passed."),
+        Outcome::Throttled => ("warn", "Too soon: one sync every 10 minutes", "Sync now is available again when the countdown ends."),
+        Outcome::Unauthorized => ("error", "Token rejected", "Sign in again, or paste a new token: tokens expire after about an hour and only work in the cloud they were issued for."),
+        Outcome::Forbidden => ("error", "Permission missing", "Needs the DeviceManagementServiceConfig.ReadWrite.All permission (with admin consent), an account allowed to sync Autopilot devices, and an active Intune licence in the tenant."),
+        Outcome::ServiceUnavailable => ("warn", "Intune is temporarily unavailable", "Nothing was started. Wait a few minutes, then press Sync now to try again."),
+        Outcome::UnexpectedResponse => ("error", "Unexpected answer from Graph", "Copy the support details below and send them to Microsoft support."),
+        Outcome::NetworkError => ("warn", "No answer: network error", "Check the connection (offline, proxy, firewall or VPN), then press Sync now to try again."),
+        Outcome::Timeout => ("warn", "No answer in time", "The sync may have started anyway: check the status below before you try again."),
+    }
+}
+
+/// The README's "when" column of the outcome table.
+fn outcome_when(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Started => "any 2xx (Graph sends 204)",
+        Outcome::AlreadyInProgress => "409: a sync is running",
+        Outcome::Throttled => "429: within 10 minutes of the previous sync",
+        Outcome::Unauthorized => "401: token expired, revoked or for another cloud",
+        Outcome::Forbidden => {
+            "403: needs `DeviceManagementServiceConfig.ReadWrite.All` and an Intune licence"
+        }
+        Outcome::ServiceUnavailable => "500, 502, 503, 504",
+        Outcome::UnexpectedResponse => {
+            "any other status, or a 2xx status read that is not a settings object"
+        }
+        Outcome::NetworkError => "fetch failed: offline, DNS, proxy, CORS (`httpStatus` null)",
+        Outcome::Timeout => {
+            "no answer within `timeoutMs` (`httpStatus` null); the sync may still have started"
+        }
+    }
+}
+
+/// The README's "when" column of the error-code table.
+fn error_when(c: ErrorCode) -> &'static str {
+    match c {
+        ErrorCode::InvalidToken => "not a string, empty, white space only, white space or control characters inside, non-ASCII",
+        ErrorCode::InvalidOptions => "unknown option, wrong type, unknown cloud, unparsable `baseUrl`, `http:` to anything but 127.0.0.0/8, `::1`, `localhost`, a `baseUrl` with credentials, query or fragment, non-positive `timeoutMs`",
+        ErrorCode::TokenUnavailable => "a client's `getToken` threw, rejected or returned no usable token (`cause` holds the original; MSAL's `errorCode` is kept)",
+        ErrorCode::WaitTimeout => "`waitForSync` passed its `timeoutMs`; `lastStatus` holds the last answer",
+        ErrorCode::SignInFailed => "MSAL sign-in failed (`errorCode` is MSAL's)",
+        ErrorCode::SignInCancelled => "the user cancelled or declined sign-in (MSAL `user_cancelled`, or `access_denied` from the authority)",
+        ErrorCode::InteractionInProgress => "another sign-in is already under way in this page",
+        ErrorCode::PopupBlocked => "the browser blocked the sign-in popup (MSAL `popup_window_error` / `empty_window_error`)",
+    }
+}
+
+fn js_str(s: &str) -> String {
+    let mut o = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => o.push_str("\\\""),
+            '\\' => o.push_str("\\\\"),
+            c => o.push(c),
+        }
+    }
+    o.push('"');
+    o
+}
+
+fn frozen_names(out: &mut String, doc: &str, name: &str, values: &[&str]) {
+    let _ = writeln!(out, "/** {doc} */\nexport const {name} = Object.freeze({{");
+    for v in values {
+        let _ = writeln!(out, "  {v}: {},", js_str(v));
+    }
+    out.push_str("});\n\n");
+}
+
+fn names<T: Copy>(all: &[T], f: fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|x| f(*x)).collect()
+}
+
+/// A TypeScript union of string literals on one line.
+pub(crate) fn ts_union(values: &[&str]) -> String {
+    values
+        .iter()
+        .map(|v| js_str(v))
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+fn outcomes() -> Vec<&'static str> {
+    names(&Outcome::ALL, Outcome::as_str)
+}
+fn states() -> Vec<&'static str> {
+    names(&SyncState::ALL, SyncState::as_str)
+}
+fn codes() -> Vec<&'static str> {
+    names(&ErrorCode::ALL, ErrorCode::as_str)
+}
+fn clouds() -> Vec<&'static str> {
+    names(&Cloud::ALL, Cloud::name)
+}
+
+/// `npm/contract.js`.
+fn contract_js() -> String {
+    let mut o = String::from(
+        "// GENERATED from the Rust model (src/model/contract.rs): do not edit. Regenerate with\n\
+         // `UPDATE_CONTRACT=1 cargo test -p autopilot-sync --lib contract`.\n\
+         // The contract as values: every outcome, sync state, error code and cloud, what a UI\n\
+         // shows for each outcome, and `SyncError`, the class of every rejection.\n\n",
+    );
+    frozen_names(
+        &mut o,
+        "Every `outcome` of a result.",
+        "Outcome",
+        &outcomes(),
+    );
+    frozen_names(
+        &mut o,
+        "Every `syncStatus` of a status read.",
+        "SyncState",
+        &states(),
+    );
+    frozen_names(
+        &mut o,
+        "Every `code` of a `SyncError`.",
+        "SyncErrorCode",
+        &codes(),
+    );
+    frozen_names(
+        &mut o,
+        "Every Microsoft cloud (option `cloud`).",
+        "Cloud",
+        &clouds(),
+    );
+    o.push_str("/** Per cloud: its Graph root, its sign-in host and the scope that allows the sync. */\nexport const CloudInfo = Object.freeze({\n");
+    for c in Cloud::ALL {
+        let _ = writeln!(
+            o,
+            "  {}: Object.freeze({{ graphRoot: {}, authorityHost: {}, syncScope: {} }}),",
+            c.name(),
+            js_str(c.graph_host()),
+            js_str(c.authority_host()),
+            js_str(&c.sync_scope())
+        );
+    }
+    o.push_str("});\n\n/** Per outcome: `kind` (ok, info, warn, error), a short `title` and a `hint` on what to do next. */\nexport const OutcomeText = Object.freeze({\n");
+    for out in Outcome::ALL {
+        let (kind, title, hint) = outcome_text(out);
+        let _ = writeln!(
+            o,
+            "  {}: Object.freeze({{ kind: {}, title: {}, hint: {} }}),",
+            out.as_str(),
+            js_str(kind),
+            js_str(title),
+            js_str(hint)
+        );
+    }
+    let finals: Vec<&str> = SyncState::ALL
+        .into_iter()
+        .filter(|s| s.is_final())
+        .map(SyncState::as_str)
+        .collect();
+    let _ = write!(
+        o,
+        "}});\n\n/** Whether a `syncStatus` is final: the sync has ended and waiting stops. */\n\
+         export function isFinalSyncState(state) {{\n  return {};\n}}\n\n",
+        finals
+            .iter()
+            .map(|s| format!("state === {}", js_str(s)))
+            .collect::<Vec<_>>()
+            .join(" || ")
+    );
+    o.push_str(
+        "/**\n * The one error class of the package: every rejection it makes (bad token or options,\n \
+         * `tokenUnavailable`, `waitTimeout`, every sign-in code) is a `SyncError`.\n */\n\
+         export class SyncError extends Error {\n  \
+         constructor(code, message, options) {\n    \
+         super(message, options && options.cause !== undefined ? { cause: options.cause } : undefined);\n    \
+         this.name = \"SyncError\";\n    \
+         this.code = code;\n    \
+         if (options && options.errorCode != null) this.errorCode = options.errorCode;\n  \
+         }\n}\n",
+    );
+    o
+}
+
+fn literal_object(values: &[&str]) -> String {
+    let body: Vec<String> = values
+        .iter()
+        .map(|v| format!("{v}: {}", js_str(v)))
+        .collect();
+    format!("Readonly<{{ {} }}>", body.join("; "))
+}
+
+/// `npm/contract.d.ts`.
+fn contract_dts() -> String {
+    let mut o = String::from(
+        "// GENERATED from the Rust model (src/model/contract.rs): do not edit.\n\
+         import type { SyncStatusResult } from \"./autopilot_sync.js\";\n\n",
+    );
+    for (doc, name, values) in [
+        ("Every `outcome` of a result.", "Outcome", outcomes()),
+        (
+            "Every `syncStatus` of a status read.",
+            "SyncState",
+            states(),
+        ),
+        ("Every `code` of a `SyncError`.", "SyncErrorCode", codes()),
+        ("Every Microsoft cloud (option `cloud`).", "Cloud", clouds()),
+    ] {
+        let _ = write!(
+            o,
+            "/** {doc} */\nexport declare const {name}: {};\nexport type {name} = {};\n\n",
+            literal_object(&values),
+            ts_union(&values)
+        );
+    }
+    o.push_str(
+        "/** A cloud's Graph root, sign-in host and the scope that allows the sync. */\n\
+         export interface CloudDetails {\n  readonly graphRoot: string;\n  readonly authorityHost: string;\n  readonly syncScope: string;\n}\n\
+         /** Per cloud: its Graph root, its sign-in host and the scope that allows the sync. */\n\
+         export declare const CloudInfo: Readonly<Record<Cloud, CloudDetails>>;\n\n\
+         /** What a UI shows for an outcome. */\n\
+         export interface OutcomeDetails {\n  readonly kind: \"ok\" | \"info\" | \"warn\" | \"error\";\n  readonly title: string;\n  readonly hint: string;\n}\n\
+         /** Per outcome: `kind`, a short `title` and a `hint` on what to do next. */\n\
+         export declare const OutcomeText: Readonly<Record<Outcome, OutcomeDetails>>;\n\n\
+         /** Whether a `syncStatus` is final: the sync has ended and waiting stops. */\n\
+         export declare function isFinalSyncState(state: string): state is \"completed\" | \"failed\";\n\n\
+         /** The one error class of the package: every rejection it makes is a `SyncError`. */\n\
+         export declare class SyncError extends Error {\n  \
+         constructor(code: SyncErrorCode, message: string, options?: { cause?: unknown; errorCode?: string });\n  \
+         name: \"SyncError\";\n  code: SyncErrorCode;\n  \
+         /** MSAL's `errorCode`, when the error came from sign-in. */\n  errorCode?: string;\n  \
+         /** The original error. */\n  cause?: unknown;\n  \
+         /** On `waitTimeout`: the last status seen. */\n  lastStatus?: SyncStatusResult;\n}\n",
+    );
+    o
+}
+
+/// The README's outcome table.
+fn outcome_table() -> String {
+    let mut t = String::from("| outcome | when | `retryable` |\n|---|---|---|\n");
+    for o in Outcome::ALL {
+        let _ = writeln!(
+            t,
+            "| `{}` | {} | {} |",
+            o.as_str(),
+            outcome_when(o),
+            o.retryable()
+        );
+    }
+    t
+}
+
+/// The README's error-code table.
+fn error_table() -> String {
+    let mut t = String::from("| code | when |\n|---|---|\n");
+    for c in ErrorCode::ALL {
+        let _ = writeln!(t, "| `{}` | {} |", c.as_str(), error_when(c));
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root() -> std::path::PathBuf {
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    }
+
+    /// Compares a generated file with the committed one, or writes it when asked to.
+    fn check(path: &str, want: &str) {
+        let p = root().join(path);
+        if std::env::var_os("UPDATE_CONTRACT").is_some() {
+            std::fs::write(&p, want).expect("write");
+        }
+        let have = std::fs::read_to_string(&p).unwrap_or_default();
+        assert!(
+            have == want,
+            "{path} drifted from the Rust contract: run UPDATE_CONTRACT=1 cargo test -p autopilot-sync --lib contract"
+        );
+    }
+
+    /// Replaces the text between `<!-- name -->` and `<!-- /name -->` in `doc`.
+    fn between(doc: &str, name: &str, body: &str) -> String {
+        let (open, close) = (format!("<!-- {name} -->\n"), format!("<!-- /{name} -->"));
+        let a = doc.find(&open).expect("README marker") + open.len();
+        let b = doc.find(&close).expect("README marker");
+        format!("{}{}{}", &doc[..a], body, &doc[b..])
+    }
+
+    #[test]
+    fn contract_files_are_generated_from_the_enums() {
+        check("npm/contract.js", &contract_js());
+        check("npm/contract.d.ts", &contract_dts());
+    }
+
+    #[test]
+    fn readme_tables_are_generated_from_the_enums() {
+        let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
+        let want = between(&readme, "contract:outcomes", &outcome_table());
+        let want = between(&want, "contract:error-codes", &error_table());
+        check("README.md", &want);
+        // The result table lists exactly the keys of a result object, in order.
+        let json = SyncResult::without_answer(super::super::Action::Trigger, Outcome::Timeout, "c")
+            .to_json();
+        let keys: Vec<String> = json
+            .split("\":")
+            .filter_map(|s| s.rsplit_once('"').map(|(_, k)| k.to_string()))
+            .collect();
+        let table = readme
+            .split("### Result (")
+            .nth(1)
+            .and_then(|s| s.split("\n\n").nth(1))
+            .expect("the README's result table");
+        let rows: Vec<String> = table
+            .lines()
+            .skip(2)
+            .filter_map(|l| l.split('`').nth(1).map(String::from))
+            .collect();
+        assert_eq!(rows, keys, "README result table vs. the result's keys");
+    }
+
+    #[test]
+    fn typescript_unions_match_the_enums() {
+        let lib = include_str!("../lib.rs");
+        for (what, line) in [
+            (
+                "Cloud",
+                format!("export type Cloud = {};", ts_union(&clouds())),
+            ),
+            (
+                "SyncOutcome",
+                format!("export type SyncOutcome = {};", ts_union(&outcomes())),
+            ),
+            (
+                "syncStatus",
+                format!("  syncStatus: {};", ts_union(&states())),
+            ),
+            (
+                "SyncErrorCode",
+                format!("export type SyncErrorCode = {};", ts_union(&codes())),
+            ),
+        ] {
+            assert!(
+                lib.contains(&line),
+                "src/lib.rs must declare {what} as: {line}"
+            );
+        }
+        // Every outcome appears in exactly one of the result interfaces' `outcome` lines.
+        for o in outcomes() {
+            let n = lib
+                .lines()
+                .filter(|l| l.trim_start().starts_with("outcome: ") && l.contains(&js_str(o)))
+                .count();
+            assert_eq!(n, 1, "outcome {o} in one result interface");
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! The one place where JS errors are built: instances of the package's exported
+//! `SyncError` class (`npm/contract.js`, generated from the model), with a stable `name`
+//! and `code` (like MSAL's `AuthError.errorCode`) and the original error as `cause`.
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::object::{get, obj};
+use crate::model::{ErrorCode, UsageError};
+
+#[wasm_bindgen(module = "/npm/contract.js")]
+extern "C" {
+    /// The exported class; scripts/build.mjs points this import at the package's own
+    /// `contract.js`, so `instanceof` holds for the class users import.
+    type SyncError;
+
+    #[wasm_bindgen(constructor)]
+    fn new(code: &str, message: &str, options: &JsValue) -> SyncError;
+}
+
+/// A `SyncError` with `code`, optional `cause` and optional `errorCode` (kept from MSAL).
+pub fn sync_error(
+    code: ErrorCode,
+    message: &str,
+    cause: Option<&JsValue>,
+    error_code: Option<&str>,
+) -> JsValue {
+    let undefined = JsValue::UNDEFINED;
+    let error_code = error_code.map_or(JsValue::UNDEFINED, JsValue::from_str);
+    let options = obj(&[
+        ("cause", cause.unwrap_or(&undefined)),
+        ("errorCode", &error_code),
+    ]);
+    SyncError::new(code.as_str(), message, &options).into()
+}
+
+impl From<UsageError> for JsValue {
+    fn from(e: UsageError) -> JsValue {
+        sync_error(e.code, &e.message, None, None)
+    }
+}
+
+/// Whether a value is already one of our `SyncError`s (passed through, not wrapped twice).
+pub fn is_sync_error(v: &JsValue) -> bool {
+    v.has_type::<js_sys::Error>() && get(v, "name").as_string().as_deref() == Some("SyncError")
+}
