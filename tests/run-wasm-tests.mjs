@@ -5,10 +5,12 @@ import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startGraphSim } from "./helpers/graph-sim.mjs";
+import { closedUrl } from "./helpers/ports.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const only = process.argv[2]; // "node" | "browser" | undefined (both)
 const sim = await startGraphSim();
+const closed = await closedUrl();
 let failed = false;
 try {
   for (const mode of ["node", "browser"]) {
@@ -23,6 +25,7 @@ try {
         env: {
           ...process.env,
           GRAPH_SIM_URL: sim.url,
+          CLOSED_URL: closed,
           CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: "wasm-bindgen-test-runner",
           CHROMEDRIVER: "/usr/bin/chromedriver",
           WASM_BINDGEN_TEST_TIMEOUT: "120",

@@ -18,6 +18,12 @@ const SIM: &str = match option_env!("GRAPH_SIM_URL") {
     Some(u) => u,
     None => "http://127.0.0.1:9/set-GRAPH_SIM_URL",
 };
+/// A loopback URL that nothing listens on: tests/run-wasm-tests.mjs binds a free port,
+/// closes it and passes it in CLOSED_URL (no port is assumed closed).
+const CLOSED: &str = match option_env!("CLOSED_URL") {
+    Some(u) => u,
+    None => "http://127.0.0.1:9",
+};
 const RW: &str = "sim-admin-token";
 const RO: &str = "sim-reader-token";
 const SYNC_PATH: &str = "/beta/deviceManagement/windowsAutopilotSettings/sync";
@@ -308,14 +314,15 @@ async fn network_errors() {
     assert_outcome(&r, "networkError", None, true);
     assert_eq!(get(&r, "requestId"), JsValue::NULL);
 
-    let r = trigger(RW, obj(&[("baseUrl", "http://127.0.0.1:9".into())])).await;
+    let r = trigger(RW, obj(&[("baseUrl", CLOSED.into())])).await;
     assert_outcome(&r, "networkError", None, true);
 }
 
 #[wasm_bindgen_test]
 async fn timeout() {
     reset().await;
-    fault(r#"{"kind":"delay","delayMs":3000}"#).await;
+    // 200 ms against a 10 s delay: the timeout wins on any machine.
+    fault(r#"{"kind":"delay","delayMs":10000}"#).await;
     let r = trigger(RW, opts_with(&[("timeoutMs", 200.into())])).await;
     assert_outcome(&r, "timeout", None, true);
     assert!(s(&r, "message").unwrap().contains("check the sync status"));
@@ -375,7 +382,9 @@ fn abort_after(controller: &AbortController, ms: i32) {
 #[wasm_bindgen_test]
 async fn abort_rejects_that_caller_only() {
     reset().await;
-    fault(r#"{"kind":"delay","delayMs":400}"#).await;
+    // The abort (50 ms) comes long before the answer (3 s), however slow the machine;
+    // the other caller waits for that answer.
+    fault(r#"{"kind":"delay","delayMs":3000}"#).await;
     let ac = AbortController::new().unwrap();
     let a = trigger_sync(RW.into(), opts_with(&[("signal", ac.signal().into())]));
     let b = trigger_sync(RW.into(), opts());
@@ -394,7 +403,7 @@ async fn abort_rejects_that_caller_only() {
 #[wasm_bindgen_test]
 async fn abort_of_the_only_caller_and_an_aborted_signal() {
     reset().await;
-    fault(r#"{"kind":"delay","delayMs":300}"#).await;
+    fault(r#"{"kind":"delay","delayMs":10000}"#).await;
     let ac = AbortController::new().unwrap();
     let p = trigger_sync(RW.into(), opts_with(&[("signal", ac.signal().into())]));
     abort_after(&ac, 30);
@@ -648,7 +657,11 @@ async fn wait_for_sync_times_out_and_aborts() {
     let p: Promise = wait
         .call1(
             &JsValue::UNDEFINED,
-            &obj(&[("intervalMs", 1000.into()), ("signal", ac.signal().into())]),
+            // The abort (100 ms) falls inside the first poll or the 60 s pause after it.
+            &obj(&[
+                ("intervalMs", 60_000.into()),
+                ("signal", ac.signal().into()),
+            ]),
         )
         .unwrap()
         .unchecked_into();
