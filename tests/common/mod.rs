@@ -99,6 +99,18 @@ async fn fault(f: &str) {
 async fn advance(ms: u64) {
     control("POST", "clock", Some(&format!(r#"{{"advanceMs":{ms}}}"#))).await;
 }
+/// Stops the simulated clock (until the next reset) so waits and Retry-After are exact.
+async fn freeze_clock() {
+    control("POST", "clock", Some(r#"{"freeze":true}"#)).await;
+}
+/// Lets browsers read Retry-After and Date (graph-sim, like Graph, hides them by default).
+async fn expose_retry_after() {
+    control("PATCH", "config", Some(r#"{"exposeRetryAfter":true}"#)).await;
+}
+/// Whether the tests run in a browser (CORS applies) rather than in Node.
+fn in_browser() -> bool {
+    Reflect::has(&js_sys::global(), &"document".into()).unwrap_or(false)
+}
 async fn requests() -> Vec<JsValue> {
     Array::from(&control("GET", "requests", None).await)
         .iter()
@@ -201,6 +213,8 @@ async fn chosen_client_request_id_is_sent() {
 #[wasm_bindgen_test]
 async fn already_in_progress_then_throttled_then_started_again() {
     reset().await;
+    freeze_clock().await;
+    expose_retry_after().await;
     assert_outcome(&trigger(RW, opts()).await, "started", Some(204), false);
     let r = trigger(RW, opts()).await;
     assert_outcome(&r, "alreadyInProgress", Some(409), true);
@@ -220,6 +234,24 @@ async fn already_in_progress_then_throttled_then_started_again() {
 
     advance(540_000).await;
     assert_outcome(&trigger(RW, opts()).await, "started", Some(204), false);
+}
+
+#[wasm_bindgen_test]
+async fn throttled_retry_after_is_unreadable_in_browsers_by_default() {
+    // Graph (and graph-sim by default) does not list Retry-After in
+    // Access-Control-Expose-Headers: a browser cannot read it, Node can.
+    reset().await;
+    freeze_clock().await;
+    assert_outcome(&trigger(RW, opts()).await, "started", Some(204), false);
+    advance(60_000).await;
+    let r = trigger(RW, opts()).await;
+    assert_outcome(&r, "throttled", Some(429), true);
+    assert!(s(&r, "requestId").is_some(), "request-id stays readable");
+    if in_browser() {
+        assert_eq!(get(&r, "retryAfterSeconds"), JsValue::NULL);
+    } else {
+        assert_eq!(n(&r, "retryAfterSeconds"), Some(540.0));
+    }
 }
 
 #[wasm_bindgen_test]
@@ -257,6 +289,7 @@ async fn unauthorized_and_forbidden() {
 #[wasm_bindgen_test]
 async fn service_unavailable_with_retry_after_and_request_ids() {
     reset().await;
+    expose_retry_after().await;
     fault(r#"{"kind":"status","status":503,"headers":{"Retry-After":"5"}}"#).await;
     let r = trigger(RW, opts()).await;
     assert_outcome(&r, "serviceUnavailable", Some(503), true);
