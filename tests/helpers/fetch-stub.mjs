@@ -55,11 +55,3 @@ export function held(call) {
   });
   return { promise, release: (r) => release(r) };
 }
-
-/** Resolves when `signal` aborts (at once if it already has). */
-export function aborted(signal) {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve(signal.reason);
-    else signal.addEventListener("abort", () => resolve(signal.reason), { once: true });
-  });
-}
