@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startGraphSim } from "./helpers/graph-sim.mjs";
+import { closedUrl } from "./helpers/ports.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const dts = readFileSync(join(root, "pkg/autopilot_sync.d.ts"), "utf8");
@@ -42,7 +43,7 @@ test("the core wasm and its types carry no MSAL binding; the msal wasm does", ()
 
 test("real usage type-checks under --strict, and misuse is refused", () => {
   const tsc = join(root, "node_modules/typescript/bin/tsc");
-  execFileSync(process.execPath, [tsc, "--noEmit", "--strict", "--target", "es2022", "--module", "nodenext", "--moduleResolution", "nodenext", "--lib", "es2022,dom", join(root, "tests/types/usage.ts")], { cwd: root, stdio: "pipe" });
+  execFileSync(process.execPath, [tsc, "--noEmit", "--strict", "--target", "es2022", "--module", "nodenext", "--moduleResolution", "nodenext", "--lib", "es2022,dom", join(root, "tests/types/usage.ts")], { cwd: root, stdio: "pipe", timeout: 90_000 });
 });
 
 /** Field names of an interface in the .d.ts, with those of what it extends. */
@@ -57,7 +58,7 @@ test("result objects have exactly the keys the .d.ts declares", async () => {
   await sim.reset();
   const started = await api.triggerSync("sim-admin-token", { baseUrl: sim.url });
   const throttled = await api.triggerSync("sim-admin-token", { baseUrl: sim.url });
-  const noAnswer = await api.triggerSync("sim-admin-token", { baseUrl: "http://127.0.0.1:9" });
+  const noAnswer = await api.triggerSync("sim-admin-token", { baseUrl: await closedUrl() });
   assert.equal(started.outcome, "started");
   assert.equal(throttled.outcome, "alreadyInProgress");
   assert.equal(noAnswer.outcome, "networkError");

@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startGraphSim } from "./helpers/graph-sim.mjs";
 import { launchBrowser } from "./helpers/browser.mjs";
+import { entraStub } from "./helpers/entra-stub.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const CLIENT_ID = "11111111-2222-3333-4444-555555555555";
@@ -35,28 +36,7 @@ async function fixturePage() {
   await context.route(`${LOGIN}/**`, (route) => {
     const url = new URL(route.request().url());
     seen.push(url.pathname);
-    const tenant = url.pathname.split("/")[1];
-    if (url.pathname.endsWith("/discovery/instance")) {
-      return route.fulfill({ json: { tenant_discovery_endpoint: `${LOGIN}/${tenant}/v2.0/.well-known/openid-configuration`, metadata: [{ preferred_network: "login.microsoftonline.com", preferred_cache: "login.windows.net", aliases: ["login.microsoftonline.com"] }] } });
-    }
-    if (url.pathname.endsWith("/.well-known/openid-configuration")) {
-      return route.fulfill({ json: {
-        issuer: `${LOGIN}/{tenantid}/v2.0`,
-        authorization_endpoint: `${LOGIN}/${tenant}/oauth2/v2.0/authorize`,
-        token_endpoint: `${LOGIN}/${tenant}/oauth2/v2.0/token`,
-        end_session_endpoint: `${LOGIN}/${tenant}/oauth2/v2.0/logout`,
-        jwks_uri: `${LOGIN}/${tenant}/discovery/v2.0/keys`,
-        response_modes_supported: ["query", "fragment", "form_post"],
-      } });
-    }
-    if (url.pathname.endsWith("/oauth2/v2.0/authorize")) {
-      // What Entra ID does when the user cancels: back to the redirect URI with an error.
-      const back = new URL(url.searchParams.get("redirect_uri"));
-      const answer = new URLSearchParams({ error: "access_denied", suberror: "user_cancelled", error_description: "AADSTS65004: User declined to consent.", state: url.searchParams.get("state") ?? "" });
-      const location = url.searchParams.get("response_mode") === "query" ? `${back.href}?${answer}` : `${back.href}#${answer}`;
-      return route.fulfill({ status: 302, headers: { location } });
-    }
-    return route.fulfill({ status: 404, body: "" });
+    return entraStub(route, url);
   });
   const page = await context.newPage();
   page.problems = [];

@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { launchBrowser } from "./helpers/browser.mjs";
 import { ROOT, openPage, screenshot, startSite } from "./helpers/page.mjs";
 
-const WAIT = { timeout: 8_000 };
+// Upper bounds only (a passing wait costs nothing): generous, for a loaded 2-core machine.
+const WAIT = { timeout: 20_000 };
 let site, browser;
 
 before(async () => {
@@ -139,6 +140,7 @@ test("on load: the simulated tenant is chosen and the status card is filled", as
 });
 
 test("started → inProgress → completed, then a second click is throttled with a countdown", async () => {
+  await site.clock({ freeze: true }); // Retry-After is then exact, however slow the machine
   await withPage("/", async (page) => {
     await syncAndExpect(page, "started");
     await page.waitForSelector('#progress[data-state="inProgress"]', WAIT);
@@ -163,7 +165,7 @@ test("started → inProgress → completed, then a second click is throttled wit
     assert.equal(await page.isDisabled("#sync-now"), true, "disabled during the countdown");
     assert.match(await text(page, "#countdown"), /Next sync allowed in 9:\d\d/);
     const seconds = Number(await page.getAttribute("#countdown", "data-seconds"));
-    assert.ok(seconds > 500 && seconds <= 600, `countdown from Retry-After: ${seconds}`);
+    assert.equal(seconds, 570, "countdown from Retry-After: 600 s cooldown − 30 s");
     assert.equal(await text(page, "#sd-httpStatus"), "429");
     assert.equal(await text(page, "#sd-errorCode"), "TooManyRequests");
     const history = await page.locator("#history-list li").allInnerTexts();
@@ -171,23 +173,30 @@ test("started → inProgress → completed, then a second click is throttled wit
     assert.match(history[0], /throttled HTTP 429/);
     assert.match(history[1], /started HTTP 204/);
     await screenshot(page, "throttled-light");
-    // A click on the disabled button sends nothing.
-    const before = (await site.requests()).length;
+    // A click on the disabled button sends nothing. No sleep: a later click on Refresh
+    // (its handler runs after any Sync now handler would have called fetch) sends a GET;
+    // once that GET is seen, a POST from the first click would have been seen before it.
+    const posts = [];
+    page.on("request", (r) => r.method() === "POST" && posts.push(r.url()));
     await page.locator("#sync-now").click({ force: true });
-    await page.waitForTimeout(200);
-    assert.equal((await site.requests()).length, before);
+    const refreshed = page.waitForResponse((r) => r.request().method() === "GET" && r.url().endsWith("/windowsAutopilotSettings"), WAIT);
+    await page.click("#status-refresh");
+    await refreshed;
+    assert.deepEqual(posts, [], "no POST from the disabled button");
   });
 });
 
 test("throttled without a readable Retry-After: the countdown comes from nextManualSyncAt", async () => {
   await site.config({ retryAfterHeader: false });
+  // Frozen on a whole second: the Date Graph reports (whole seconds) is then exact too.
+  await site.clock({ freeze: true, at: "2026-01-01T00:00:00Z" });
   await withPage("/", async (page) => {
     await syncAndExpect(page, "started");
     await site.advance(60_000);
     await page.waitForSelector('#progress[data-state="completed"]', WAIT);
     await syncAndExpect(page, "throttled");
     const seconds = Number(await page.getAttribute("#countdown", "data-seconds"));
-    assert.ok(seconds > 500 && seconds <= 545, `about 540 s left on Graph's clock: ${seconds}`);
+    assert.equal(seconds, 540, "540 s left on Graph's (frozen) clock");
     assert.equal(await page.isDisabled("#sync-now"), true);
   });
 });
@@ -289,9 +298,27 @@ test("a Graph message with HTML is shown as text and runs nothing", async () => 
     body: JSON.stringify({ error: { code: "BadRequest", message: evil, innerError: { "request-id": evil, date: evil } } }),
   });
   await withPage("/", async (page) => {
+    // Records every element or event-handler attribute added from now on: with none
+    // added, no handler can ever run, so no waiting for one is needed.
+    await page.evaluate(() => {
+      window.__added = [];
+      new MutationObserver((records) => {
+        for (const r of records) {
+          if (r.type === "attributes" && /^on/i.test(r.attributeName)) window.__added.push(`@${r.attributeName}`);
+          for (const n of r.addedNodes) {
+            if (n.nodeType !== 1) continue;
+            for (const e of [n, ...n.querySelectorAll("*")]) {
+              if (/^(img|script|iframe|svg|object|embed|image)$/i.test(e.tagName) || [...e.attributes].some((a) => /^on/i.test(a.name))) {
+                window.__added.push(e.outerHTML.slice(0, 80));
+              }
+            }
+          }
+        }
+      }).observe(document.documentElement, { subtree: true, childList: true, attributes: true });
+    });
     await syncAndExpect(page, "unexpectedResponse");
     assert.equal(await text(page, "#sd-errorMessage"), evil);
-    await page.waitForTimeout(300);
+    assert.deepEqual(await page.evaluate(() => window.__added), [], "no element or handler came from Graph's text");
     assert.equal(await page.evaluate(() => window.__xss), undefined);
     assert.equal(await page.locator("img").count(), 0);
     assert.match(await text(page, "#outcome"), /support details/i);
@@ -387,12 +414,18 @@ test("sign-in UI against a stub provider: errors shown, account named, a 401 ref
 
     await page.click("#sign-in");
     await page.waitForFunction(() => document.querySelector("#account-name").textContent === "Ada Admin", null, WAIT);
+    // The click handler reads the status after signing in; it is done when the button is back.
+    await page.waitForFunction(() => !document.querySelector("#sign-in").disabled, null, WAIT);
     assert.equal(await page.isVisible("#sign-out"), true);
     assert.equal(await page.isHidden("#form-error"), true);
 
+    const asked = (await page.evaluate(() => window.__msal.tokens)).length;
+    await site.clearRequests();
     await syncAndExpect(page, "started");
-    const tokens = await page.evaluate(() => window.__msal.tokens);
-    assert.ok(tokens.includes(true), `a 401 made the client ask for a fresh token: ${tokens}`);
+    const tokens = (await page.evaluate(() => window.__msal.tokens)).slice(asked, asked + 2);
+    assert.deepEqual(tokens, [false, true], "the sync asked for a token, got a 401, asked once for a fresh one");
+    const posts = (await site.requests()).filter((r) => r.method === "POST");
+    assert.deepEqual(posts.map((r) => r.status), [401, 204], "one retry after the 401, no more");
     assert.equal(await page.evaluate(() => localStorage.getItem("autopilot-sync:clientId")), null, "values from the address are not remembered");
     await page.click("#sign-out");
     await page.waitForFunction(() => document.querySelector("#account-name").textContent === "nobody", null, WAIT);
@@ -419,4 +452,130 @@ test("redirect.html loads the MSAL redirect bridge under its CSP", async () => {
   await withPage("/redirect.html", async (page) => {
     await page.waitForFunction(() => /could not be completed/.test(document.querySelector("#redirect-status").textContent), null, WAIT);
   }, {}, { ready: "#redirect-status" });
+});
+
+// ---- README promises about the page: the failed and waitTimeout states, ?mode, ?cloud, dark mode
+
+test("a failed sync: progress ends in the failed state, announced, with the error colour", async () => {
+  await site.config({ syncResult: "failed" });
+  await withPage("/?intervalMs=100", async (page) => {
+    await syncAndExpect(page, "started");
+    await page.waitForSelector('#progress[data-state="inProgress"]', WAIT);
+    await site.advance(60_000);
+    await page.waitForSelector('#progress[data-state="failed"]', WAIT);
+    assert.match(await text(page, "#progress-state"), /failed/i);
+    assert.equal(await text(page, "#st-status"), "failed");
+    await page.waitForFunction(() => /failed/i.test(document.querySelector("#announcer").textContent), null, WAIT);
+    const [r, g, b] = await page.evaluate(() => getComputedStyle(document.querySelector("#progress")).borderLeftColor.match(/\d+/g).map(Number));
+    assert.ok(r > g + 60 && r > b + 60, `a red edge for failed: rgb(${r}, ${g}, ${b})`);
+  });
+});
+
+test("waitTimeout: the page stops following a sync that never ends (page clock moved 15 minutes)", async () => {
+  await site.clock({ freeze: true }); // the simulated sync never ends
+  await withPage("/?intervalMs=60000", async (page) => {
+    await syncAndExpect(page, "started");
+    await page.waitForSelector('#progress[data-state="inProgress"]', WAIT);
+    // The first poll has answered (the status card shows it); the next waits 60 s.
+    await page.waitForFunction(() => document.querySelector("#st-status").textContent === "inProgress", null, WAIT);
+    await page.clock.fastForward(16 * 60_000);
+    await page.waitForSelector('#progress[data-state="unknown"]', WAIT);
+    assert.match(await text(page, "#progress-state"), /stopped following/i);
+    assert.equal(await page.isHidden("#form-error"), true, "a wait timeout is not an error to fix");
+    assert.equal(await page.isEnabled("#sync-now"), true);
+  }, {}, { setup: (page) => page.clock.install() });
+});
+
+test("?mode= picks the connection panel; an unknown mode falls back to the simulated tenant", async () => {
+  const panels = ["sim", "paste", "signin"];
+  for (const [query, mode] of [["?mode=paste", "paste"], ["?mode=signin", "signin"], ["?mode=sim", "sim"], ["?mode=bogus", "sim"], ["", "sim"]]) {
+    await withPage(`/${query}`, async (page) => {
+      assert.equal(await page.isChecked(`#mode-${mode}`), true, `${query} → ${mode}`);
+      for (const p of panels) assert.equal(await page.isVisible(`#panel-${p}`), p === mode, `${query}: #panel-${p}`);
+    });
+  }
+  // The mode from the address decides where the call goes: paste mode sends the pasted token.
+  await withPage("/?mode=paste", async (page) => {
+    await page.fill("#token", "sim-reader-token");
+    await syncAndExpect(page, "forbidden");
+  });
+});
+
+test("?cloud= sends a pasted token to that cloud's Graph host (routed offline) and names it", async () => {
+  const clouds = {
+    global: "https://graph.microsoft.com",
+    usGov: "https://graph.microsoft.us",
+    usGovDod: "https://dod-graph.microsoft.us",
+    china: "https://microsoftgraph.chinacloudapi.cn",
+  };
+  for (const [cloud, host] of Object.entries(clouds)) {
+    const seen = [];
+    const setup = (page) =>
+      page.route((url) => url.origin !== site.url, (route) => {
+        const req = route.request();
+        const cors = { "access-control-allow-origin": site.url, "access-control-allow-headers": "authorization, accept, client-request-id", "access-control-allow-methods": "GET, POST" };
+        if (req.method() === "OPTIONS") return route.fulfill({ status: 204, headers: cors });
+        seen.push(`${req.method()} ${req.url()} ${req.headers().authorization}`);
+        if (req.method() === "POST") return route.fulfill({ status: 204, headers: cors });
+        return route.fulfill({ status: 200, headers: { ...cors, "content-type": "application/json" }, body: JSON.stringify({ syncStatus: "completed" }) });
+      });
+    await withPage(`/?cloud=${cloud}&mode=paste`, async (page) => {
+      assert.equal(await page.inputValue("#cloud"), cloud);
+      assert.equal(await text(page, "#graph-root"), host);
+      await page.fill("#token", "pasted-token-1");
+      await syncAndExpect(page, "started");
+      assert.equal(seen[0], `POST ${host}/beta/deviceManagement/windowsAutopilotSettings/sync Bearer pasted-token-1`, cloud);
+      assert.ok(seen.every((x) => x.startsWith(`${x.split(" ")[0]} ${host}/`)), `only ${host}: ${seen}`);
+      assert.equal((await site.requests()).length, 0, "nothing reached the simulator's Graph");
+    }, {}, { setup });
+  }
+});
+
+/** WCAG relative luminance and contrast of two computed CSS colours. */
+function contrast(a, b) {
+  const lum = (c) => {
+    const [r, g, bl] = c.match(/[\d.]+/g).slice(0, 3).map(Number).map((v) => {
+      const x = v / 255;
+      return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return { ratio: (hi + 0.05) / (lo + 0.05), a: lum(a), b: lum(b) };
+}
+
+test("dark mode follows the system: computed colours are dark with readable text, light otherwise", async () => {
+  const colours = {};
+  for (const colorScheme of ["light", "dark"]) {
+    await site.reset();
+    await withPage("/", async (page) => {
+      await syncAndExpect(page, "started");
+      colours[colorScheme] = await page.evaluate(() => {
+        const css = (sel, prop) => getComputedStyle(document.querySelector(sel))[prop];
+        const card = document.querySelector("#outcome");
+        return {
+          pageBg: css("body", "backgroundColor"),
+          pageText: css("body", "color"),
+          outcomeBg: css("#outcome", "backgroundColor"),
+          outcomeText: getComputedStyle(card.querySelector("#outcome-title") ?? card).color,
+          buttonBg: css("#sync-now", "backgroundColor"),
+          buttonText: css("#sync-now", "color"),
+          input: css("#token", "backgroundColor"),
+        };
+      });
+    }, { colorScheme });
+  }
+  const { light, dark } = colours;
+  const pageLight = contrast(light.pageBg, light.pageText);
+  const pageDark = contrast(dark.pageBg, dark.pageText);
+  assert.ok(pageLight.a > 0.7, `light page background is light: ${light.pageBg}`);
+  assert.ok(pageDark.a < 0.05, `dark page background is dark: ${dark.pageBg}`);
+  for (const [name, c] of Object.entries(colours)) {
+    assert.ok(contrast(c.pageBg, c.pageText).ratio >= 7, `${name}: page text contrast ${contrast(c.pageBg, c.pageText).ratio}`);
+    assert.ok(contrast(c.outcomeBg, c.outcomeText).ratio >= 4.5, `${name}: outcome text contrast`);
+    assert.ok(contrast(c.buttonBg, c.buttonText).ratio >= 4.5, `${name}: Sync now contrast`);
+  }
+  assert.ok(contrast(dark.outcomeBg, "rgb(0, 0, 0)").ratio < 2, `dark outcome panel is dark: ${dark.outcomeBg}`);
+  assert.ok(contrast(dark.input, "rgb(0, 0, 0)").ratio < 2, `dark text field is dark: ${dark.input}`);
+  assert.notEqual(light.buttonBg, dark.buttonBg);
 });

@@ -14,6 +14,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startGraphSim } from "./helpers/graph-sim.mjs";
 import { FIREFOX, FIREFOX_PREFS, findGeckodriver } from "./helpers/firefox.mjs";
+import { closedUrl } from "./helpers/ports.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const scratch = mkdtempSync(join(tmpdir(), "wasm-tests-"));
@@ -56,6 +57,7 @@ for (const a of asked) {
 const modes = asked.length ? [...new Set(asked)] : Object.keys(MODES);
 
 const sim = await startGraphSim();
+const closed = await closedUrl();
 const failed = [];
 try {
   for (const mode of modes) {
@@ -72,6 +74,7 @@ try {
         ...base,
         ...(typeof env === "function" ? env() : env),
         GRAPH_SIM_URL: sim.url,
+        CLOSED_URL: closed,
         // Not UTC (a half-hour offset, with summer time), so a date read as local time
         // where UTC was meant shows in every engine (the browsers take it from Node's
         // environment through their drivers).

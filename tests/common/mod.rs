@@ -18,6 +18,12 @@ const SIM: &str = match option_env!("GRAPH_SIM_URL") {
     Some(u) => u,
     None => "http://127.0.0.1:9/set-GRAPH_SIM_URL",
 };
+/// A loopback URL that nothing listens on: tests/run-wasm-tests.mjs binds a free port,
+/// closes it and passes it in CLOSED_URL (no port is assumed closed).
+const CLOSED: &str = match option_env!("CLOSED_URL") {
+    Some(u) => u,
+    None => "http://127.0.0.1:9",
+};
 const RW: &str = "sim-admin-token";
 const RO: &str = "sim-reader-token";
 const SYNC_PATH: &str = "/beta/deviceManagement/windowsAutopilotSettings/sync";
@@ -92,6 +98,18 @@ async fn fault(f: &str) {
 }
 async fn advance(ms: u64) {
     control("POST", "clock", Some(&format!(r#"{{"advanceMs":{ms}}}"#))).await;
+}
+/// Stops the simulated clock (until the next reset) so waits and Retry-After are exact.
+async fn freeze_clock() {
+    control("POST", "clock", Some(r#"{"freeze":true}"#)).await;
+}
+/// Lets browsers read Retry-After and Date (graph-sim, like Graph, hides them by default).
+async fn expose_retry_after() {
+    control("PATCH", "config", Some(r#"{"exposeRetryAfter":true}"#)).await;
+}
+/// Whether the tests run in a browser (CORS applies) rather than in Node.
+fn in_browser() -> bool {
+    Reflect::has(&js_sys::global(), &"document".into()).unwrap_or(false)
 }
 async fn requests() -> Vec<JsValue> {
     Array::from(&control("GET", "requests", None).await)
@@ -195,6 +213,8 @@ async fn chosen_client_request_id_is_sent() {
 #[wasm_bindgen_test]
 async fn already_in_progress_then_throttled_then_started_again() {
     reset().await;
+    freeze_clock().await;
+    expose_retry_after().await;
     assert_outcome(&trigger(RW, opts()).await, "started", Some(204), false);
     let r = trigger(RW, opts()).await;
     assert_outcome(&r, "alreadyInProgress", Some(409), true);
@@ -214,6 +234,24 @@ async fn already_in_progress_then_throttled_then_started_again() {
 
     advance(540_000).await;
     assert_outcome(&trigger(RW, opts()).await, "started", Some(204), false);
+}
+
+#[wasm_bindgen_test]
+async fn throttled_retry_after_is_unreadable_in_browsers_by_default() {
+    // Graph (and graph-sim by default) does not list Retry-After in
+    // Access-Control-Expose-Headers: a browser cannot read it, Node can.
+    reset().await;
+    freeze_clock().await;
+    assert_outcome(&trigger(RW, opts()).await, "started", Some(204), false);
+    advance(60_000).await;
+    let r = trigger(RW, opts()).await;
+    assert_outcome(&r, "throttled", Some(429), true);
+    assert!(s(&r, "requestId").is_some(), "request-id stays readable");
+    if in_browser() {
+        assert_eq!(get(&r, "retryAfterSeconds"), JsValue::NULL);
+    } else {
+        assert_eq!(n(&r, "retryAfterSeconds"), Some(540.0));
+    }
 }
 
 #[wasm_bindgen_test]
@@ -251,6 +289,7 @@ async fn unauthorized_and_forbidden() {
 #[wasm_bindgen_test]
 async fn service_unavailable_with_retry_after_and_request_ids() {
     reset().await;
+    expose_retry_after().await;
     fault(r#"{"kind":"status","status":503,"headers":{"Retry-After":"5"}}"#).await;
     let r = trigger(RW, opts()).await;
     assert_outcome(&r, "serviceUnavailable", Some(503), true);
@@ -308,14 +347,15 @@ async fn network_errors() {
     assert_outcome(&r, "networkError", None, true);
     assert_eq!(get(&r, "requestId"), JsValue::NULL);
 
-    let r = trigger(RW, obj(&[("baseUrl", "http://127.0.0.1:9".into())])).await;
+    let r = trigger(RW, obj(&[("baseUrl", CLOSED.into())])).await;
     assert_outcome(&r, "networkError", None, true);
 }
 
 #[wasm_bindgen_test]
 async fn timeout() {
     reset().await;
-    fault(r#"{"kind":"delay","delayMs":3000}"#).await;
+    // 200 ms against a 10 s delay: the timeout wins on any machine.
+    fault(r#"{"kind":"delay","delayMs":10000}"#).await;
     let r = trigger(RW, opts_with(&[("timeoutMs", 200.into())])).await;
     assert_outcome(&r, "timeout", None, true);
     assert!(s(&r, "message").unwrap().contains("check the sync status"));
@@ -375,7 +415,9 @@ fn abort_after(controller: &AbortController, ms: i32) {
 #[wasm_bindgen_test]
 async fn abort_rejects_that_caller_only() {
     reset().await;
-    fault(r#"{"kind":"delay","delayMs":400}"#).await;
+    // The abort (50 ms) comes long before the answer (3 s), however slow the machine;
+    // the other caller waits for that answer.
+    fault(r#"{"kind":"delay","delayMs":3000}"#).await;
     let ac = AbortController::new().unwrap();
     let a = trigger_sync(RW.into(), opts_with(&[("signal", ac.signal().into())]));
     let b = trigger_sync(RW.into(), opts());
@@ -394,7 +436,7 @@ async fn abort_rejects_that_caller_only() {
 #[wasm_bindgen_test]
 async fn abort_of_the_only_caller_and_an_aborted_signal() {
     reset().await;
-    fault(r#"{"kind":"delay","delayMs":300}"#).await;
+    fault(r#"{"kind":"delay","delayMs":10000}"#).await;
     let ac = AbortController::new().unwrap();
     let p = trigger_sync(RW.into(), opts_with(&[("signal", ac.signal().into())]));
     abort_after(&ac, 30);
@@ -685,7 +727,11 @@ async fn wait_for_sync_times_out_and_aborts() {
     let p: Promise = wait
         .call1(
             &JsValue::UNDEFINED,
-            &obj(&[("intervalMs", 1000.into()), ("signal", ac.signal().into())]),
+            // The abort (100 ms) falls inside the first poll or the 60 s pause after it.
+            &obj(&[
+                ("intervalMs", 60_000.into()),
+                ("signal", ac.signal().into()),
+            ]),
         )
         .unwrap()
         .unchecked_into();

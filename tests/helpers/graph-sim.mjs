@@ -48,9 +48,15 @@ function hookExit() {
  * @returns {Promise<{ url: string, authorityUrl: string | undefined,
  *   process: import('node:child_process').ChildProcess,
  *   stop(): Promise<void>, reset(): Promise<void>, advance(ms: number): Promise<object>,
+ *   clock(change: { freeze?: boolean, at?: string | Date, advanceMs?: number }): Promise<{
+ *     now: string, clockOffsetMs: number, clockFrozen: boolean }>,
  *   requests(): Promise<object[]>, clearRequests(): Promise<void>,
- *   fault(f: object | object[]): Promise<object[]>, config(patch: object): Promise<object>,
+ *   fault(f: object | object[]): Promise<object[]>, config(patch?: object): Promise<object>,
  *   state(): Promise<object> }>}
+ *   `clock({ freeze: true })` stops the simulated clock (pass `--freeze-clock` to start
+ *   stopped), `clock({ at })` sets simulated now, `clock({ advanceMs })` steps it; a frozen
+ *   clock makes waits and Retry-After values exact. `config()` without a patch reads the
+ *   configuration (GET /_sim/config).
  */
 export async function startGraphSim({ args = [], cwd } = {}) {
   if (!existsSync(BIN)) {
@@ -134,10 +140,12 @@ export async function startGraphSim({ args = [], cwd } = {}) {
     stop,
     reset: () => control('POST', 'reset'),
     advance: (ms) => control('POST', 'clock', { advanceMs: ms }),
+    clock: (change) =>
+      control('POST', 'clock', change.at instanceof Date ? { ...change, at: change.at.toISOString() } : change),
     requests: () => control('GET', 'requests'),
     clearRequests: () => control('DELETE', 'requests'),
     fault: (f) => control('POST', 'faults', Array.isArray(f) ? { faults: f } : f),
-    config: (patch) => control('PATCH', 'config', patch),
+    config: (patch) => (patch === undefined ? control('GET', 'config') : control('PATCH', 'config', patch)),
     state: () => control('GET', 'state'),
   };
 }

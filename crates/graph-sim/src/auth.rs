@@ -116,7 +116,7 @@ pub struct AnyOf(pub Vec<Arc<dyn TokenVerifier>>);
 
 impl TokenVerifier for AnyOf {
     fn verify(&self, token: &str) -> Result<Grant, AuthFailure> {
-        self.verify_at(token, crate::sim::real_now_ms())
+        self.verify_at(token, crate::clock::real_now_ms())
     }
 
     fn verify_at(&self, token: &str, now_ms: i64) -> Result<Grant, AuthFailure> {

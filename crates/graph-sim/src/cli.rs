@@ -19,11 +19,14 @@ Control API (JSON, CORS enabled):
   POST   /_sim/reset                      everything back to these flags' defaults
   GET    /_sim/state                      sync state, simulated clock, config
   POST   /_sim/clock    {\"advanceMs\": n}  move the simulated clock forward
+                        {\"freeze\": true|false}  stop it / let it run on
+                        {\"at\": \"2026-01-01T00:00:00Z\"}  set simulated now
   GET    /_sim/requests                   logged Graph requests (Authorization redacted)
   DELETE /_sim/requests
   GET|POST|DELETE /_sim/faults            {\"kind\": \"status|html|delay|close|truncate|huge|nonUtf8\", ...}
   GET|PATCH /_sim/config                  {\"cooldownSeconds\", \"syncDurationMs\", \"syncResult\",
-                                           \"retryAfterHeader\", \"exposeRetryAfter\", \"settingsEnvelope\"}
+                                           \"retryAfterHeader\", \"exposeRetryAfter\", \"settingsEnvelope\",
+                                           \"syncSuccessStatus\", \"intuneLicence\"}
 
   GET|PATCH /_sim/oidc                    {\"defaultUser\", \"consent\", \"tokenLifetimeSeconds\"} + counters
 
@@ -67,9 +70,21 @@ pub struct Args {
     /// Omit the Retry-After header on 429.
     #[arg(long)]
     pub no_retry_after: bool,
-    /// Drop Retry-After from Access-Control-Expose-Headers (as browsers saw it in 2022).
+    /// Let browsers read Retry-After and Date (list them in Access-Control-Expose-Headers).
+    /// Off by default: public reports say Graph exposes neither, only request-id and
+    /// client-request-id.
     #[arg(long)]
-    pub hide_retry_after: bool,
+    pub expose_retry_after: bool,
+    /// The status of a sync that started: 204 (as documented) or 200 (as some tenants answered).
+    #[arg(long, default_value_t = 204, value_parser = parse_success_status)]
+    pub sync_success_status: u16,
+    /// The tenant has no active Intune licence: the sync and the settings answer 403 with
+    /// Intune's doubly nested UnknownError -> Forbidden body.
+    #[arg(long)]
+    pub no_intune_licence: bool,
+    /// Start with the simulated clock stopped (move it with POST /_sim/clock).
+    #[arg(long)]
+    pub freeze_clock: bool,
     /// Answer the settings GET as {"value": {...}}.
     #[arg(long)]
     pub settings_envelope: bool,
@@ -122,6 +137,14 @@ pub struct Mount {
     pub prefix: String,
     /// Directory served under it.
     pub dir: PathBuf,
+}
+
+fn parse_success_status(s: &str) -> Result<u16, String> {
+    match s {
+        "200" => Ok(200),
+        "204" => Ok(204),
+        _ => Err("must be 200 or 204".into()),
+    }
 }
 
 fn parse_token(s: &str) -> Result<TokenSpec, String> {
@@ -180,7 +203,9 @@ impl Args {
             sync_duration_ms: self.sync_duration_ms,
             sync_result: self.sync_result,
             retry_after_header: !self.no_retry_after,
-            expose_retry_after: !self.hide_retry_after,
+            expose_retry_after: self.expose_retry_after,
+            sync_success_status: self.sync_success_status,
+            intune_licence: !self.no_intune_licence,
             settings_envelope: self.settings_envelope,
         }
     }

@@ -10,10 +10,13 @@ use crate::oidc::{self, OidcPatch};
 use crate::sim::{ConfigPatch, RuntimeConfig, SyncStatus};
 use crate::timefmt;
 
+/// `POST /_sim/clock`: any of freeze, at, advanceMs (applied in that order).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct Advance {
-    advance_ms: u64,
+struct ClockChange {
+    freeze: Option<bool>,
+    at: Option<String>,
+    advance_ms: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -24,6 +27,7 @@ struct StateView {
     last_manual_sync_trigger_date_time: String,
     now: String,
     clock_offset_ms: i64,
+    clock_frozen: bool,
     config: RuntimeConfig,
 }
 
@@ -78,15 +82,35 @@ fn route(app: &App, method: &Method, path: &str, body: &[u8]) -> Result<Response
         ("/_sim/state", Method::GET) => Ok(state(app)),
         ("/_sim/state", _) => Err(method_not_allowed("GET")),
         ("/_sim/clock", Method::POST) => {
-            let advance: Advance = parse_object(body)?;
+            let change: ClockChange = parse_object(body)?;
+            if change.freeze.is_none() && change.at.is_none() && change.advance_ms.is_none() {
+                return Err(bad("expected \"freeze\", \"at\" or \"advanceMs\""));
+            }
+            let at = match &change.at {
+                Some(text) => Some(timefmt::parse_rfc3339(text).ok_or_else(|| {
+                    bad(format!(
+                        "\"at\" must be an RFC 3339 date-time such as 2026-01-01T00:00:00Z, not {text:?}"
+                    ))
+                })?),
+                None => None,
+            };
             let mut s = app.lock();
-            s.sim.advance(advance.advance_ms);
-            let now = s.sim.now_ms();
+            let clock = s.sim.clock_mut();
+            if let Some(f) = change.freeze {
+                clock.set_frozen(f);
+            }
+            if let Some(at) = at {
+                clock.set(at);
+            }
+            if let Some(ms) = change.advance_ms {
+                clock.advance(ms);
+            }
             Ok(json(
                 StatusCode::OK,
                 &serde_json::json!({
-                    "now": timefmt::iso_millis(now),
-                    "clockOffsetMs": s.sim.clock_offset_ms(),
+                    "now": timefmt::iso_millis(clock.now_ms()),
+                    "clockOffsetMs": clock.offset_ms(),
+                    "clockFrozen": clock.frozen(),
                 }),
             ))
         }
@@ -112,6 +136,7 @@ fn route(app: &App, method: &Method, path: &str, body: &[u8]) -> Result<Response
         ("/_sim/config", Method::GET) => Ok(json(StatusCode::OK, app.lock().sim.config())),
         ("/_sim/config", Method::PATCH) => {
             let patch: ConfigPatch = parse_object(body)?;
+            patch.validate().map_err(bad)?;
             let mut s = app.lock();
             let now = s.sim.now_ms();
             s.sim.apply(&patch, now);
@@ -155,7 +180,8 @@ fn state(app: &App) -> Response<Body> {
             last_sync_date_time: fmt(s.sim.last_sync_ms(now)),
             last_manual_sync_trigger_date_time: fmt(s.sim.last_trigger_ms()),
             now: timefmt::iso_millis(now),
-            clock_offset_ms: s.sim.clock_offset_ms(),
+            clock_offset_ms: s.sim.clock().offset_ms(),
+            clock_frozen: s.sim.clock().frozen(),
             config: s.sim.config().clone(),
         },
     )

@@ -166,20 +166,44 @@ pub fn handle(
                 }
                 Ok(_) => {}
             }
-            settings(app)
+            settings(app, ctx)
         }
     }
 }
 
+/// 403 for a tenant without an Intune licence: `UnknownError` wrapping
+/// `{"ErrorCode":"Forbidden","Message":"<Intune's document>"}`, as Graph reports it.
+fn unlicensed(ctx: &GraphCtx) -> Response<Body> {
+    let inner = serde_json::json!({
+        "ErrorCode": "Forbidden",
+        "Message": ctx.intune_message(
+            INTUNE_URL,
+            "The tenant does not have an active Intune license.",
+        ),
+    });
+    ctx.error(StatusCode::FORBIDDEN, "UnknownError", &inner.to_string())
+}
+
 fn sync(app: &App, ctx: &GraphCtx) -> Response<Body> {
     // Decide under the lock so concurrent triggers see each other.
-    let (decision, retry_after_header) = {
+    let (decision, config) = {
         let mut state = app.lock();
+        if !state.sim.config().intune_licence {
+            return unlicensed(ctx);
+        }
         let now = state.sim.now_ms();
         let d = state.sim.trigger(now);
-        (d, state.sim.config().retry_after_header)
+        (d, state.sim.config().clone())
     };
+    let retry_after_header = config.retry_after_header;
     match decision {
+        SyncDecision::Started if config.sync_success_status == 200 => {
+            let mut res = no_content();
+            *res.status_mut() = StatusCode::OK;
+            res.headers_mut()
+                .insert(http::header::CONTENT_LENGTH, HeaderValue::from_static("0"));
+            res
+        }
         SyncDecision::Started => no_content(),
         SyncDecision::AlreadyRunning => ctx.error(
             StatusCode::CONFLICT,
@@ -219,9 +243,12 @@ struct Settings {
     status: SyncStatus,
 }
 
-fn settings(app: &App) -> Response<Body> {
+fn settings(app: &App, ctx: &GraphCtx) -> Response<Body> {
     let (settings, envelope) = {
         let state = app.lock();
+        if !state.sim.config().intune_licence {
+            return unlicensed(ctx);
+        }
         let now = state.sim.now_ms();
         let fmt =
             |t: Option<i64>| t.map_or_else(|| timefmt::NEVER.to_string(), timefmt::iso_millis);

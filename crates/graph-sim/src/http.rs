@@ -47,10 +47,11 @@ pub fn no_content() -> Response<Body> {
     res
 }
 
-/// The headers Graph exposes to browsers, `Retry-After` optional (2022 browsers lacked it).
+/// The headers Graph exposes to browsers. Public reports say Graph exposes neither
+/// `Retry-After` nor `Date` (the default here); `--expose-retry-after` adds both.
 pub fn expose_headers(expose_retry_after: bool) -> &'static str {
     if expose_retry_after {
-        "ETag, Location, Preference-Applied, Content-Range, request-id, client-request-id, ReadWriteConsistencyToken, Retry-After, SdkVersion, WWW-Authenticate"
+        "ETag, Location, Preference-Applied, Content-Range, request-id, client-request-id, ReadWriteConsistencyToken, Retry-After, Date, SdkVersion, WWW-Authenticate"
     } else {
         "ETag, Location, Preference-Applied, Content-Range, request-id, client-request-id, ReadWriteConsistencyToken, SdkVersion, WWW-Authenticate"
     }

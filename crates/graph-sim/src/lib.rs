@@ -19,6 +19,7 @@
 pub mod app;
 pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod control;
 pub mod faults;
 pub mod graph;
@@ -94,7 +95,11 @@ pub async fn start(args: Args) -> Result<RunningServer, StartError> {
         ])),
         None => Arc::new(tokens),
     };
-    let mut app = app::App::new(sim::Sim::new(args.runtime_config()), verifier, site);
+    let mut app = app::App::new(
+        sim::Sim::new(args.runtime_config(), clock::Clock::new(args.freeze_clock)),
+        verifier,
+        site,
+    );
     if let Some(auth) = authority {
         app = app.with_authority(auth, args.oidc_config());
     }

@@ -1372,7 +1372,7 @@ fn invalid(reason: &str) -> AuthFailure {
 
 impl TokenVerifier for JwtVerifier {
     fn verify(&self, token: &str) -> Result<Grant, AuthFailure> {
-        self.verify_at(token, crate::sim::real_now_ms())
+        self.verify_at(token, crate::clock::real_now_ms())
     }
 
     fn verify_at(&self, token: &str, now_ms: i64) -> Result<Grant, AuthFailure> {

@@ -5,7 +5,8 @@
 //! from the clock: nothing runs in the background.
 
 use serde::{Deserialize, Serialize};
-use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::clock::Clock;
 
 /// How a sync ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -52,10 +53,14 @@ pub struct RuntimeConfig {
     pub sync_result: SyncResult,
     /// Send `Retry-After` on 429.
     pub retry_after_header: bool,
-    /// List `Retry-After` in `Access-Control-Expose-Headers`.
+    /// List `Retry-After` and `Date` in `Access-Control-Expose-Headers`.
     pub expose_retry_after: bool,
     /// Wrap the settings object in `{"value": ...}`.
     pub settings_envelope: bool,
+    /// The status of a sync that started (204 or 200).
+    pub sync_success_status: u16,
+    /// Whether the tenant has an Intune licence (without one: 403 with a nested body).
+    pub intune_licence: bool,
 }
 
 impl Default for RuntimeConfig {
@@ -65,8 +70,10 @@ impl Default for RuntimeConfig {
             sync_duration_ms: 30_000,
             sync_result: SyncResult::Completed,
             retry_after_header: true,
-            expose_retry_after: true,
+            expose_retry_after: false,
             settings_envelope: false,
+            sync_success_status: 204,
+            intune_licence: true,
         }
     }
 }
@@ -87,6 +94,20 @@ pub struct ConfigPatch {
     pub expose_retry_after: Option<bool>,
     /// See [`RuntimeConfig::settings_envelope`].
     pub settings_envelope: Option<bool>,
+    /// See [`RuntimeConfig::sync_success_status`] (200 or 204).
+    pub sync_success_status: Option<u16>,
+    /// See [`RuntimeConfig::intune_licence`].
+    pub intune_licence: Option<bool>,
+}
+
+impl ConfigPatch {
+    /// Refuses values outside their range.
+    pub fn validate(&self) -> Result<(), String> {
+        match self.sync_success_status {
+            None | Some(200 | 204) => Ok(()),
+            Some(other) => Err(format!("syncSuccessStatus must be 200 or 204, not {other}")),
+        }
+    }
 }
 
 /// The answer to a sync trigger.
@@ -122,34 +143,39 @@ impl Run {
 pub struct Sim {
     defaults: RuntimeConfig,
     config: RuntimeConfig,
-    clock_offset_ms: i64,
+    clock: Clock,
     run: Option<Run>,
     previous_end_ms: Option<i64>,
 }
 
-/// Real time in milliseconds since the Unix epoch.
-pub fn real_now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
-
 impl Sim {
-    /// A fresh simulator whose reset target is `defaults`.
-    pub fn new(defaults: RuntimeConfig) -> Self {
+    /// A fresh simulator whose reset target is `defaults` and `clock`'s start-up mode.
+    pub fn new(defaults: RuntimeConfig, clock: Clock) -> Self {
         Sim {
             config: defaults.clone(),
             defaults,
-            clock_offset_ms: 0,
+            clock,
             run: None,
             previous_end_ms: None,
         }
     }
 
-    /// Back to the start-up state: no sync, clock offset 0, default configuration.
+    /// Back to the start-up state: no sync, the clock at real time in its start-up mode,
+    /// default configuration.
     pub fn reset(&mut self) {
-        *self = Sim::new(self.defaults.clone());
+        let mut clock = self.clock.clone();
+        clock.reset();
+        *self = Sim::new(self.defaults.clone(), clock);
+    }
+
+    /// The simulated clock.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// The simulated clock, to move or freeze it.
+    pub fn clock_mut(&mut self) -> &mut Clock {
+        &mut self.clock
     }
 
     /// The current configuration.
@@ -183,22 +209,17 @@ impl Sim {
         if let Some(v) = patch.settings_envelope {
             c.settings_envelope = v;
         }
-    }
-
-    /// How far the simulated clock is ahead of real time.
-    pub fn clock_offset_ms(&self) -> i64 {
-        self.clock_offset_ms
+        if let Some(v) = patch.sync_success_status {
+            c.sync_success_status = v;
+        }
+        if let Some(v) = patch.intune_licence {
+            c.intune_licence = v;
+        }
     }
 
     /// Simulated now.
     pub fn now_ms(&self) -> i64 {
-        real_now_ms().saturating_add(self.clock_offset_ms)
-    }
-
-    /// Moves the simulated clock forward.
-    pub fn advance(&mut self, ms: u64) {
-        let ms = i64::try_from(ms).unwrap_or(i64::MAX);
-        self.clock_offset_ms = self.clock_offset_ms.saturating_add(ms);
+        self.clock.now_ms()
     }
 
     /// `syncStatus` at `now_ms`.
@@ -258,7 +279,7 @@ mod tests {
 
     #[test]
     fn lifecycle() {
-        let mut sim = Sim::new(RuntimeConfig::default());
+        let mut sim = Sim::new(RuntimeConfig::default(), Clock::new(false));
         assert_eq!(sim.status(T0), SyncStatus::Unknown);
         assert_eq!(sim.trigger(T0), SyncDecision::Started);
         assert_eq!(sim.status(T0 + 1), SyncStatus::InProgress);
@@ -286,7 +307,7 @@ mod tests {
 
     #[test]
     fn result_can_be_told_while_running() {
-        let mut sim = Sim::new(RuntimeConfig::default());
+        let mut sim = Sim::new(RuntimeConfig::default(), Clock::new(false));
         sim.trigger(T0);
         let patch = ConfigPatch {
             sync_result: Some(SyncResult::Failed),

@@ -110,7 +110,8 @@ async fn config_patch_changes_behaviour() {
         config,
         json!({
             "cooldownSeconds": 5, "syncDurationMs": 100, "syncResult": "completed",
-            "retryAfterHeader": false, "exposeRetryAfter": true, "settingsEnvelope": false
+            "retryAfterHeader": false, "exposeRetryAfter": false, "settingsEnvelope": false,
+            "syncSuccessStatus": 204, "intuneLicence": true
         })
     );
     assert_eq!(sim.sync().await.status(), 204);
@@ -162,6 +163,13 @@ async fn bad_control_input_gets_400_json() {
         (Method::POST, "/_sim/clock", "{\"advanceMs\": -5}"),
         (Method::POST, "/_sim/clock", "{}"),
         (Method::POST, "/_sim/clock", "[1]"),
+        (Method::POST, "/_sim/clock", "{\"at\": \"tomorrow\"}"),
+        (Method::POST, "/_sim/clock", "{\"freeze\": \"yes\"}"),
+        (
+            Method::PATCH,
+            "/_sim/config",
+            "{\"syncSuccessStatus\": 201}",
+        ),
         (Method::POST, "/_sim/faults", "{"),
     ];
     for (method, path, body) in cases {
@@ -183,4 +191,105 @@ async fn bad_control_input_gets_400_json() {
     assert_eq!(status, 405);
     // Still healthy.
     assert_eq!(sim.state().await["clockOffsetMs"], 0);
+}
+
+#[tokio::test]
+async fn clock_freeze_at_and_advance() {
+    let sim = start(&[]).await;
+    assert_eq!(sim.state().await["clockFrozen"], false);
+    let (status, body) = sim
+        .control(Method::POST, "/_sim/clock", Some(json!({"freeze": true})))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["clockFrozen"], true);
+    let (_, body) = sim
+        .control(
+            Method::POST,
+            "/_sim/clock",
+            Some(json!({"at": "2026-01-01T00:00:00Z"})),
+        )
+        .await;
+    assert_eq!(body["now"], "2026-01-01T00:00:00.000Z");
+    assert_eq!(body["clockFrozen"], true, "at keeps a frozen clock frozen");
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let s = sim.state().await;
+    assert_eq!(s["now"], "2026-01-01T00:00:00.000Z");
+    assert_eq!(s["clockFrozen"], true);
+    sim.advance(1_500).await;
+    assert_eq!(sim.state().await["now"], "2026-01-01T00:00:01.500Z");
+    // One request may combine them: freeze, then at, then advanceMs.
+    let (_, body) = sim
+        .control(
+            Method::POST,
+            "/_sim/clock",
+            Some(json!({"at": "2027-06-30T23:59:59+02:00", "advanceMs": 1000})),
+        )
+        .await;
+    assert_eq!(body["now"], "2027-06-30T22:00:00.000Z");
+    // Resume: real time runs on from the simulated instant.
+    let (_, body) = sim
+        .control(Method::POST, "/_sim/clock", Some(json!({"freeze": false})))
+        .await;
+    assert_eq!(body["clockFrozen"], false);
+    let now = sim.state().await["now"].as_str().unwrap().to_string();
+    assert!(now.starts_with("2027-06-30T22:00:"), "{now}");
+    // Reset restores the flag's mode (running here).
+    sim.control(Method::POST, "/_sim/reset", None).await;
+    let s = sim.state().await;
+    assert_eq!(s["clockFrozen"], false);
+    assert!(s["clockOffsetMs"].as_i64().unwrap().abs() < 1000);
+
+    let frozen = start(&["--freeze-clock"]).await;
+    let first = frozen.state().await;
+    assert_eq!(first["clockFrozen"], true);
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    assert_eq!(frozen.state().await["now"], first["now"]);
+    frozen
+        .control(Method::POST, "/_sim/clock", Some(json!({"freeze": false})))
+        .await;
+    frozen.control(Method::POST, "/_sim/reset", None).await;
+    assert_eq!(frozen.state().await["clockFrozen"], true);
+}
+
+#[tokio::test]
+async fn get_config_reports_flags_and_patches() {
+    let sim = start(&[
+        "--cooldown-seconds",
+        "60",
+        "--sync-duration-ms",
+        "5000",
+        "--sync-result",
+        "failed",
+        "--no-retry-after",
+        "--expose-retry-after",
+        "--settings-envelope",
+        "--sync-success-status",
+        "200",
+        "--no-intune-licence",
+    ])
+    .await;
+    let (status, config) = sim.control(Method::GET, "/_sim/config", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        config,
+        json!({
+            "cooldownSeconds": 60, "syncDurationMs": 5000, "syncResult": "failed",
+            "retryAfterHeader": false, "exposeRetryAfter": true, "settingsEnvelope": true,
+            "syncSuccessStatus": 200, "intuneLicence": false
+        })
+    );
+    sim.control(
+        Method::PATCH,
+        "/_sim/config",
+        Some(json!({"cooldownSeconds": 1, "intuneLicence": true})),
+    )
+    .await;
+    let (_, config) = sim.control(Method::GET, "/_sim/config", None).await;
+    assert_eq!(config["cooldownSeconds"], 1);
+    assert_eq!(config["intuneLicence"], true);
+    assert_eq!(config["syncResult"], "failed");
+    let (status, _) = sim.control(Method::PUT, "/_sim/config", None).await;
+    assert_eq!(status, 405);
+    // The state view carries the same object.
+    assert_eq!(sim.state().await["config"], config);
 }

@@ -56,25 +56,34 @@ async fn ids_are_fresh_or_echoed_on_every_graph_response() {
 
 #[tokio::test]
 async fn date_header_follows_the_simulated_clock() {
-    let sim = start(&[]).await;
+    let sim = start(&["--freeze-clock"]).await;
+    let (status, body) = sim
+        .control(
+            Method::POST,
+            "/_sim/clock",
+            Some(serde_json::json!({"at": "2026-11-28T12:00:00.250Z"})),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
     let year_ms: u64 = 400 * 86_400_000;
     sim.advance(year_ms).await;
     let res = sim.call(Method::POST, SYNC, Some(RW)).await;
     let date = res.headers()["date"].to_str().unwrap().to_string();
-    let now = graph_sim::sim::real_now_ms() + year_ms as i64;
-    let candidates: Vec<String> = (-3..=1)
-        .map(|k| timefmt::http_date(now + k * 1000))
-        .collect();
-    assert!(candidates.contains(&date), "{date} not in {candidates:?}");
-    assert!(date.ends_with(" GMT"));
+    // Literal, and the same instant through the formatter.
+    assert_eq!(date, "Sun, 02 Jan 2028 12:00:00 GMT");
+    let now = 1_795_867_200_250 + year_ms as i64;
+    assert_eq!(date, timefmt::http_date(now));
     // The innerError date on an error shares the clock.
     let res = sim.call(Method::POST, SYNC, None).await;
     let err = graph_error(res).await;
-    let inner = err["innerError"]["date"].as_str().unwrap().to_string();
-    let inner_candidates: Vec<String> = (-3..=1)
-        .map(|k| timefmt::inner_error_date(now + k * 1000))
-        .collect();
-    assert!(inner_candidates.contains(&inner), "{inner}");
+    assert_eq!(err["innerError"]["date"], "2028-01-02T12:00:00");
+    assert_eq!(err["innerError"]["date"], timefmt::inner_error_date(now));
+    let s = sim.state().await;
+    assert_eq!(s["now"], "2028-01-02T12:00:00.250Z");
+    assert_eq!(
+        s["lastManualSyncTriggerDateTime"],
+        "2028-01-02T12:00:00.250Z"
+    );
 }
 
 #[tokio::test]
@@ -138,34 +147,37 @@ async fn preflight_on_any_path() {
 }
 
 #[tokio::test]
-async fn expose_headers_list_and_the_2022_flag() {
-    let expected = "ETag, Location, Preference-Applied, Content-Range, request-id, client-request-id, ReadWriteConsistencyToken, Retry-After, SdkVersion, WWW-Authenticate";
+async fn expose_headers_default_hides_retry_after_and_date() {
+    let hidden = "ETag, Location, Preference-Applied, Content-Range, request-id, client-request-id, ReadWriteConsistencyToken, SdkVersion, WWW-Authenticate";
+    let exposed = "ETag, Location, Preference-Applied, Content-Range, request-id, client-request-id, ReadWriteConsistencyToken, Retry-After, Date, SdkVersion, WWW-Authenticate";
     let sim = start(&[]).await;
     let res = sim.sync().await;
-    assert_eq!(res.headers()["access-control-expose-headers"], expected);
+    assert_eq!(res.headers()["access-control-expose-headers"], hidden);
     // Control API responses carry CORS too.
     let res = sim.client.get(sim.url("/_sim/state")).send().await.unwrap();
     assert_eq!(res.headers()["access-control-allow-origin"], "*");
+    assert_eq!(res.headers()["access-control-expose-headers"], hidden);
 
-    let hidden = start(&["--hide-retry-after"]).await;
-    let res = hidden.sync().await;
-    let list = res.headers()["access-control-expose-headers"]
-        .to_str()
-        .unwrap();
-    assert!(!list.contains("Retry-After"), "{list}");
-    assert!(list.contains("request-id") && list.contains("WWW-Authenticate"));
+    let flagged = start(&["--expose-retry-after"]).await;
+    let res = flagged.sync().await;
+    assert_eq!(res.headers()["access-control-expose-headers"], exposed);
+    let (_, config) = flagged.control(Method::GET, "/_sim/config", None).await;
+    assert_eq!(config["exposeRetryAfter"], true);
 
     // And switchable at run time.
-    sim.control(
-        Method::PATCH,
-        "/_sim/config",
-        Some(serde_json::json!({"exposeRetryAfter": false})),
-    )
-    .await;
+    let (status, config) = sim
+        .control(
+            Method::PATCH,
+            "/_sim/config",
+            Some(serde_json::json!({"exposeRetryAfter": true})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(config["exposeRetryAfter"], true);
     let res = sim.sync().await;
     assert_eq!(res.status(), 409);
-    let list = res.headers()["access-control-expose-headers"]
-        .to_str()
-        .unwrap();
-    assert!(!list.contains("Retry-After"), "{list}");
+    assert_eq!(res.headers()["access-control-expose-headers"], exposed);
+    sim.control(Method::POST, "/_sim/reset", None).await;
+    let res = sim.sync().await;
+    assert_eq!(res.headers()["access-control-expose-headers"], hidden);
 }

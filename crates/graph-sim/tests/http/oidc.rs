@@ -676,7 +676,14 @@ async fn query_and_fragment_modes_and_cors() {
         let sep = if mode == "query" { '?' } else { '#' };
         assert!(loc.starts_with(&format!("{REDIRECT}{sep}code=")), "{loc}");
     }
-    let (_, _) = o.token(&[("grant_type", "authorization_code")]).await;
+    let (status, err) = o.token(&[("grant_type", "authorization_code")]).await;
+    assert_eq!(status, 400);
+    assert_eq!(err["error"], "invalid_request");
+    assert_eq!(err["error_codes"], json!([900144]));
+    assert!(err["error_description"]
+        .as_str()
+        .unwrap()
+        .contains("'client_id'"));
     let res = o
         .https
         .post(format!("{}/oauth2/v2.0/token", o.base))

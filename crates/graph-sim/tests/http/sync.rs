@@ -90,7 +90,8 @@ async fn settings_before_any_sync() {
 
 #[tokio::test]
 async fn full_lifecycle_204_409_429_and_cooldown_end() {
-    let sim = start(&[]).await;
+    // A frozen clock: every wait below is exact, however slow the machine.
+    let sim = start(&["--freeze-clock"]).await;
     let res = sim.sync().await;
     assert_eq!(res.status(), 204);
     assert!(res.headers().get("content-type").is_none());
@@ -137,15 +138,16 @@ async fn full_lifecycle_204_409_429_and_cooldown_end() {
 
     let res = sim.sync().await;
     assert_eq!(res.status(), 429);
-    let secs: u64 = res.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!((569..=570).contains(&secs), "{secs}");
+    assert_eq!(res.headers()["retry-after"], "570");
     let err = graph_error(res).await;
     assert_eq!(err["code"], "TooManyRequests");
-    assert!(nested(&err)["RetryAfter"].is_null());
+    let n = nested(&err);
+    assert!(n.get("RetryAfter").is_some_and(|v| v.is_null()), "{n}");
+    assert_eq!(n["_version"], 3);
+    assert!(n["Message"]
+        .as_str()
+        .unwrap()
+        .contains("minimum interval between sync actions is 10 minutes"));
 
     sim.advance(569_000).await;
     let res = sim.sync().await;
@@ -307,4 +309,64 @@ async fn simultaneous_triggers_get_one_204_and_one_409() {
         statuses.sort_unstable();
         assert_eq!(statuses, [204, 409]);
     }
+}
+
+#[tokio::test]
+async fn sync_success_status_200_from_flag_and_config() {
+    let sim = start(&["--sync-success-status", "200"]).await;
+    let res = sim.sync().await;
+    assert_eq!(res.status(), 200);
+    assert!(res.bytes().await.unwrap().is_empty());
+    assert_eq!(sim.state().await["syncStatus"], "inProgress");
+    assert_eq!(sim.sync().await.status(), 409);
+
+    let sim = start(&[]).await;
+    let (status, config) = sim
+        .control(
+            Method::PATCH,
+            "/_sim/config",
+            Some(serde_json::json!({"syncSuccessStatus": 200})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(config["syncSuccessStatus"], 200);
+    assert_eq!(sim.sync().await.status(), 200);
+    let (status, _) = sim
+        .control(
+            Method::PATCH,
+            "/_sim/config",
+            Some(serde_json::json!({"syncSuccessStatus": 202})),
+        )
+        .await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn no_intune_licence_answers_403_doubly_nested() {
+    let sim = start(&["--no-intune-licence"]).await;
+    for (method, path) in [(Method::POST, SYNC), (Method::GET, SETTINGS)] {
+        let res = sim.call(method, path, Some(RW)).await;
+        assert_eq!(res.status(), 403, "{path}");
+        let err = graph_error(res).await;
+        assert_eq!(err["code"], "UnknownError");
+        let outer = nested(&err);
+        assert_eq!(outer["ErrorCode"], "Forbidden");
+        let inner: serde_json::Value =
+            serde_json::from_str(outer["Message"].as_str().unwrap()).unwrap();
+        assert_eq!(inner["_version"], 3);
+        assert!(inner["Message"]
+            .as_str()
+            .unwrap()
+            .contains("does not have an active Intune license"));
+        assert!(inner.get("RetryAfter").is_some_and(|v| v.is_null()));
+    }
+    assert_eq!(sim.state().await["syncStatus"], "unknown");
+    // Licensed again through the config API.
+    sim.control(
+        Method::PATCH,
+        "/_sim/config",
+        Some(serde_json::json!({"intuneLicence": true})),
+    )
+    .await;
+    assert_eq!(sim.sync().await.status(), 204);
 }
