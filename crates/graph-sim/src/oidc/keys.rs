@@ -1,4 +1,5 @@
-//! RS256 JSON Web Tokens: the authority's signing key, signing, verification and JWKS.
+//! RS256 JSON Web Tokens: the authority's signing key, signing, the JWKS, and the
+//! verifier that lets the Graph routes accept the authority's access tokens.
 //!
 //! The RSA key is generated once per process on a background thread (the `rsa` crate is
 //! slow in debug builds, a few seconds for 2048 bits), so start-up is not delayed: the
@@ -11,6 +12,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use ring::signature::{self, RsaKeyPair, RsaPublicKeyComponents};
 use serde_json::{json, Value};
+
+use super::config::{GRAPH_APP_ID, GRAPH_AUDIENCE};
+use crate::auth::{Access, AuthFailure, Grant, TokenVerifier, READ_SCOPE, WRITE_SCOPE};
 
 /// Base64url without padding, as JOSE uses it.
 pub fn b64url(bytes: impl AsRef<[u8]>) -> String {
@@ -192,6 +196,83 @@ pub async fn key() -> Result<Arc<SigningKey>, String> {
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
     Err("the signing key is still being generated".into())
+}
+
+/// Verifies this authority's access tokens for Graph: signature, issuer, audience,
+/// lifetime (on the simulated clock) and scope.
+#[derive(Clone, Debug)]
+pub struct JwtVerifier {
+    origin: String,
+}
+
+impl JwtVerifier {
+    /// The verifier for tokens of the authority at `origin` (`https://HOST:PORT`).
+    pub fn new(origin: &str) -> Self {
+        JwtVerifier {
+            origin: origin.to_string(),
+        }
+    }
+}
+
+fn invalid(reason: &str) -> AuthFailure {
+    AuthFailure::Invalid(reason.to_string())
+}
+
+impl TokenVerifier for JwtVerifier {
+    fn verify(&self, token: &str) -> Result<Grant, AuthFailure> {
+        self.verify_at(token, crate::clock::real_now_ms())
+    }
+
+    fn verify_at(&self, token: &str, now_ms: i64) -> Result<Grant, AuthFailure> {
+        if split(token).is_none() {
+            return Err(AuthFailure::Unknown);
+        }
+        let signature = "Access token validation failure. Invalid signature.";
+        let key = key_if_ready().ok_or_else(|| invalid(signature))?;
+        let claims = key.verify(token).map_err(|_| invalid(signature))?;
+        let iss = claims["iss"].as_str().unwrap_or_default();
+        let iss_ok = iss
+            .strip_prefix(&format!("{}/", self.origin))
+            .and_then(|rest| rest.strip_suffix("/v2.0"))
+            .is_some_and(|t| !t.is_empty() && !t.contains('/'));
+        if !iss_ok {
+            return Err(invalid("Access token validation failure. Invalid issuer."));
+        }
+        let aud_ok = |a: &Value| {
+            a.as_str().is_some_and(|a| {
+                let a = a.trim_end_matches('/');
+                a.eq_ignore_ascii_case(GRAPH_AUDIENCE) || a.eq_ignore_ascii_case(GRAPH_APP_ID)
+            })
+        };
+        let aud = &claims["aud"];
+        if !(aud_ok(aud) || aud.as_array().is_some_and(|v| v.iter().any(aud_ok))) {
+            return Err(invalid(
+                "Access token validation failure. Invalid audience.",
+            ));
+        }
+        let now = now_ms.div_euclid(1000);
+        let exp = claims["exp"]
+            .as_i64()
+            .ok_or_else(|| invalid("Lifetime validation failed, the token has no expiry."))?;
+        if now >= exp {
+            return Err(invalid("Lifetime validation failed, the token is expired."));
+        }
+        if claims["nbf"].as_i64().is_some_and(|nbf| nbf > now + 300) {
+            return Err(invalid(
+                "Lifetime validation failed, the token is not yet valid.",
+            ));
+        }
+        let scp = claims["scp"].as_str().unwrap_or_default();
+        let has = |s: &str| scp.split(' ').any(|x| x.eq_ignore_ascii_case(s));
+        let access = if has(WRITE_SCOPE) {
+            Access::ReadWrite
+        } else if has(READ_SCOPE) {
+            Access::ReadOnly
+        } else {
+            Access::NoPermission
+        };
+        Ok(Grant { access })
+    }
 }
 
 #[cfg(test)]
