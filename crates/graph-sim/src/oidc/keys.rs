@@ -3,14 +3,17 @@
 //!
 //! The RSA key is generated once per process on a background thread (the `rsa` crate is
 //! slow in debug builds, a few seconds for 2048 bits), so start-up is not delayed: the
-//! token and JWKS endpoints wait for it with [`key`]. Signing and verifying use `ring`.
+//! token and JWKS endpoints wait for it with [`key`]. Signing and signature checks use
+//! the `jsonwebtoken` crate (its ring backend); the claims (issuer for any tenant, audience,
+//! lifetime on the *simulated* clock, scopes) are checked here, since `jsonwebtoken`
+//! compares `exp` with the real clock.
 
 use std::sync::{Arc, Once, OnceLock};
 use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use ring::signature::{self, RsaKeyPair, RsaPublicKeyComponents};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde_json::{json, Value};
 
 use super::config::{GRAPH_APP_ID, GRAPH_AUDIENCE};
@@ -51,7 +54,8 @@ pub fn random_token(n: usize) -> String {
 /// The authority's RSA signing key.
 pub struct SigningKey {
     kid: String,
-    pair: RsaKeyPair,
+    encoding: EncodingKey,
+    decoding: DecodingKey,
     n: Vec<u8>,
     e: Vec<u8>,
 }
@@ -67,7 +71,7 @@ impl std::fmt::Debug for SigningKey {
 /// Why a token did not verify.
 #[derive(Debug, PartialEq, Eq)]
 pub enum VerifyError {
-    /// Not three base64url parts with JSON header and payload.
+    /// Not a compact JWT (three base64url parts, JSON header and claims).
     NotJwt,
     /// Another algorithm or key id.
     WrongKey,
@@ -78,19 +82,25 @@ pub enum VerifyError {
 impl SigningKey {
     /// Generates a fresh 2048-bit key (slow in debug builds: prefer [`key`]).
     pub fn generate() -> Result<Self, String> {
-        use rsa::pkcs8::EncodePrivateKey;
+        use rsa::pkcs1::EncodeRsaPrivateKey;
         use rsa::traits::PublicKeyParts;
         let key = rsa::RsaPrivateKey::new(&mut rand_core::OsRng, 2048)
             .map_err(|e| format!("cannot generate the RSA key: {e}"))?;
         let der = key
-            .to_pkcs8_der()
+            .to_pkcs1_der()
             .map_err(|e| format!("cannot encode the RSA key: {e}"))?;
-        let pair = RsaKeyPair::from_pkcs8(der.as_bytes())
-            .map_err(|e| format!("ring refused the RSA key: {e}"))?;
+        let encoding = EncodingKey::from_rsa_der(der.as_bytes());
         let n = key.n().to_bytes_be();
         let e = key.e().to_bytes_be();
+        let decoding = DecodingKey::from_rsa_raw_components(&n, &e);
         let kid = b64url(&sha256(&n)[..20]);
-        Ok(SigningKey { kid, pair, n, e })
+        Ok(SigningKey {
+            kid,
+            encoding,
+            decoding,
+            n,
+            e,
+        })
     }
 
     /// The key id (`kid`).
@@ -110,60 +120,40 @@ impl SigningKey {
         })
     }
 
-    /// Signs `claims` as a compact RS256 JWT.
+    /// Signs `claims` as a compact RS256 JWT (`typ`, `alg`, `kid` in the header).
     pub fn sign(&self, claims: &Value) -> String {
-        let header = json!({"typ": "JWT", "alg": "RS256", "kid": self.kid});
-        let input = format!(
-            "{}.{}",
-            b64url(header.to_string()),
-            b64url(claims.to_string())
-        );
-        let mut sig = vec![0u8; self.pair.public().modulus_len()];
-        self.pair
-            .sign(
-                &signature::RSA_PKCS1_SHA256,
-                &ring::rand::SystemRandom::new(),
-                input.as_bytes(),
-                &mut sig,
-            )
-            .expect("RSA signing works");
-        format!("{input}.{}", b64url(sig))
+        let mut header = Header::new(Algorithm::RS256);
+        header.kid = Some(self.kid.clone());
+        jsonwebtoken::encode(&header, claims, &self.encoding).expect("RS256 signing works")
     }
 
-    /// Checks the signature and returns the claims.
+    /// Checks the signature and returns the claims (no claim is checked here).
     pub fn verify(&self, token: &str) -> Result<Value, VerifyError> {
-        let (header, claims, input, sig) = split(token).ok_or(VerifyError::NotJwt)?;
-        if header["alg"] != "RS256" || header["kid"] != self.kid.as_str() {
+        let header = jsonwebtoken::decode_header(token).map_err(|_| VerifyError::NotJwt)?;
+        if header.alg != Algorithm::RS256 || header.kid.as_deref() != Some(self.kid.as_str()) {
             return Err(VerifyError::WrongKey);
         }
-        RsaPublicKeyComponents {
-            n: &self.n,
-            e: &self.e,
-        }
-        .verify(
-            &signature::RSA_PKCS1_2048_8192_SHA256,
-            input.as_bytes(),
-            &sig,
-        )
-        .map_err(|_| VerifyError::BadSignature)?;
-        Ok(claims)
+        let mut only_signature = Validation::new(Algorithm::RS256);
+        only_signature.validate_exp = false;
+        only_signature.validate_aud = false;
+        only_signature.required_spec_claims.clear();
+        jsonwebtoken::decode::<Value>(token, &self.decoding, &only_signature)
+            .map(|data| data.claims)
+            .map_err(|e| match e.kind() {
+                jsonwebtoken::errors::ErrorKind::InvalidSignature => VerifyError::BadSignature,
+                _ => VerifyError::NotJwt,
+            })
+            .and_then(|claims| match claims {
+                Value::Object(_) => Ok(claims),
+                _ => Err(VerifyError::NotJwt),
+            })
     }
 }
 
-/// Splits a compact JWT into header, claims, signing input and signature.
-pub fn split(token: &str) -> Option<(Value, Value, &str, Vec<u8>)> {
-    let mut parts = token.split('.');
-    let (h, c, s) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() {
-        return None;
-    }
-    let header: Value = serde_json::from_slice(&b64url_decode(h)?).ok()?;
-    let claims: Value = serde_json::from_slice(&b64url_decode(c)?).ok()?;
-    if !header.is_object() || !claims.is_object() {
-        return None;
-    }
-    let sig = b64url_decode(s)?;
-    Some((header, claims, &token[..h.len() + 1 + c.len()], sig))
+/// Whether `token` looks like a JWT at all (a header that decodes): other tokens are left
+/// to the other verifiers.
+pub fn looks_like_jwt(token: &str) -> bool {
+    token.split('.').count() == 3 && jsonwebtoken::decode_header(token).is_ok()
 }
 
 static KEY: OnceLock<Result<Arc<SigningKey>, String>> = OnceLock::new();
@@ -224,7 +214,7 @@ impl TokenVerifier for JwtVerifier {
     }
 
     fn verify_at(&self, token: &str, now_ms: i64) -> Result<Grant, AuthFailure> {
-        if split(token).is_none() {
+        if !looks_like_jwt(token) {
             return Err(AuthFailure::Unknown);
         }
         let signature = "Access token validation failure. Invalid signature.";
