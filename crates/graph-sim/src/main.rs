@@ -5,19 +5,17 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// Installs the SIGTERM/Ctrl-C handlers and returns a future that ends on the first of
-/// them. Called before the start-up line is printed, so a signal sent as soon as that
-/// line is read is handled (a handler installed later lets the default action kill us).
+/// Resolves on Ctrl-C or SIGTERM. The handlers are installed when this is called, before
+/// the listening line is printed, so a signal sent right after that line is never missed.
 fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        // `signal()` registers the handler now; `ctrl_c()` would only on first poll.
-        let term = signal(SignalKind::terminate()).ok();
-        let int = signal(SignalKind::interrupt()).ok();
+        let term = signal(SignalKind::terminate());
+        let int = signal(SignalKind::interrupt());
         async move {
             match (term, int) {
-                (Some(mut term), Some(mut int)) => {
+                (Ok(mut term), Ok(mut int)) => {
                     tokio::select! {
                         _ = term.recv() => {}
                         _ = int.recv() => {}
@@ -30,8 +28,10 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> {
         }
     }
     #[cfg(not(unix))]
-    async {
-        let _ = tokio::signal::ctrl_c().await;
+    {
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 
