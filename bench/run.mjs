@@ -401,7 +401,7 @@ function report(r) {
       table(["what a page downloads", "raw", "gzip", "brotli"], [
         row("(a) fetch wrapper, bundle", s.a),
         row("(b) graph-client 3, bundle", s.b),
-        row("(c) pkg: wasm + autopilot_sync.js + index.js + load.js", s.c_pkg),
+        row("(c) pkg: wasm + autopilot_sync.js + index.js + load.js + contract.js", s.c_pkg),
         row("(c) esbuild bundle of a consumer + wasm", s.c_bundle),
         row("    of which the wasm", s.c_wasm),
         row("MSAL alone: consumer of PublicClientApplication", s.msalAlone),
