@@ -71,7 +71,8 @@ test("CSP hashes match the import maps, and the pages carry no inline code", () 
 test("on load: the simulated tenant is chosen and the status card is filled", async () => {
   await withPage("/", async (page) => {
     assert.equal(await page.isChecked("#mode-sim"), true);
-    assert.match(await text(page, "#graph-root"), /127\.0\.0\.1.*simulated/);
+    // The simulator under its other loopback name: cross-origin, as Graph is to a portal.
+    assert.match(await text(page, "#graph-root"), /^http:\/\/localhost:\d+ \(simulated\)$/);
     assert.equal(await text(page, "#st-status"), "unknown");
     assert.equal(await text(page, "#st-last-sync"), "never");
     assert.equal(await page.isEnabled("#sync-now"), true);
@@ -80,6 +81,7 @@ test("on load: the simulated tenant is chosen and the status card is filled", as
 });
 
 test("started → inProgress → completed, then a second click is throttled with a countdown", async () => {
+  await site.config({ exposeRetryAfter: true }); // this test is about a readable Retry-After
   await site.clock({ freeze: true }); // Retry-After is then exact, however slow the machine
   await withPage("/", async (page) => {
     await syncAndExpect(page, "started");
@@ -119,6 +121,38 @@ test("started → inProgress → completed, then a second click is throttled wit
     await page.click("#status-refresh");
     await refreshed;
     assert.deepEqual(posts, [], "no POST from the disabled button");
+  });
+});
+
+test("default demo: Graph is cross-origin and hides Retry-After, so the countdown comes from the settings object", async () => {
+  await site.clock({ freeze: true, at: "2026-11-28T12:00:00Z" });
+  await withPage("/", async (page) => {
+    const root = (await text(page, "#graph-root")).split(" ")[0];
+    assert.notEqual(new URL(root).origin, new URL(site.url).origin, "Graph is cross-origin to the page");
+    await syncAndExpect(page, "started");
+    await site.clock({ advanceMs: 60_000 });
+    await page.waitForSelector('#progress[data-state="completed"]', WAIT);
+    await syncAndExpect(page, "throttled");
+    // lastManualSyncTriggerDateTime + 10 min - Graph's now (innerError.date): exactly 540 s.
+    assert.equal(await page.getAttribute("#countdown", "data-seconds"), "540");
+    assert.match(await text(page, "#countdown"), /Next sync allowed in 9:00/);
+    const log = await site.requests();
+    const throttled = log.filter((r) => r.method === "POST" && r.status === 429);
+    assert.equal(throttled.length, 1);
+    const after = log.slice(log.indexOf(throttled[0]) + 1);
+    assert.ok(after.some((r) => r.method === "GET" && /windowsAutopilotSettings$/.test(r.path)), "the page read the settings after the 429");
+    // The 429 carries Retry-After, but the browser may not read it; request-id it may.
+    const seen = await page.evaluate(async (url) => {
+      const r = await fetch(url, { method: "POST", headers: { authorization: "Bearer sim-admin-token" } });
+      return { status: r.status, retryAfter: r.headers.get("retry-after"), date: r.headers.get("date"), requestId: r.headers.get("request-id") };
+    }, `${root}/beta/deviceManagement/windowsAutopilotSettings/sync`);
+    assert.equal(seen.status, 429);
+    assert.equal(seen.retryAfter, null);
+    assert.equal(seen.date, null);
+    assert.match(seen.requestId ?? "", /^[0-9a-f-]{36}$/);
+    const posts = (await site.requests()).filter((r) => r.method === "POST");
+    assert.equal(posts.at(-1).status, 429);
+    assert.equal(posts.length, 3);
   });
 });
 

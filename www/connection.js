@@ -42,6 +42,17 @@ export function parseAuthority(value) {
   return { authority: url.href.replace(/\/$/, ""), host: url.host };
 }
 
+/**
+ * The simulator's Graph root as the page calls it: the same simulator under the other
+ * loopback name (127.0.0.1 <-> localhost). The browser then treats Graph as cross-origin,
+ * as real Graph is, so CORS decides which headers the page can read (by default not
+ * Retry-After: the countdown comes from the settings object).
+ */
+function simulatedGraphRoot() {
+  const other = { "127.0.0.1": "localhost", localhost: "127.0.0.1" }[location.hostname];
+  return other ? `${location.protocol}//${other}${location.port ? `:${location.port}` : ""}` : location.origin;
+}
+
 export class Connection {
   /**
    * @param {{ simulated: boolean, timeoutMs?: number, authority?: {authority: string, host: string},
@@ -62,7 +73,7 @@ export class Connection {
 
   /** Options shared by every call: the Graph root (simulator or cloud) and the timeout. */
   options() {
-    const o = this.mode === "sim" || this.target === "sim" ? { baseUrl: location.origin } : { cloud: this.target };
+    const o = this.mode === "sim" || this.target === "sim" ? { baseUrl: simulatedGraphRoot() } : { cloud: this.target };
     if (this.setup.timeoutMs) o.timeoutMs = this.setup.timeoutMs;
     return o;
   }

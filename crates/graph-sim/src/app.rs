@@ -1,225 +1,266 @@
-//! Request dispatch: Graph routes, preflights, control API, static files, and (on the https
-//! listener) the local OpenID Connect authority.
+//! The application: the route table and the layers around it (request log, faults,
+//! request identity and CORS for Graph; request log for the authority; preflights, the
+//! control API's errors, static files). [`App::call`] answers a `Request<Bytes>` without
+//! a socket; `server.rs` puts it on one.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
-use bytes::Bytes;
-use http::{Method, Request, Response, StatusCode};
-use http_body_util::{BodyExt, Limited};
-use hyper::body::Incoming;
+use http::{HeaderValue, Method, StatusCode};
 
-use crate::auth::TokenVerifier;
-use crate::faults::{self, FaultAction, FaultQueue};
-use crate::graph;
-use crate::http::{add_cors, add_preflight, json, no_content, Body, GraphCtx};
-use crate::oidc::{self, Authority, OidcConfig, OidcState};
-use crate::requests::{RequestLog, RequestRecord};
-use crate::server::{Abort, Handler, HandlerFuture};
-use crate::sim::Sim;
-use crate::static_files::StaticSite;
+use crate::control::{self, ControlError};
+use crate::faults::{self, FaultAction};
+use crate::graph::{self, SETTINGS, SYNC, SYNC_QUALIFIED};
+use crate::http::{
+    add_cors, add_preflight, json, no_content, Abort, GraphCtx, GraphError, IntoResponse,
+};
+use crate::oidc::config::valid_tenant;
+use crate::oidc::{authorize, discovery, pages, token, wire};
+use crate::requests::RequestRecord;
+use crate::router::{get, post, Match, Req, Res, Router, Scope};
+use crate::state::AppState;
 use crate::timefmt;
 
-/// Largest request body read (larger ones get 413).
-const MAX_BODY: usize = 16 * 1024 * 1024;
+/// Largest request body read; a larger one gets 413 (the server marks it [`Oversized`]).
+pub const MAX_BODY: usize = 16 * 1024 * 1024;
 
-/// Everything decided under the one mutex.
-#[derive(Debug)]
-pub struct State {
-    /// Sync state, clock, runtime configuration.
-    pub sim: Sim,
-    /// Pending faults.
-    pub faults: FaultQueue,
-    /// Logged Graph and authority requests.
-    pub log: RequestLog,
-    /// The authority's configuration, counters, codes, tokens and sessions.
-    pub oidc: OidcState,
+/// Request extension: the request came on the https listener (the authority's routes
+/// answer there only).
+#[derive(Clone, Copy, Debug)]
+pub struct Https;
+
+/// Request extension: the body was larger than [`MAX_BODY`] and was not kept.
+#[derive(Clone, Copy, Debug)]
+pub struct Oversized;
+
+/// Every route of the simulator.
+pub fn routes() -> Router {
+    use Scope::{Authority, Control, Graph};
+    Router::new()
+        // Microsoft Graph.
+        .route(Graph, SETTINGS, get(graph::settings))
+        .route(Graph, SYNC, post(graph::sync))
+        .route(Graph, SYNC_QUALIFIED, post(graph::sync))
+        .known(Graph, "/v1.0/deviceManagement")
+        // The control API.
+        .route(Control, "/_sim/reset", post(control::reset))
+        .route(Control, "/_sim/state", get(control::state))
+        .route(Control, "/_sim/clock", post(control::clock))
+        .route(
+            Control,
+            "/_sim/requests",
+            get(control::requests).delete(control::clear_requests),
+        )
+        .route(
+            Control,
+            "/_sim/faults",
+            get(control::faults)
+                .post(control::add_faults)
+                .delete(control::clear_faults),
+        )
+        .route(
+            Control,
+            "/_sim/config",
+            get(control::config).patch(control::patch_config),
+        )
+        .route(
+            Control,
+            "/_sim/oidc",
+            get(control::oidc).patch(control::patch_oidc),
+        )
+        // The local OpenID Connect authority (https only).
+        .param("tenant", valid_tenant)
+        .route(
+            Authority,
+            "/{tenant}/v2.0/.well-known/openid-configuration",
+            get(discovery::discovery),
+        )
+        .route(
+            Authority,
+            "/{tenant}/.well-known/openid-configuration",
+            get(discovery::discovery),
+        )
+        .route(
+            Authority,
+            "/{tenant}/discovery/v2.0/keys",
+            get(discovery::jwks),
+        )
+        .route(
+            Authority,
+            "/{tenant}/oauth2/v2.0/authorize",
+            get(authorize::authorize),
+        )
+        .route(
+            Authority,
+            "/{tenant}/oauth2/v2.0/consent",
+            post(authorize::consent),
+        )
+        .route(
+            Authority,
+            "/{tenant}/oauth2/v2.0/logout",
+            get(authorize::logout),
+        )
+        .route(
+            Authority,
+            "/{tenant}/oauth2/v2.0/cancel.js",
+            get(pages::cancel_script),
+        )
+        .route(Authority, "/{tenant}/oauth2/v2.0/token", post(token::token))
 }
 
-/// The Graph listener: shared state, the token verifier and the static site.
+/// Whether a path belongs to Graph (`/beta`, `/v1.0` and below, any case).
+pub fn is_graph_path(path: &str) -> bool {
+    ["/beta", "/v1.0"].iter().any(|p| {
+        path.get(..p.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(p))
+            && (path.len() == p.len() || path.as_bytes()[p.len()] == b'/')
+    })
+}
+
+/// The simulator as a service: state plus route table. Cheap to clone.
+#[derive(Clone)]
 pub struct App {
-    state: Mutex<State>,
-    verifier: Arc<dyn TokenVerifier>,
-    site: StaticSite,
-    authority: Option<Authority>,
-}
-
-pub(crate) enum BodyError {
-    TooLarge,
-    Broken,
-}
-
-pub(crate) async fn read_body(body: Incoming, limit: usize) -> Result<Bytes, BodyError> {
-    match Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(BodyError::TooLarge),
-        Err(_) => Err(BodyError::Broken),
-    }
+    state: Arc<AppState>,
+    router: Arc<Router>,
 }
 
 impl App {
-    /// A listener around `sim`, checking tokens with `verifier`.
-    pub fn new(sim: Sim, verifier: Arc<dyn TokenVerifier>, site: StaticSite) -> Self {
+    /// The app around `state` with [`routes`].
+    pub fn new(state: AppState) -> Self {
         App {
-            state: Mutex::new(State {
-                sim,
-                faults: FaultQueue::default(),
-                log: RequestLog::default(),
-                oidc: OidcState::new(OidcConfig::default()),
-            }),
-            verifier,
-            site,
-            authority: None,
+            state: Arc::new(state),
+            router: Arc::new(routes()),
         }
     }
 
-    /// Adds the OIDC authority (served by the https listener) with its start-up configuration.
-    pub fn with_authority(mut self, authority: Authority, defaults: OidcConfig) -> Self {
-        self.lock().oidc = OidcState::new(defaults);
-        self.authority = Some(authority);
-        self
+    /// The shared state.
+    pub fn state(&self) -> &AppState {
+        &self.state
     }
 
-    /// The authority, when `--oidc-port` was given.
-    pub fn authority(&self) -> Option<&Authority> {
-        self.authority.as_ref()
+    /// The route table.
+    pub fn router(&self) -> &Router {
+        &self.router
     }
 
-    /// Locks the state (a poisoned lock is still usable: every update is a single step).
-    pub fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// The token verifier.
-    pub fn verifier(&self) -> &dyn TokenVerifier {
-        self.verifier.as_ref()
-    }
-
-    fn expose_retry_after(&self) -> bool {
-        self.lock().sim.config().expose_retry_after
-    }
-
-    async fn dispatch(
-        self: Arc<Self>,
-        req: Request<Incoming>,
-        secure: bool,
-    ) -> Result<Response<Body>, Abort> {
+    /// Answers one request. `Err(Abort)` means: drop the connection without an answer.
+    pub async fn call(&self, req: Req) -> Result<Res, Abort> {
         let path = req.uri().path().to_string();
-        if graph::is_graph_path(&path) {
+        if is_graph_path(&path) {
             return self.graph(req).await;
         }
-        let endpoint = if secure && self.authority.is_some() {
-            oidc::route(&path)
-        } else {
-            None
-        };
-        let mut res = if let Some((tenant, ep)) = endpoint {
-            self.authority_request(req, &tenant, ep).await?
-        } else if req.method() == Method::OPTIONS {
-            let mut res = no_content();
-            add_preflight(res.headers_mut(), req.headers());
-            res
-        } else if path == "/_sim" || path.starts_with("/_sim/") {
-            let method = req.method().clone();
-            match read_body(req.into_body(), 1024 * 1024).await {
-                Ok(body) => crate::control::handle(&self, &method, &path, &body),
-                Err(BodyError::TooLarge) => {
-                    control_error(StatusCode::PAYLOAD_TOO_LARGE, "body too large")
-                }
-                Err(BodyError::Broken) => return Err(Abort),
+        let https = req.extensions().get::<Https>().is_some();
+        let found = self.router.find(req.method(), &path, https);
+        let mut res = match found {
+            Match::Found {
+                scope: Scope::Authority,
+                ..
             }
-        } else {
-            match self.site.serve(req.method(), &path).await {
+            | Match::MethodNotAllowed {
+                scope: Scope::Authority,
+                ..
+            } => return Ok(self.authority(req, found).await),
+            _ if req.method() == Method::OPTIONS => preflight(&req),
+            _ if req.extensions().get::<Oversized>().is_some() => {
+                ControlError(StatusCode::PAYLOAD_TOO_LARGE, "body too large".into()).into_response()
+            }
+            Match::Found { handler, .. } => handler.call(self.state.clone(), req).await,
+            Match::MethodNotAllowed { allow, .. } => {
+                let mut res = ControlError(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    format!("method not allowed; use {allow}"),
+                )
+                .into_response();
+                insert_allow(&mut res, &allow);
+                res
+            }
+            Match::NotFound if path == "/_sim" || path.starts_with("/_sim/") => ControlError(
+                StatusCode::NOT_FOUND,
+                format!("unknown control path {path}"),
+            )
+            .into_response(),
+            Match::NotFound => match self.state.site().serve(req.method(), &path).await {
                 Some(res) => res,
                 None => json(
                     StatusCode::NOT_FOUND,
                     &serde_json::json!({"error": format!("no route for {path}")}),
                 ),
-            }
+            },
         };
-        add_cors(res.headers_mut(), self.expose_retry_after());
-        let now = self.lock().sim.now_ms();
-        if let Ok(v) = http::HeaderValue::from_str(&timefmt::http_date(now)) {
+        self.finish(&mut res);
+        Ok(res)
+    }
+
+    /// CORS and the simulated `Date` on a response outside Graph.
+    fn finish(&self, res: &mut Res) {
+        let (expose, now) = {
+            let s = self.state.lock();
+            (s.sim.config().expose_retry_after, s.sim.now_ms())
+        };
+        add_cors(res.headers_mut(), expose);
+        if let Ok(v) = HeaderValue::from_str(&timefmt::http_date(now)) {
             res.headers_mut().insert(http::header::DATE, v);
         }
-        Ok(res)
     }
 
-    async fn authority_request(
-        &self,
-        req: Request<Incoming>,
-        tenant: &str,
-        ep: oidc::Endpoint,
-    ) -> Result<Response<Body>, Abort> {
-        let Some(auth) = self.authority.as_ref() else {
-            return Err(Abort);
-        };
-        let (parts, body) = req.into_parts();
-        let body = match read_body(body, 1024 * 1024).await {
-            Ok(b) => b,
-            Err(BodyError::TooLarge) => {
-                return Ok(control_error(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "body too large",
-                ))
-            }
-            Err(BodyError::Broken) => return Err(Abort),
-        };
+    /// The authority's layer: logs the request (secrets redacted), answers preflights.
+    async fn authority(&self, req: Req, found: Match<'_>) -> Res {
         let seq = {
-            let mut state = self.lock();
-            let now = state.sim.now_ms();
+            let mut s = self.state.lock();
+            let now = s.sim.now_ms();
             let record = RequestRecord::new(
-                parts.method.to_string(),
-                parts.uri.path().to_string(),
-                parts.uri.query().map(oidc::redact_query),
-                &parts.headers,
-                body.len(),
+                req.method().to_string(),
+                req.uri().path().to_string(),
+                req.uri().query().map(wire::redact_query),
+                req.headers(),
+                req.body().len(),
                 timefmt::iso_millis(now),
             );
-            state.log.push(record)
+            s.log.push(record)
         };
-        let res = if parts.method == Method::OPTIONS {
-            let mut r = no_content();
-            add_preflight(r.headers_mut(), &parts.headers);
-            r
-        } else {
-            oidc::handle(self, auth, tenant, ep, &parts, &body).await
+        let mut res = match found {
+            _ if req.method() == Method::OPTIONS => preflight(&req),
+            Match::Found { handler, .. } => handler.call(self.state.clone(), req).await,
+            Match::MethodNotAllowed { allow, .. } => wire::method_not_allowed(&allow),
+            Match::NotFound => wire::method_not_allowed("GET"),
         };
-        self.lock().log.set_status(seq, Some(res.status().as_u16()));
-        Ok(res)
+        self.finish(&mut res);
+        self.state
+            .lock()
+            .log
+            .set_status(seq, Some(res.status().as_u16()));
+        res
     }
 
-    async fn graph(&self, req: Request<Incoming>) -> Result<Response<Body>, Abort> {
-        let (parts, body) = req.into_parts();
-        let method = parts.method;
-        let path = parts.uri.path().to_string();
-        let query = parts.uri.query().map(str::to_string);
-        let (body, too_large) = match read_body(body, MAX_BODY).await {
-            Ok(b) => (b, false),
-            Err(BodyError::TooLarge) => (Bytes::new(), true),
-            Err(BodyError::Broken) => return Err(Abort),
+    /// The Graph layer: request identity, the request log, injected faults, 413, the
+    /// route's handler (or Graph's 405 and 400), then CORS and the identity headers.
+    async fn graph(&self, mut req: Req) -> Result<Res, Abort> {
+        let method = req.method().clone();
+        let too_large = req.extensions().get::<Oversized>().is_some();
+        let body_len = if too_large {
+            MAX_BODY + 1
+        } else {
+            req.body().len()
         };
-        let body_len = if too_large { MAX_BODY + 1 } else { body.len() };
         let (ctx, seq, fault) = {
-            let mut state = self.lock();
-            let now = state.sim.now_ms();
-            let ctx = GraphCtx::new(&parts.headers, now);
+            let mut s = self.state.lock();
+            let now = s.sim.now_ms();
+            let ctx = GraphCtx::new(req.headers(), now);
             let record = RequestRecord::new(
                 method.to_string(),
-                path.clone(),
-                query,
-                &parts.headers,
+                req.uri().path().to_string(),
+                req.uri().query().map(str::to_string),
+                req.headers(),
                 body_len,
                 timefmt::iso_millis(now),
             );
-            let seq = state.log.push(record);
+            let seq = s.log.push(record);
             let fault = if method == Method::OPTIONS {
                 None
             } else {
-                state.faults.take(&method)
+                s.faults.take(&method)
             };
             (ctx, seq, fault)
         };
-
         let mut res = None;
         if let Some(fault) = &fault {
             if let Some(d) = fault.delay() {
@@ -228,7 +269,7 @@ impl App {
             match faults::action(fault, &ctx) {
                 FaultAction::Proceed => {}
                 FaultAction::Close => {
-                    self.lock().log.set_status(seq, None);
+                    self.state.lock().log.set_status(seq, None);
                     return Err(Abort);
                 }
                 FaultAction::Respond(r) => res = Some(r),
@@ -236,44 +277,123 @@ impl App {
         }
         let mut res = match res {
             Some(r) => r,
-            None if method == Method::OPTIONS => {
-                let mut r = no_content();
-                add_preflight(r.headers_mut(), &parts.headers);
-                r
-            }
-            None if too_large => ctx.error(
+            None if method == Method::OPTIONS => preflight(&req),
+            None if too_large => GraphError::new(
+                &ctx,
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "RequestEntityTooLarge",
                 "The request body is too large.",
-            ),
-            None => graph::handle(self, &ctx, &method, &path, &parts.headers, body_len),
+            )
+            .into_response(),
+            None => {
+                let path = req.uri().path().to_string();
+                req.extensions_mut().insert(ctx.clone());
+                match self.router.find(&method, &path, false) {
+                    Match::Found {
+                        scope: Scope::Graph,
+                        handler,
+                    } => handler.call(self.state.clone(), req).await,
+                    Match::MethodNotAllowed {
+                        scope: Scope::Graph,
+                        allow,
+                    } => {
+                        let message = format!("The HTTP method '{method}' is not allowed for this resource. Allowed: {allow}.");
+                        let mut res = GraphError::new(
+                            &ctx,
+                            StatusCode::METHOD_NOT_ALLOWED,
+                            "MethodNotAllowed",
+                            message,
+                        )
+                        .into_response();
+                        insert_allow(&mut res, &allow);
+                        res
+                    }
+                    _ => {
+                        let segment = self.router.unresolved_segment(Scope::Graph, &path);
+                        let message = format!("Resource not found for the segment '{segment}'.");
+                        GraphError::new(&ctx, StatusCode::BAD_REQUEST, "BadRequest", message)
+                            .into_response()
+                    }
+                }
+            }
         };
-        add_cors(res.headers_mut(), self.expose_retry_after());
+        let expose = self.state.lock().sim.config().expose_retry_after;
+        add_cors(res.headers_mut(), expose);
         ctx.add_headers(res.headers_mut());
         if let Some(f) = &fault {
             f.apply_headers(&mut res);
         }
-        self.lock().log.set_status(seq, Some(res.status().as_u16()));
+        self.state
+            .lock()
+            .log
+            .set_status(seq, Some(res.status().as_u16()));
         Ok(res)
     }
 }
 
-/// A JSON error from the control API: `{"error": "..."}`.
-pub fn control_error(status: StatusCode, message: &str) -> Response<Body> {
-    json(status, &serde_json::json!({ "error": message }))
+fn preflight(req: &Req) -> Res {
+    let mut res = no_content();
+    add_preflight(res.headers_mut(), req.headers());
+    res
 }
 
-impl Handler for App {
-    fn handle(self: Arc<Self>, req: Request<Incoming>) -> HandlerFuture {
-        Box::pin(self.dispatch(req, false))
+fn insert_allow(res: &mut Res, allow: &str) {
+    if let Ok(v) = HeaderValue::from_str(allow) {
+        res.headers_mut().insert(http::header::ALLOW, v);
     }
 }
 
-/// The https listener: the same routes as [`App`] plus the OIDC authority.
-pub struct Secure(pub Arc<App>);
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl Handler for Secure {
-    fn handle(self: Arc<Self>, req: Request<Incoming>) -> HandlerFuture {
-        Box::pin(self.0.clone().dispatch(req, true))
+    #[test]
+    fn graph_paths() {
+        assert!(is_graph_path("/beta"));
+        assert!(is_graph_path("/BETA/me"));
+        assert!(is_graph_path("/v1.0/me"));
+        assert!(!is_graph_path("/betamax"));
+        assert!(!is_graph_path("/"));
+    }
+
+    #[test]
+    fn table_routes_and_unresolved_segments() {
+        let r = routes();
+        let found = |m: Method, p: &str, https: bool| match r.find(&m, p, https) {
+            Match::Found { scope, .. } => Some(scope),
+            _ => None,
+        };
+        assert_eq!(found(Method::POST, SYNC, false), Some(Scope::Graph));
+        let odd = "/BETA/devicemanagement/windowsautopilotsettings/microsoft.graph.sync/";
+        assert_eq!(found(Method::POST, odd, false), Some(Scope::Graph));
+        assert_eq!(found(Method::GET, SETTINGS, false), Some(Scope::Graph));
+        assert_eq!(found(Method::HEAD, SETTINGS, false), Some(Scope::Graph));
+        assert!(matches!(
+            r.find(&Method::GET, SYNC, false),
+            Match::MethodNotAllowed { allow, .. } if allow == "POST"
+        ));
+        let token = "/sim-tenant/oauth2/v2.0/token";
+        assert_eq!(found(Method::POST, token, true), Some(Scope::Authority));
+        assert_eq!(found(Method::POST, token, false), None, "https only");
+        assert_eq!(found(Method::POST, "/_sim/oauth2/v2.0/token", true), None);
+        assert_eq!(
+            found(Method::GET, "/_sim/config", false),
+            Some(Scope::Control)
+        );
+        for (path, segment) in [
+            ("/beta/me", "me"),
+            (
+                "/v1.0/deviceManagement/windowsAutopilotSettings/sync",
+                "windowsAutopilotSettings",
+            ),
+            ("/beta/deviceManagement/managedDevices", "managedDevices"),
+            (
+                "/beta/deviceManagement/windowsAutopilotSettings/sync/x",
+                "x",
+            ),
+            ("/beta", "beta"),
+        ] {
+            assert_eq!(r.unresolved_segment(Scope::Graph, path), segment, "{path}");
+        }
     }
 }

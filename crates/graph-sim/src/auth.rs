@@ -5,6 +5,11 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
+/// The permission the sync action needs.
+pub const WRITE_SCOPE: &str = "DeviceManagementServiceConfig.ReadWrite.All";
+/// The permission reading the settings needs (or [`WRITE_SCOPE`]).
+pub const READ_SCOPE: &str = "DeviceManagementServiceConfig.Read.All";
+
 /// The permission a caller was granted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Access {

@@ -7,8 +7,9 @@ use std::path::PathBuf;
 use clap::Parser;
 
 use crate::auth::Access;
-use crate::oidc::{Consent, OidcConfig};
+use crate::oidc::config::{Consent, OidcConfig};
 use crate::sim::{RuntimeConfig, SyncResult};
+use crate::static_files::Mount;
 
 const AFTER_HELP: &str = "\
 Graph endpoints:
@@ -128,15 +129,6 @@ impl fmt::Debug for TokenSpec {
             .field("access", &self.access)
             .finish()
     }
-}
-
-/// A `--mount` value.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Mount {
-    /// URL prefix, starting with `/`, without a trailing `/`.
-    pub prefix: String,
-    /// Directory served under it.
-    pub dir: PathBuf,
 }
 
 fn parse_success_status(s: &str) -> Result<u16, String> {

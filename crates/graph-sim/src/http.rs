@@ -1,4 +1,5 @@
-//! Response building blocks shared by the Graph routes, the control API and the faults.
+//! Response building blocks shared by the Graph routes, the control API, the authority
+//! and the faults: bodies, [`IntoResponse`], CORS, and Graph's request identity and errors.
 
 use bytes::Bytes;
 use http::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, DATE};
@@ -7,6 +8,40 @@ use http_body_util::{combinators::UnsyncBoxBody, BodyExt, Empty, Full};
 use serde::Serialize;
 
 use crate::timefmt;
+
+/// Turns a handler's answer into a response (axum's trait of the same name).
+pub trait IntoResponse {
+    /// The response.
+    fn into_response(self) -> Response<Body>;
+}
+
+impl IntoResponse for Response<Body> {
+    fn into_response(self) -> Response<Body> {
+        self
+    }
+}
+
+impl<T: IntoResponse, E: IntoResponse> IntoResponse for Result<T, E> {
+    fn into_response(self) -> Response<Body> {
+        match self {
+            Ok(r) => r.into_response(),
+            Err(e) => e.into_response(),
+        }
+    }
+}
+
+/// Returned instead of a response to drop the connection without answering (the `close`
+/// fault, a request body that broke off).
+#[derive(Debug)]
+pub struct Abort;
+
+impl std::fmt::Display for Abort {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped on purpose")
+    }
+}
+
+impl std::error::Error for Abort {}
 
 /// Error type of response bodies (a body that fails truncates the response).
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -206,6 +241,50 @@ impl GraphCtx {
             http_headers: "{}",
         };
         serde_json::to_string(&nested).unwrap_or_default()
+    }
+}
+
+/// A Graph error answer: `{"error": {"code", "message", "innerError"}}` for the request
+/// `ctx`, with optional extra headers (`Allow`, `WWW-Authenticate`, `Retry-After`).
+#[derive(Debug)]
+pub struct GraphError(Box<GraphErrorParts>);
+
+#[derive(Debug)]
+struct GraphErrorParts {
+    ctx: GraphCtx,
+    status: StatusCode,
+    code: String,
+    message: String,
+    headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+impl GraphError {
+    /// An error for the request `ctx`.
+    pub fn new(ctx: &GraphCtx, status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+        GraphError(Box::new(GraphErrorParts {
+            ctx: ctx.clone(),
+            status,
+            code: code.to_string(),
+            message: message.into(),
+            headers: Vec::new(),
+        }))
+    }
+
+    /// Adds a response header.
+    pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.0.headers.push((name, value));
+        self
+    }
+}
+
+impl IntoResponse for GraphError {
+    fn into_response(self) -> Response<Body> {
+        let e = *self.0;
+        let mut res = e.ctx.error(e.status, &e.code, &e.message);
+        for (name, value) in e.headers {
+            res.headers_mut().insert(name, value);
+        }
+        res
     }
 }
 

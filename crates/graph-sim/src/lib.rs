@@ -3,7 +3,11 @@
 //! It answers `POST /beta/deviceManagement/windowsAutopilotSettings/sync` and
 //! `GET /beta/deviceManagement/windowsAutopilotSettings` the way Graph and Intune do
 //! (204, 401, 403, 409, 429 with Intune's nested error messages), on a simulated clock
-//! that tests move with `POST /_sim/clock`, and injects faults on request.
+//! that tests move or freeze with `POST /_sim/clock`, and injects faults on request.
+//!
+//! Shape: one route table ([`app::routes`]) maps method + path to handlers that take the
+//! shared [`state::AppState`] and a `Request<Bytes>`; [`app()`] gives the whole simulator
+//! as a value tests call without a socket; [`start`] puts it on loopback sockets.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), graph_sim::StartError> {
@@ -24,11 +28,12 @@ pub mod control;
 pub mod faults;
 pub mod graph;
 pub mod http;
-pub mod jwt;
 pub mod oidc;
 pub mod requests;
+pub mod router;
 pub mod server;
 pub mod sim;
+pub mod state;
 pub mod static_files;
 pub mod timefmt;
 pub mod tls;
@@ -36,6 +41,7 @@ pub mod tls;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+pub use app::App;
 pub use cli::Args;
 pub use server::RunningServer;
 
@@ -51,10 +57,20 @@ impl std::fmt::Display for StartError {
 
 impl std::error::Error for StartError {}
 
-/// Binds the Graph listener described by `args` (and, with `--oidc-port`, the https
-/// listener that also serves the OIDC authority) on the current tokio runtime.
-pub async fn start(args: Args) -> Result<RunningServer, StartError> {
-    let ip = args.bind_ip().map_err(StartError)?;
+/// The simulator described by `args` as an [`App`], without sockets. With `--oidc-port`,
+/// the authority's origin is `https://HOST:PORT` from the flags (requests reach its routes
+/// when they carry the [`app::Https`] extension).
+pub fn app(args: &Args) -> Result<App, StartError> {
+    let origin = args.oidc_port.map(|port| {
+        let ip = args
+            .bind_ip()
+            .unwrap_or(std::net::Ipv4Addr::LOCALHOST.into());
+        format!("https://{}", SocketAddr::new(ip, port))
+    });
+    build(args, origin)
+}
+
+fn build(args: &Args, authority_origin: Option<String>) -> Result<App, StartError> {
     let site = static_files::StaticSite::new(args.static_dir.as_deref(), &args.mounts)
         .map_err(StartError)?;
     let tokens = auth::StaticTokens::new(
@@ -62,6 +78,28 @@ pub async fn start(args: Args) -> Result<RunningServer, StartError> {
             .into_iter()
             .map(|t| (t.token, t.access)),
     );
+    let authority = authority_origin.map(|origin| {
+        oidc::keys::start_keygen();
+        oidc::config::Authority::new(origin, args.oidc_client_ids.clone())
+    });
+    let verifier: Arc<dyn auth::TokenVerifier> = match &authority {
+        Some(a) => Arc::new(auth::AnyOf(vec![
+            Arc::new(tokens),
+            Arc::new(oidc::keys::JwtVerifier::new(a.origin())),
+        ])),
+        None => Arc::new(tokens),
+    };
+    let sim = sim::Sim::new(args.runtime_config(), clock::Clock::new(args.freeze_clock));
+    let authority = authority.map(|a| (a, args.oidc_config()));
+    Ok(App::new(state::AppState::new(
+        sim, verifier, site, authority,
+    )))
+}
+
+/// Binds the Graph listener described by `args` (and, with `--oidc-port`, the https
+/// listener that also serves the OIDC authority) on the current tokio runtime.
+pub async fn start(args: Args) -> Result<RunningServer, StartError> {
+    let ip = args.bind_ip().map_err(StartError)?;
     let bind = |port: u16| async move {
         let listener = tokio::net::TcpListener::bind(SocketAddr::new(ip, port))
             .await
@@ -75,7 +113,6 @@ pub async fn start(args: Args) -> Result<RunningServer, StartError> {
     let secure = match args.oidc_port {
         None => None,
         Some(port) => {
-            jwt::start_keygen();
             let tls = tls::self_signed().map_err(StartError)?;
             if let Some(path) = &args.oidc_cert_out {
                 std::fs::write(path, &tls.cert_pem)
@@ -85,35 +122,15 @@ pub async fn start(args: Args) -> Result<RunningServer, StartError> {
             Some((l, a, tls))
         }
     };
-    let authority = secure.as_ref().map(|(_, a, _)| {
-        oidc::Authority::new(format!("https://{a}"), args.oidc_client_ids.clone())
-    });
-    let verifier: Arc<dyn auth::TokenVerifier> = match &authority {
-        Some(auth) => Arc::new(auth::AnyOf(vec![
-            Arc::new(tokens),
-            Arc::new(auth.verifier()),
-        ])),
-        None => Arc::new(tokens),
-    };
-    let mut app = app::App::new(
-        sim::Sim::new(args.runtime_config(), clock::Clock::new(args.freeze_clock)),
-        verifier,
-        site,
-    );
-    if let Some(auth) = authority {
-        app = app.with_authority(auth, args.oidc_config());
-    }
-    let app = Arc::new(app);
+    let app = build(
+        &args,
+        secure.as_ref().map(|(_, a, _)| format!("https://{a}")),
+    )?;
     let (tx, rx) = tokio::sync::watch::channel(false);
-    let plain = tokio::spawn(server::serve(listener, app.clone(), rx.clone()));
+    let plain = tokio::spawn(server::serve(listener, None, app.clone(), rx.clone()));
     let (https, extra) = match secure {
         Some((l, a, tls)) => {
-            let task = tokio::spawn(tls::serve_tls(
-                l,
-                tls.acceptor,
-                Arc::new(app::Secure(app)),
-                rx,
-            ));
+            let task = tokio::spawn(server::serve(l, Some(tls.acceptor), app.clone(), rx));
             (Some(task), Some((a, tls.cert_pem)))
         }
         None => (None, None),
@@ -124,5 +141,5 @@ pub async fn start(args: Args) -> Result<RunningServer, StartError> {
             let _ = t.await;
         }
     });
-    Ok(RunningServer::new(addr, extra, tx, task))
+    Ok(RunningServer::new(addr, extra, app, tx, task))
 }

@@ -5,31 +5,40 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-async fn wait_for_signal() {
+/// Resolves on Ctrl-C or SIGTERM. The handlers are installed when this is called, before
+/// the listening line is printed, so a signal sent right after that line is never missed.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
+        let term = signal(SignalKind::terminate());
+        let int = signal(SignalKind::interrupt());
+        async move {
+            match (term, int) {
+                (Ok(mut term), Ok(mut int)) => {
+                    tokio::select! {
+                        _ = term.recv() => {}
+                        _ = int.recv() => {}
+                    }
                 }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = tokio::signal::ctrl_c().await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = graph_sim::Args::parse();
+    let signal = shutdown_signal();
     let server = match graph_sim::start(args).await {
         Ok(s) => s,
         Err(e) => {
@@ -45,7 +54,7 @@ async fn main() -> ExitCode {
         }
         let _ = out.flush();
     }
-    wait_for_signal().await;
+    signal.await;
     eprintln!("graph-sim: shutting down");
     server.shutdown().await;
     ExitCode::SUCCESS

@@ -1,72 +1,91 @@
-//! Listening and connection handling, independent of what a listener answers.
-//!
-//! A listener is a [`Handler`] served by [`serve`]. A second listener (for example an
-//! https OIDC authority on rustls) is another `Handler` plus an accept loop that wraps each
-//! stream in TLS before handing it to [`serve_connection`].
+//! The sockets: accept loops for the http and https listeners, reading each request body
+//! into `Bytes` before [`App::call`], dropping the connection when the app says
+//! [`Abort`], and a graceful shutdown that lets open connections finish.
 
-use std::future::Future;
 use std::net::SocketAddr;
-use std::pin::Pin;
-use std::sync::Arc;
+use std::time::Duration;
 
-use http::{Request, Response};
+use bytes::Bytes;
+use http::Request;
+use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use hyper::rt::{Read, Write};
 use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tokio_rustls::TlsAcceptor;
 
-use crate::http::Body;
+use crate::app::{App, Https, Oversized, MAX_BODY};
+use crate::http::Abort;
+use crate::router::Res;
 
-/// Returned by a handler to drop the connection without a response.
-#[derive(Debug)]
-pub struct Abort;
+/// How long shutdown waits for open connections (a slow `delay` fault, say) to finish.
+pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
-impl std::fmt::Display for Abort {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("connection dropped on purpose")
+/// Reads the body (up to [`MAX_BODY`]; beyond, marks the request [`Oversized`]) and
+/// calls the app.
+async fn handle(app: App, req: Request<Incoming>, https: bool) -> Result<Res, Abort> {
+    let (parts, body) = req.into_parts();
+    let mut req = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(collected) => Request::from_parts(parts, collected.to_bytes()),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
+            let mut r = Request::from_parts(parts, Bytes::new());
+            r.extensions_mut().insert(Oversized);
+            r
+        }
+        // The client broke off: nobody is left to answer.
+        Err(_) => return Err(Abort),
+    };
+    if https {
+        req.extensions_mut().insert(Https);
     }
+    app.call(req).await
 }
 
-impl std::error::Error for Abort {}
-
-/// What a handler returns.
-pub type HandlerFuture = Pin<Box<dyn Future<Output = Result<Response<Body>, Abort>> + Send>>;
-
-/// Answers requests for one listener.
-pub trait Handler: Send + Sync + 'static {
-    /// Answers one request; `Err(Abort)` closes the connection without an answer.
-    fn handle(self: Arc<Self>, req: Request<Incoming>) -> HandlerFuture;
-}
-
-/// Serves one HTTP/1.1 connection until it ends.
-pub async fn serve_connection<H, IO>(io: IO, handler: Arc<H>)
+/// Serves one HTTP/1.1 connection until it ends (or, after shutdown, until its current
+/// request is answered).
+async fn serve_connection<IO>(io: IO, app: App, https: bool, watcher: Watcher)
 where
-    H: Handler,
     IO: Read + Write + Unpin + Send + 'static,
 {
-    let service = hyper::service::service_fn(move |req| handler.clone().handle(req));
-    // Errors here are client disconnects or deliberate faults: nothing to report.
-    let _ = hyper::server::conn::http1::Builder::new()
+    let service = hyper::service::service_fn(move |req| handle(app.clone(), req, https));
+    let conn = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
         .keep_alive(true)
-        .serve_connection(io, service)
-        .await;
+        .serve_connection(io, service);
+    // Errors here are client disconnects or deliberate faults: nothing to report.
+    let _ = watcher.watch(conn).await;
 }
 
-/// Hands each accepted connection to `on_accept` until `shutdown` turns true. Shared by
-/// the http listener ([`serve`]) and the https one (`tls::serve_tls`).
-pub async fn accept_loop(
+/// Hands each accepted connection to a task until `shutdown` turns true, then waits (at
+/// most [`DRAIN_TIMEOUT`]) for the open ones to finish their requests and close.
+pub async fn serve(
     listener: TcpListener,
+    tls: Option<TlsAcceptor>,
+    app: App,
     mut shutdown: watch::Receiver<bool>,
-    mut on_accept: impl FnMut(tokio::net::TcpStream),
 ) {
+    let graceful = GracefulShutdown::new();
     loop {
         tokio::select! {
             accepted = listener.accept() => {
                 let Ok((stream, _peer)) = accepted else { continue };
                 let _ = stream.set_nodelay(true);
-                on_accept(stream);
+                let (app, watcher) = (app.clone(), graceful.watcher());
+                match tls.clone() {
+                    None => {
+                        tokio::spawn(serve_connection(TokioIo::new(stream), app, false, watcher));
+                    }
+                    Some(acceptor) => {
+                        tokio::spawn(async move {
+                            let handshake = tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream));
+                            if let Ok(Ok(tls)) = handshake.await {
+                                serve_connection(TokioIo::new(tls), app, true, watcher).await;
+                            }
+                        });
+                    }
+                }
             }
             changed = shutdown.changed() => {
                 if changed.is_err() || *shutdown.borrow() {
@@ -75,24 +94,15 @@ pub async fn accept_loop(
             }
         }
     }
-}
-
-/// Serves plain http connections until `shutdown` turns true.
-pub async fn serve<H: Handler>(
-    listener: TcpListener,
-    handler: Arc<H>,
-    shutdown: watch::Receiver<bool>,
-) {
-    accept_loop(listener, shutdown, |stream| {
-        tokio::spawn(serve_connection(TokioIo::new(stream), handler.clone()));
-    })
-    .await;
+    drop(listener);
+    let _ = tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown()).await;
 }
 
 /// A running simulator.
 pub struct RunningServer {
     addr: SocketAddr,
     authority: Option<(SocketAddr, String)>,
+    app: App,
     shutdown: watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -101,12 +111,14 @@ impl RunningServer {
     pub(crate) fn new(
         addr: SocketAddr,
         authority: Option<(SocketAddr, String)>,
+        app: App,
         shutdown: watch::Sender<bool>,
         task: tokio::task::JoinHandle<()>,
     ) -> Self {
         RunningServer {
             addr,
             authority,
+            app,
             shutdown,
             task,
         }
@@ -132,7 +144,13 @@ impl RunningServer {
         self.authority.as_ref().map(|(_, pem)| pem.as_str())
     }
 
-    /// Stops accepting connections and waits for the accept loop to end.
+    /// The app both listeners serve (to call it in-process too).
+    pub fn app(&self) -> &App {
+        &self.app
+    }
+
+    /// Stops accepting connections, lets open ones finish their current request (at most
+    /// [`DRAIN_TIMEOUT`]), and returns when every listener has stopped.
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(true);
         let _ = self.task.await;

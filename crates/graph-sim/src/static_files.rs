@@ -5,8 +5,16 @@ use std::path::{Path, PathBuf};
 use http::header::{HeaderValue, CACHE_CONTROL};
 use http::{Method, Response, StatusCode};
 
-use crate::cli::Mount;
 use crate::http::{full, response, Body};
+
+/// A `--mount` value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mount {
+    /// URL prefix, starting with `/`, without a trailing `/`.
+    pub prefix: String,
+    /// Directory served under it.
+    pub dir: PathBuf,
+}
 
 /// Directories served under URL prefixes.
 #[derive(Clone, Debug, Default)]

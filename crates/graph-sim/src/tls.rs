@@ -1,16 +1,10 @@
-//! The https listener: a self-signed certificate made at start-up and a rustls accept loop
-//! (ring provider) in front of [`serve_connection`].
+//! The https listener's certificate: self-signed, made at start-up, served by rustls
+//! (ring provider); `server.rs` accepts the connections.
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use hyper_util::rt::TokioIo;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-use tokio::net::TcpListener;
-use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
-
-use crate::server::{accept_loop, serve_connection, Handler};
 
 /// Names the certificate covers.
 pub const CERT_NAMES: [&str; 3] = ["127.0.0.1", "localhost", "::1"];
@@ -50,24 +44,4 @@ pub fn self_signed() -> Result<Tls, String> {
         cert_pem: cert.pem(),
         acceptor: TlsAcceptor::from(Arc::new(config)),
     })
-}
-
-/// Accepts TLS connections until `shutdown` turns true.
-pub async fn serve_tls<H: Handler>(
-    listener: TcpListener,
-    acceptor: TlsAcceptor,
-    handler: Arc<H>,
-    shutdown: watch::Receiver<bool>,
-) {
-    accept_loop(listener, shutdown, |stream| {
-        let acceptor = acceptor.clone();
-        let handler = handler.clone();
-        tokio::spawn(async move {
-            let handshake = tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream));
-            if let Ok(Ok(tls)) = handshake.await {
-                serve_connection(TokioIo::new(tls), handler).await;
-            }
-        });
-    })
-    .await;
 }

@@ -82,3 +82,26 @@ fn prints_one_line_and_exits_cleanly_on_sigterm() {
     assert!(out.status.success(), "{:?}", out.status);
     assert!(!String::from_utf8_lossy(&out.stderr).contains("very-secret"));
 }
+
+#[test]
+fn readme_documents_every_flag() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
+        .expect("README.md");
+    let start = readme.find("## graph-sim").expect("a graph-sim section");
+    let section = &readme[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
+    let command = <graph_sim::Args as clap::CommandFactory>::command();
+    let flags: Vec<String> = command
+        .get_arguments()
+        .filter_map(|a| a.get_long())
+        .filter(|l| !matches!(*l, "help" | "version"))
+        .map(|l| format!("--{l}"))
+        .collect();
+    assert!(flags.len() >= 20, "{flags:?}");
+    for flag in flags {
+        assert!(
+            section.contains(&flag),
+            "README's graph-sim section lacks {flag}"
+        );
+    }
+}

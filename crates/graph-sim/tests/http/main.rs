@@ -1,4 +1,6 @@
-//! End-to-end tests over real HTTP on loopback: each test starts its own simulator on port 0.
+//! HTTP tests of graph-sim. Most call the app in-process (`common::start`); `socket.rs`,
+//! `cli.rs`, the TLS and binary tests in `oidc.rs`, and the traversal test use real loopback
+//! sockets (`common::serve`).
 
 mod cli;
 mod common;
@@ -6,5 +8,6 @@ mod control;
 mod faults;
 mod headers;
 mod oidc;
+mod socket;
 mod static_files;
 mod sync;

@@ -1,4 +1,5 @@
-//! The local OIDC authority over real https, and Graph accepting its tokens.
+//! The local OIDC authority (in-process through the https listener's routes; real TLS and
+//! the binary at the end), and Graph accepting its tokens.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
@@ -6,10 +7,11 @@ use std::process::{Command, Stdio};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use reqwest::{redirect::Policy, Client, Method, Response};
+use reqwest::redirect::Policy;
+use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::common::{self, Sim, SETTINGS, SYNC};
+use crate::common::{self, Client, Sim, TestResponse, SETTINGS, SYNC};
 
 const TENANT: &str = "sim-tenant";
 const CLIENT: &str = "11111111-2222-3333-4444-555555555555";
@@ -18,6 +20,7 @@ const SCOPE: &str = "https://graph.microsoft.com/DeviceManagementServiceConfig.R
 
 struct Oidc {
     sim: Sim,
+    /// Calls with `https://` URLs reach the https listener's routes (the authority).
     https: Client,
     base: String,
 }
@@ -44,21 +47,20 @@ async fn start(extra: &[&str]) -> Oidc {
     let mut flags = vec!["--oidc-port", "0"];
     flags.extend_from_slice(extra);
     let sim = common::start(&flags).await;
-    let base = format!(
-        "{}/{TENANT}",
-        sim.server.authority_url().expect("authority")
-    );
-    let https = Client::builder()
-        .danger_accept_invalid_certs(true)
-        .redirect(Policy::none())
-        .pool_max_idle_per_host(0)
-        .build()
-        .expect("client");
+    let origin = sim
+        .app
+        .state()
+        .authority()
+        .expect("authority")
+        .origin()
+        .to_string();
+    let base = format!("{origin}/{TENANT}");
+    let https = sim.client.clone();
     Oidc { sim, https, base }
 }
 
 /// The parameters of a redirect's query or fragment.
-fn returned(res: &Response) -> (String, HashMap<String, String>) {
+fn returned(res: &TestResponse) -> (String, HashMap<String, String>) {
     assert_eq!(res.status(), 302, "expected a redirect");
     let loc = res.headers()["location"].to_str().unwrap().to_string();
     let (sep, rest) = match loc.split_once('#') {
@@ -101,7 +103,13 @@ fn percent_decode(v: &str) -> String {
 }
 
 impl Oidc {
-    async fn authorize(&self, params: &[(&str, &str)]) -> Response {
+    fn origin(&self) -> String {
+        self.base
+            .trim_end_matches(&format!("/{TENANT}"))
+            .to_string()
+    }
+
+    async fn authorize(&self, params: &[(&str, &str)]) -> TestResponse {
         self.https
             .get(format!("{}/oauth2/v2.0/authorize", self.base))
             .query(params)
@@ -168,7 +176,7 @@ impl Oidc {
         body
     }
 
-    async fn graph(&self, method: Method, path: &str, token: &str) -> Response {
+    async fn graph(&self, method: Method, path: &str, token: &str) -> TestResponse {
         self.sim.call(method, path, Some(token)).await
     }
 }
@@ -176,7 +184,7 @@ impl Oidc {
 #[tokio::test]
 async fn discovery_and_keys() {
     let o = start(&[]).await;
-    let origin = o.sim.server.authority_url().unwrap();
+    let origin = o.origin();
     for path in [
         "/.well-known/openid-configuration",
         "/v2.0/.well-known/openid-configuration",
@@ -244,7 +252,7 @@ async fn code_flow_tokens_and_graph() {
         .unwrap()
         .contains("https://graph.microsoft.com/DeviceManagementServiceConfig.ReadWrite.All"));
     let at = claims(body["access_token"].as_str().unwrap());
-    let origin = o.sim.server.authority_url().unwrap();
+    let origin = o.origin();
     assert_eq!(at["aud"], "https://graph.microsoft.com");
     assert_eq!(at["iss"], format!("{origin}/{TENANT}/v2.0"));
     assert_eq!(at["scp"], "DeviceManagementServiceConfig.ReadWrite.All");
@@ -748,4 +756,46 @@ fn binary_prints_the_authority_line_and_writes_the_certificate() {
     assert_ne!(port, 0);
     let text = std::fs::read_to_string(&pem).unwrap();
     assert!(text.starts_with("-----BEGIN CERTIFICATE-----"));
+}
+
+#[tokio::test]
+async fn discovery_over_real_tls_and_only_on_the_https_listener() {
+    let net = common::serve(&["--oidc-port", "0"]).await;
+    let origin = net.server.authority_url().expect("authority");
+    let https = reqwest::Client::builder()
+        .danger_accept_invalid_certs(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    let res = https
+        .get(format!(
+            "{origin}/{TENANT}/v2.0/.well-known/openid-configuration"
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["access-control-allow-origin"], "*");
+    let d: Value = res.json().await.unwrap();
+    assert_eq!(d["issuer"], format!("{origin}/{TENANT}/v2.0"));
+    // Graph answers on the https origin too.
+    let res = https
+        .post(format!("{origin}{SYNC}"))
+        .bearer_auth(common::RW)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    // The certificate is the one the server reports.
+    let pem = net.server.authority_cert_pem().unwrap();
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"));
+    // The authority is https only.
+    let res = net
+        .client
+        .get(net.url(&format!("/{TENANT}/.well-known/openid-configuration")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    net.server.shutdown().await;
 }

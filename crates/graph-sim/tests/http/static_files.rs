@@ -1,4 +1,4 @@
-//! --static and --mount.
+//! --static and --mount (traversal over a real socket: clients normalise `..` away).
 
 use crate::common::*;
 use reqwest::Method;
@@ -94,8 +94,8 @@ async fn traversal_is_refused() {
     let dir = site();
     let www = dir.path().join("www");
     let nm = format!("/node_modules={}", dir.path().join("nm").display());
-    let sim = start(&["--static", www.to_str().unwrap(), "--mount", &nm]).await;
-    let addr = sim.server.local_addr();
+    let net = serve(&["--static", www.to_str().unwrap(), "--mount", &nm]).await;
+    let addr = net.server.local_addr();
     assert_eq!(raw_status(addr, "/index.html").await, 200);
     for target in [
         "/../secret.txt",
