@@ -13,6 +13,9 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
 TEST_TIMEOUT_MS=${AUTOPILOT_SYNC_TEST_TIMEOUT_MS:-120000}
+# Each step also has a limit (default 30 min; a loaded 2-core machine needs ~10 for the
+# slowest), so a hung process (a cargo test, a browser) fails its step instead of the run.
+STEP_TIMEOUT_S=${AUTOPILOT_SYNC_STEP_TIMEOUT_S:-1800}
 
 names=() results=() times=()
 failed=0
@@ -23,8 +26,9 @@ run() {
   shift
   printf '\n=== %s\n' "$name"
   local start=$SECONDS status
-  "$@"
+  timeout --kill-after=30 "$STEP_TIMEOUT_S" "$@"
   status=$?
+  [ "$status" -eq 124 ] && printf '(step stopped after %s s)\n' "$STEP_TIMEOUT_S"
   names+=("$name")
   times+=($((SECONDS - start)))
   if [ "$status" -eq 0 ]; then
@@ -43,10 +47,7 @@ skip() {
   failed=1
 }
 
-js_tests() {
-  local files=(tests/*.test.mjs)
-  node --test --test-concurrency=1 --test-timeout="$TEST_TIMEOUT_MS" "${files[@]}"
-}
+js_files=(tests/*.test.mjs)
 
 if run "set-up" bash scripts/ensure-tools.sh; then
   run "format" cargo fmt --all -- --check
@@ -59,7 +60,8 @@ if run "set-up" bash scripts/ensure-tools.sh; then
   run "build graph-sim" cargo build -p graph-sim --quiet || built=0
   if [ "$built" = 1 ]; then
     run "wasm tests in Node and headless Chromium, against graph-sim" node tests/run-wasm-tests.mjs
-    run "JS tests: package, types, pages (node:test, Chromium)" js_tests
+    run "JS tests: package, types, pages (node:test, Chromium)" \
+      node --test --test-concurrency=1 --test-timeout="$TEST_TIMEOUT_MS" "${js_files[@]}"
   else
     skip "wasm tests in Node and headless Chromium, against graph-sim" "the build failed"
     skip "JS tests: package, types, pages (node:test, Chromium)" "the build failed"
