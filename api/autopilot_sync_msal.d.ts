@@ -97,7 +97,7 @@ export interface SyncStatus {
 export type SyncStatusResult = SyncStatus | SyncFailure;
 
 /** `code` of a `SyncError`. */
-export type SyncErrorCode = "invalidToken" | "invalidOptions" | "tokenUnavailable" | "waitTimeout" | "signInFailed" | "signInCancelled" | "interactionInProgress" | "popupBlocked";
+export type SyncErrorCode = "invalidToken" | "invalidOptions" | "tokenUnavailable" | "waitTimeout" | "signInFailed" | "signInCancelled" | "interactionInProgress" | "popupBlocked" | "internalError";
 
 /** Thrown (as a rejection) only when no request was sent. */
 export interface SyncError extends Error {
@@ -233,11 +233,11 @@ export interface InitOutput {
     readonly isLoopbackHost: (a: number, b: number) => number;
     readonly nextSyncAllowedAt: (a: any, b: any, c: any) => any;
     readonly triggerSync: (a: any, b: any) => any;
-    readonly wasm_bindgen__convert__closures_____invoke__h60702a48838d1764: (a: number, b: number, c: any) => [number, number];
-    readonly wasm_bindgen__convert__closures_____invoke__hb98d63cc49481475: (a: number, b: number, c: any, d: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__hc8cb40ceb96e97de: (a: number, b: number, c: any) => any;
-    readonly wasm_bindgen__convert__closures_____invoke__h494eba138104bccf: (a: number, b: number) => any;
-    readonly wasm_bindgen__convert__closures_____invoke__h9082836917c3bee7: (a: number, b: number) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h5ae6ccbea8e435ff: (a: number, b: number, c: any, d: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__hf199e6f092e5de5c: (a: number, b: number, c: any) => [number, number];
+    readonly wasm_bindgen__convert__closures_____invoke__he4dbc2be0d54c4e2: (a: number, b: number, c: any) => any;
+    readonly wasm_bindgen__convert__closures_____invoke__h0830e5946b7cb9a2: (a: number, b: number) => any;
+    readonly wasm_bindgen__convert__closures_____invoke__hd1bd4571d3a2c24e: (a: number, b: number) => void;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
     readonly __wbindgen_free: (a: number, b: number, c: number) => void;

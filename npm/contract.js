@@ -34,6 +34,7 @@ export const SyncErrorCode = Object.freeze({
   signInCancelled: "signInCancelled",
   interactionInProgress: "interactionInProgress",
   popupBlocked: "popupBlocked",
+  internalError: "internalError",
 });
 
 /** Every Microsoft cloud (option `cloud`). */

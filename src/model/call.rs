@@ -8,6 +8,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use super::bounds::{scrub, MAX_FIELD_CHARS, MAX_MESSAGE_CHARS};
 use super::outcome::{Action, Answer, Outcome, SyncResult};
 use super::sync_state::{parse_sync_state, SyncStatus, MANUAL_SYNC_INTERVAL_MS};
 
@@ -144,6 +145,23 @@ impl Reply {
         }
     }
 
+    /// The reply as it may leave the library: every value copied from the network has
+    /// `token` (and each long part of it) redacted, then is cut to its bound (ids, codes
+    /// and dates [`MAX_FIELD_CHARS`], Graph's message [`MAX_MESSAGE_CHARS`]).
+    pub fn sealed(mut self, token: &str) -> Reply {
+        match &mut self {
+            Reply::Result(r) => {
+                scrub(&mut r.error_code, token, MAX_FIELD_CHARS);
+                scrub(&mut r.error_message, token, MAX_MESSAGE_CHARS);
+                scrub(&mut r.request_id, token, MAX_FIELD_CHARS);
+                scrub(&mut r.date, token, MAX_FIELD_CHARS);
+            }
+            // The dates of a status are rewritten from parsed numbers; the id is copied.
+            Reply::Status(s) => scrub(&mut s.request_id, token, MAX_FIELD_CHARS),
+        }
+        self
+    }
+
     /// Whether a client with a token source should get a fresh token and send once more:
     /// only after `unauthorized`, and only if this was not already the retry.
     pub fn earns_token_refresh(&self, already_refreshed: bool) -> bool {
@@ -207,6 +225,130 @@ mod tests {
             request_id: Some("rid"),
             ..Default::default()
         })
+    }
+
+    /// A hostile server: huge header and body values, and the token echoed everywhere.
+    #[test]
+    fn sealed_replies_are_bounded_and_never_carry_the_token() {
+        let token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyLWZvci10ZXN0cyJ9.c2lnbmF0dXJlLXNlY3JldA";
+        let sig = token.rsplit('.').next().unwrap();
+        let rid = "r".repeat(10 * 1024);
+        let echo = ["Bearer ", token, " was refused"].concat();
+        let long_msg = ["m".repeat(5_000), token.into()].concat();
+        let body = |code: &str, msg: &str, inner_rid: &str, date: &str| {
+            [
+                r#"{"error":{"code":""#,
+                code,
+                r#"","message":""#,
+                msg,
+                r#"","innerError":{"request-id":""#,
+                inner_rid,
+                r#"","date":""#,
+                date,
+                r#""}}}"#,
+            ]
+            .concat()
+        };
+        // (status, request-id header, Date header, body) → (errorCode, errorMessage, requestId, date)
+        type Want = (
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        let r = |s: &str| Some(String::from(s));
+        let capped = |c: char, n: usize| Some([c.to_string().repeat(n - 1), "…".into()].concat());
+        let cases: Vec<(u16, Option<&str>, Option<&str>, String, Want)> = vec![
+            // The 10 KB request-id header of the issue: cut to 256 characters.
+            (
+                503,
+                Some(&rid),
+                None,
+                String::new(),
+                (None, None, capped('r', 256), None),
+            ),
+            // The token echoed in the message, the code, the id and the date.
+            (
+                401,
+                None,
+                None,
+                body(token, &echo, token, sig),
+                (
+                    r("[redacted]"),
+                    r("Bearer [redacted] was refused"),
+                    r("[redacted]"),
+                    r("[redacted]"),
+                ),
+            ),
+            // A 5,000-character message ending in the token: the token never survives the cut.
+            (
+                400,
+                Some(token),
+                Some(token),
+                body("Bad", &long_msg, "x", "y"),
+                (r("Bad"), capped('m', 2_000), r("[redacted]"), r("y")),
+            ),
+            // Ordinary values pass unchanged.
+            (
+                403,
+                Some("rid-1"),
+                Some("Sun, 06 Nov 1994 08:49:37 GMT"),
+                body("Forbidden", "Denied", "x", "1994-11-06T08:49:37"),
+                (
+                    r("Forbidden"),
+                    r("Denied"),
+                    r("rid-1"),
+                    r("1994-11-06T08:49:37"),
+                ),
+            ),
+        ];
+        for (status, request_id, date, body, want) in &cases {
+            let a = Response::Answer(Answer {
+                status: *status,
+                request_id: *request_id,
+                date: *date,
+                body,
+                ..Default::default()
+            });
+            for action in [Action::Trigger, Action::Status] {
+                let Reply::Result(got) = Reply::read(action, &a, "cid", NOW).sealed(token) else {
+                    panic!("{status}: not a result");
+                };
+                let have = (
+                    got.error_code.clone(),
+                    got.error_message.clone(),
+                    got.request_id.clone(),
+                    got.date.clone(),
+                );
+                assert_eq!(&have, want, "status {status}");
+                let json = Reply::Result(got).to_json();
+                assert!(
+                    !json.contains(token) && !json.contains(sig),
+                    "{status}: {json}"
+                );
+            }
+        }
+        // A successful status read: its request-id is bounded and redacted too.
+        let ok = Response::Answer(Answer {
+            status: 200,
+            request_id: Some(&rid),
+            body: r#"{"syncStatus":"completed"}"#,
+            ..Default::default()
+        });
+        match Reply::read(Action::Status, &ok, "cid", NOW).sealed(token) {
+            Reply::Status(s) => assert_eq!(s.request_id, capped('r', 256)),
+            other => panic!("{other:?}"),
+        }
+        let echoed = Response::Answer(Answer {
+            status: 200,
+            request_id: Some(token),
+            body: r#"{"id":"x"}"#,
+            ..Default::default()
+        });
+        match Reply::read(Action::Status, &echoed, "cid", NOW).sealed(token) {
+            Reply::Status(s) => assert_eq!(s.request_id.as_deref(), Some("[redacted]")),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -54,14 +54,15 @@ fn outcome_when(o: Outcome) -> &'static str {
 /// The README's "when" column of the error-code table.
 fn error_when(c: ErrorCode) -> &'static str {
     match c {
-        ErrorCode::InvalidToken => "not a string, empty, white space only, white space or control characters inside, non-ASCII",
-        ErrorCode::InvalidOptions => "unknown option, wrong type, unknown cloud, unparsable `baseUrl`, `http:` to anything but 127.0.0.0/8, `::1`, `localhost`, a `baseUrl` with credentials, query or fragment, non-positive `timeoutMs`",
+        ErrorCode::InvalidToken => "not a string, empty, white space only, white space or control characters inside, non-ASCII, longer than 16 KB",
+        ErrorCode::InvalidOptions => "unknown option, wrong type, unknown cloud, unparsable `baseUrl`, `http:` to anything but 127.0.0.0/8, `::1`, `localhost`, a `baseUrl` with credentials, query or fragment, non-positive `timeoutMs`, an option that cannot be read (a getter or `Proxy` trap threw: never replaced by a default)",
         ErrorCode::TokenUnavailable => "a client's `getToken` threw, rejected or returned no usable token (`cause` holds the original; MSAL's `errorCode` is kept)",
         ErrorCode::WaitTimeout => "`waitForSync` passed its `timeoutMs`; `lastStatus` holds the last answer",
         ErrorCode::SignInFailed => "MSAL sign-in failed (`errorCode` is MSAL's)",
         ErrorCode::SignInCancelled => "the user cancelled or declined sign-in (MSAL `user_cancelled`, or `access_denied` from the authority)",
         ErrorCode::InteractionInProgress => "another sign-in is already under way in this page",
         ErrorCode::PopupBlocked => "the browser blocked the sign-in popup (MSAL `popup_window_error` / `empty_window_error`)",
+        ErrorCode::InternalError => "a failure inside the library or in a host function it calls (for instance an overridden global `setTimeout` that throws); `cause` holds the original. Never left as an uncaught exception or a pending promise",
     }
 }
 

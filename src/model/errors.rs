@@ -25,11 +25,14 @@ pub enum ErrorCode {
     InteractionInProgress,
     /// The browser blocked the sign-in popup.
     PopupBlocked,
+    /// A failure inside the library or in a host function it calls (an overridden global
+    /// that throws); the original is the error's `cause`.
+    InternalError,
 }
 
 impl ErrorCode {
     /// Every code, in documentation order.
-    pub const ALL: [ErrorCode; 8] = [
+    pub const ALL: [ErrorCode; 9] = [
         ErrorCode::InvalidToken,
         ErrorCode::InvalidOptions,
         ErrorCode::TokenUnavailable,
@@ -38,6 +41,7 @@ impl ErrorCode {
         ErrorCode::SignInCancelled,
         ErrorCode::InteractionInProgress,
         ErrorCode::PopupBlocked,
+        ErrorCode::InternalError,
     ];
 
     /// The string JS sees in `error.code`.
@@ -51,6 +55,7 @@ impl ErrorCode {
             ErrorCode::SignInCancelled => "signInCancelled",
             ErrorCode::InteractionInProgress => "interactionInProgress",
             ErrorCode::PopupBlocked => "popupBlocked",
+            ErrorCode::InternalError => "internalError",
         }
     }
 }

@@ -3,6 +3,7 @@
 //! input validation all live here; `crate::wasm` only moves bytes between this and JS.
 //! Modules are private; what the rest of the crate uses is re-exported below.
 
+mod bounds;
 mod call;
 mod cloud;
 #[cfg(test)]
@@ -18,6 +19,7 @@ mod sync_state;
 mod time;
 mod token;
 
+pub use bounds::{cap, redact, MAX_FIELD_CHARS, MAX_MESSAGE_CHARS, MAX_TOKEN_BYTES, REDACTED};
 pub use call::{next_sync_allowed_at, Reply, Request, Response, ANSWER_HEADERS};
 pub use cloud::{check_base_url, is_loopback, Cloud, UrlParts};
 pub use errors::{ms_text, unknown_option, wrong_type, ErrorCode, UsageError};

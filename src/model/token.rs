@@ -3,6 +3,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use super::bounds::MAX_TOKEN_BYTES;
 use super::errors::{ErrorCode, UsageError};
 use super::time::ceil;
 
@@ -27,6 +28,9 @@ pub fn check_token(raw: &str) -> Result<&str, UsageError> {
     };
     if t.is_empty() {
         return bad("is empty");
+    }
+    if t.len() > MAX_TOKEN_BYTES {
+        return bad("is longer than 16 KB (16,384 characters), so it was not sent; no access token is that long");
     }
     if t.bytes()
         .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
@@ -98,6 +102,22 @@ mod tests {
             let e = check_token(raw).unwrap_err();
             assert_eq!(e.code, ErrorCode::InvalidToken, "token {raw:?}");
             assert!(e.message.starts_with("The token"), "{}", e.message);
+        }
+        // The bound: 16 KB is sent, one byte more (or a megabyte) is refused.
+        let big = "a".repeat(MAX_TOKEN_BYTES);
+        assert_eq!(check_token(&big).map(str::len), Ok(MAX_TOKEN_BYTES));
+        assert_eq!(
+            check_token(&["Bearer ", &big, " "].concat()).map(str::len),
+            Ok(MAX_TOKEN_BYTES)
+        );
+        for n in [MAX_TOKEN_BYTES + 1, 1 << 20] {
+            let e = check_token(&"a".repeat(n)).unwrap_err();
+            assert_eq!(e.code, ErrorCode::InvalidToken);
+            assert!(
+                e.message.contains("16 KB") && !e.message.contains("aaaa"),
+                "{}",
+                e.message
+            );
         }
         // The message never echoes the token.
         let e = check_token("secret value").unwrap_err();

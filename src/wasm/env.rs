@@ -6,6 +6,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
+use core::cell::{OnceCell, RefCell};
+
+use super::error::internal;
 use super::Local;
 use crate::model::{ceil, uuid_v4};
 #[allow(unused_imports)]
@@ -13,89 +16,92 @@ use crate::prelude::*;
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(callback: &Function, ms: i32) -> JsValue;
+    // Every global the module calls may have been replaced by a page or a test, and may
+    // throw: each is imported with `catch`, and no `RefCell` borrow is held across a call.
+    #[wasm_bindgen(catch, js_name = setTimeout)]
+    fn set_timeout(callback: &Function, ms: i32) -> Result<JsValue, JsValue>;
 
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(handle: &JsValue);
+    #[wasm_bindgen(catch, js_name = clearTimeout)]
+    fn clear_timeout(handle: &JsValue) -> Result<(), JsValue>;
 
     #[wasm_bindgen(catch, js_namespace = crypto, js_name = getRandomValues)]
     fn get_random_values(buf: &Uint8Array) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(catch, js_namespace = Math, js_name = random)]
+    fn math_random() -> Result<f64, JsValue>;
+
+    #[wasm_bindgen(catch, js_namespace = Date, js_name = now)]
+    fn date_now() -> Result<f64, JsValue>;
 }
 
-/// Milliseconds since the epoch.
+/// Milliseconds since the epoch (0 if `Date.now` throws: the shared timer then still
+/// fires each deadline, as it trusts the JS timer over the clock).
 pub fn now_ms() -> f64 {
-    js_sys::Date::now()
+    date_now().unwrap_or(0.0)
 }
 
 /// Random bytes fetched from `crypto` at a time: one call serves 32 GUIDs.
 const POOL: usize = 16 * 32;
 
-static RANDOM: Local<core::cell::RefCell<(Vec<u8>, usize)>> =
-    Local(core::cell::RefCell::new((Vec::new(), 0)));
+static RANDOM: Local<RefCell<(Vec<u8>, usize)>> = Local(RefCell::new((Vec::new(), 0)));
 
-/// A fresh random GUID for `client-request-id`. `crypto.getRandomValues` exists in
-/// insecure contexts too (unlike `crypto.randomUUID`); `Math.random` is the last resort.
+/// `POOL` fresh random bytes: `crypto.getRandomValues` (it exists in insecure contexts
+/// too, unlike `crypto.randomUUID`), else `Math.random` (else zeros: a `client-request-id`
+/// only helps support find a request, so a broken host costs only that).
+fn fresh_pool() -> Vec<u8> {
+    let mut pool = vec![0u8; POOL];
+    let buf = Uint8Array::new_with_length(POOL as u32);
+    if get_random_values(&buf).is_ok() {
+        buf.copy_to(&mut pool);
+    } else {
+        for b in pool.iter_mut() {
+            *b = (math_random().unwrap_or(0.0) * 256.0) as u8;
+        }
+    }
+    pool
+}
+
+/// A fresh random GUID for `client-request-id`.
 pub fn new_guid() -> String {
-    RANDOM.with(|r| {
+    let need = RANDOM.with(|r| {
+        let r = r.borrow();
+        r.0.len() < POOL || r.1 + 16 > POOL
+    });
+    if need {
+        // Filled with no borrow held: the JS calls may re-enter the module.
+        let pool = fresh_pool();
+        RANDOM.with(|r| *r.borrow_mut() = (pool, 0));
+    }
+    let bytes = RANDOM.with(|r| {
         let mut r = r.borrow_mut();
         let (pool, used) = &mut *r;
-        if pool.len() < POOL || *used + 16 > POOL {
-            pool.resize(POOL, 0);
-            let buf = Uint8Array::new_with_length(POOL as u32);
-            if get_random_values(&buf).is_ok() {
-                buf.copy_to(pool);
-            } else {
-                for b in pool.iter_mut() {
-                    *b = (js_sys::Math::random() * 256.0) as u8;
-                }
-            }
-            *used = 0;
-        }
         let mut bytes = [0u8; 16];
-        bytes.copy_from_slice(&pool[*used..*used + 16]);
-        *used += 16;
-        uuid_v4(bytes)
-    })
+        if *used + 16 <= pool.len() {
+            bytes.copy_from_slice(&pool[*used..*used + 16]);
+            *used += 16;
+        }
+        bytes
+    });
+    uuid_v4(bytes)
 }
 
-/// A pending timer; dropping it cancels the callback.
-pub struct Timer {
-    handle: JsValue,
-    _callback: Closure<dyn FnMut()>,
-}
-
-impl Timer {
-    /// Runs `f` once after `ms` milliseconds. In Node the timer is `unref`ed: it does not
-    /// keep the process alive on its own.
-    pub fn new(ms: u32, f: impl FnMut() + 'static) -> Timer {
-        let callback = Closure::<dyn FnMut()>::new(f);
-        let handle = set_timeout(
-            callback.as_ref().unchecked_ref(),
-            ms.min(i32::MAX as u32) as i32,
-        );
-        // Browsers return a number, Node a Timeout object with `unref`.
-        if handle.is_object() {
-            if let Ok(unref) = js_sys::Reflect::get(&handle, &JsValue::from_str("unref")) {
-                if let Some(unref) = unref.dyn_ref::<Function>() {
-                    let _ = unref.call0(&handle);
-                }
+/// Arms a JS timer for `callback` after `ms`; in Node it is `unref`ed, so it never keeps a
+/// process alive on its own. `Err` when the global `setTimeout` throws.
+fn arm_js_timer(callback: &Function, ms: u32) -> Result<JsValue, JsValue> {
+    let handle = set_timeout(callback, ms.min(i32::MAX as u32) as i32)?;
+    // Browsers return a number, Node a Timeout object with `unref`.
+    if handle.is_object() {
+        if let Ok(unref) = js_sys::Reflect::get(&handle, &JsValue::from_str("unref")) {
+            if let Some(unref) = unref.dyn_ref::<Function>() {
+                let _ = unref.call0(&handle);
             }
         }
-        Timer {
-            handle,
-            _callback: callback,
-        }
     }
+    Ok(handle)
 }
 
-impl Drop for Timer {
-    fn drop(&mut self) {
-        clear_timeout(&self.handle);
-    }
-}
-
-/// Waits `ms` milliseconds; rejects with the signal's reason as soon as it aborts.
+/// Waits `ms` milliseconds; rejects with the signal's reason as soon as it aborts, and
+/// with an `internalError` if the global `setTimeout` throws.
 pub async fn sleep(ms: u32, signal: Option<&AbortSignal>) -> Result<(), JsValue> {
     if let Some(s) = signal.filter(|s| s.aborted()) {
         return Err(s.reason());
@@ -105,7 +111,7 @@ pub async fn sleep(ms: u32, signal: Option<&AbortSignal>) -> Result<(), JsValue>
     let Some((resolve, reject)) = fns else {
         return Ok(());
     };
-    let timer = set_timeout(&resolve, ms.min(i32::MAX as u32) as i32);
+    let timer = set_timeout(&resolve, ms.min(i32::MAX as u32) as i32).map_err(internal)?;
     let listener = signal.map(|s| {
         let target = s.clone();
         let c = Closure::<dyn FnMut()>::new(move || {
@@ -115,7 +121,7 @@ pub async fn sleep(ms: u32, signal: Option<&AbortSignal>) -> Result<(), JsValue>
         (s, c)
     });
     let r = JsFuture::from(promise).await;
-    clear_timeout(&timer);
+    let _ = clear_timeout(&timer);
     if let Some((s, c)) = listener {
         // Not running now: it returned before this future was resumed.
         let _ = s.remove_event_listener_with_callback("abort", c.as_ref().unchecked_ref());
@@ -128,38 +134,39 @@ pub struct Deadline {
     id: u64,
 }
 
+/// What a deadline's callback learns: `Ok` when its time came, `Err` when the shared
+/// timer could not be re-armed (a global `setTimeout` that throws), so it never would.
+pub type Fired = Result<(), JsValue>;
+
 struct Entry {
     id: u64,
     at: f64,
-    fire: Box<dyn FnOnce()>,
+    fire: Box<dyn FnOnce(Fired)>,
 }
 
 struct Wheel {
     entries: Vec<Entry>,
     next_id: u64,
-    /// The one JS timer, and the deadline it is armed for.
-    armed: Option<(f64, Timer)>,
+    /// The JS timer's handle, and the deadline it is armed for.
+    armed: Option<(f64, JsValue)>,
 }
 
-impl Wheel {
-    const fn new() -> Wheel {
-        Wheel {
-            entries: Vec::new(),
-            next_id: 0,
-            armed: None,
-        }
-    }
-}
+static WHEEL: Local<RefCell<Wheel>> = Local(RefCell::new(Wheel {
+    entries: Vec::new(),
+    next_id: 0,
+    armed: None,
+}));
 
-static WHEEL: Local<core::cell::RefCell<Wheel>> = Local(core::cell::RefCell::new(Wheel::new()));
+/// The shared timer's callback, made once and never freed (so it is never freed while
+/// running).
+static TICK: Local<OnceCell<Closure<dyn FnMut()>>> = Local(OnceCell::new());
 
 /// Calls `fire` once, `ms` milliseconds from now, unless the returned [`Deadline`] is
 /// dropped first. All deadlines share one `setTimeout`, armed for the earliest, so a call
-/// costs no timer of its own; the timer is `unref`ed in Node, so it never keeps a
-/// process alive.
-pub fn deadline(ms: u32, fire: impl FnOnce() + 'static) -> Deadline {
+/// costs no timer of its own. `Err` (nothing registered) when `setTimeout` throws.
+pub fn deadline(ms: u32, fire: impl FnOnce(Fired) + 'static) -> Result<Deadline, JsValue> {
     let at = now_ms() + f64::from(ms);
-    WHEEL.with(|w| {
+    let (id, earliest) = WHEEL.with(|w| {
         let mut w = w.borrow_mut();
         let id = w.next_id;
         w.next_id += 1;
@@ -168,11 +175,16 @@ pub fn deadline(ms: u32, fire: impl FnOnce() + 'static) -> Deadline {
             at,
             fire: Box::new(fire),
         });
-        if w.armed.as_ref().is_none_or(|(armed_at, _)| at < *armed_at) {
-            arm(&mut w, at, ms);
-        }
-        Deadline { id }
-    })
+        (
+            id,
+            w.armed.as_ref().is_none_or(|(armed_at, _)| at < *armed_at),
+        )
+    });
+    let d = Deadline { id };
+    if earliest {
+        arm(at, ms)?;
+    }
+    Ok(d)
 }
 
 /// Drops `value` once the current JS task has finished: a closure must not be freed
@@ -181,33 +193,40 @@ pub fn drop_after_this_task<T: 'static>(value: T) {
     wasm_bindgen_futures::spawn_local(async move { drop(value) });
 }
 
-fn arm(w: &mut Wheel, at: f64, ms: u32) {
-    // The previous timer may be the one running right now.
-    if let Some((_, old)) = w.armed.replace((at, Timer::new(ms, on_timer))) {
-        drop_after_this_task(old);
+/// (Re)arms the shared timer for `at`. No borrow is held across the JS calls.
+fn arm(at: f64, ms: u32) -> Result<(), JsValue> {
+    if let Some((_, old)) = WHEEL.with(|w| w.borrow_mut().armed.take()) {
+        let _ = clear_timeout(&old);
     }
+    let handle = TICK.with(|t| {
+        let tick = t.get_or_init(|| Closure::<dyn FnMut()>::new(on_timer));
+        arm_js_timer(tick.as_ref().unchecked_ref(), ms)
+    })?;
+    WHEEL.with(|w| w.borrow_mut().armed = Some((at, handle)));
+    Ok(())
 }
 
 fn on_timer() {
     let now = now_ms();
-    let due: Vec<Entry> = WHEEL.with(|w| {
+    let (due, next) = WHEEL.with(|w| {
         let mut w = w.borrow_mut();
-        let (due, rest) = core::mem::take(&mut w.entries)
+        // What the timer was armed for is due, whatever the clock says now.
+        let cut = w.armed.take().map_or(now, |(at, _)| at.max(now)) + 1.0;
+        let (due, rest): (Vec<Entry>, Vec<Entry>) = core::mem::take(&mut w.entries)
             .into_iter()
-            .partition(|e| e.at <= now + 1.0);
+            .partition(|e| e.at <= cut);
         w.entries = rest;
-        match w.entries.iter().map(|e| e.at).reduce(f64::min) {
-            Some(next) => arm(&mut w, next, ceil((next - now).max(0.0)) as u32),
-            None => {
-                if let Some((_, old)) = w.armed.take() {
-                    drop_after_this_task(old);
-                }
-            }
-        }
-        due
+        (due, w.entries.iter().map(|e| e.at).reduce(f64::min))
     });
+    let broken = next.and_then(|next| arm(next, ceil((next - now).max(0.0)) as u32).err());
     for e in due {
-        (e.fire)();
+        (e.fire)(Ok(()));
+    }
+    if let Some(err) = broken {
+        let stranded = WHEEL.with(|w| core::mem::take(&mut w.borrow_mut().entries));
+        for e in stranded {
+            (e.fire)(Err(err.clone()));
+        }
     }
 }
 

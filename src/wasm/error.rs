@@ -22,6 +22,7 @@ extern "C" {
 }
 
 /// A `SyncError` with `code`, optional `cause` and optional `errorCode` (kept from MSAL).
+#[inline(never)]
 pub fn sync_error(
     code: ErrorCode,
     message: &str,
@@ -35,6 +36,19 @@ pub fn sync_error(
         ("errorCode", &error_code),
     ]);
     SyncError::new(code.as_str(), message, &options).into()
+}
+
+/// An `internalError`: a JS function the module called threw (`original` is the `cause`).
+pub fn internal(original: JsValue) -> JsValue {
+    if is_sync_error(&original) {
+        return original;
+    }
+    sync_error(
+        ErrorCode::InternalError,
+        "A function the library relies on failed (see the cause); the call was abandoned.",
+        Some(&original),
+        None,
+    )
 }
 
 impl From<UsageError> for JsValue {

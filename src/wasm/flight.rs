@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{AbortController, AbortSignal};
 
 use super::env::drop_after_this_task;
+use super::error::internal;
 use super::http::send;
 use super::Local;
 use crate::model::{Action, Outcome, Reply, Request, SyncResult};
@@ -42,9 +43,10 @@ struct Flight {
 static FLIGHTS: Local<RefCell<Vec<Rc<Flight>>>> = Local(RefCell::new(Vec::new()));
 
 /// One crossing: the model writes the object as JSON, JS parses it (cheaper than a
-/// boundary crossing per field, and no serializer in the wasm).
-fn to_js(reply: &Reply) -> JsValue {
-    js_sys::JSON::parse(&reply.to_json()).unwrap_or(JsValue::NULL)
+/// boundary crossing per field, and no serializer in the wasm). `Err` (an
+/// `internalError`) only if a replaced `JSON.parse` throws.
+fn to_js(reply: &Reply) -> Result<JsValue, JsValue> {
+    js_sys::JSON::parse(&reply.to_json()).map_err(internal)
 }
 
 /// A started (or joined) call: the caller's promise, and the model's reply once it settled.
@@ -98,7 +100,10 @@ pub fn start(
                     &client_request_id,
                 )));
                 return Pending {
-                    promise: Promise::resolve(&to_js(&reply)),
+                    promise: match to_js(&reply) {
+                        Ok(v) => Promise::resolve(&v),
+                        Err(e) => Promise::reject(&e),
+                    },
                     flight: None,
                     early: Some(reply),
                 };
@@ -114,16 +119,20 @@ pub fn start(
             });
             FLIGHTS.with(|f| f.borrow_mut().push(flight.clone()));
             let request = Request::new(action, root, token, &client_request_id);
+            let secret = String::from(token);
             let task = flight.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let transport = send(&request, timeout_ms, &task.controller).await;
-                let reply = Reply::read(
-                    task.action,
-                    &transport.response(),
-                    &client_request_id,
-                    super::env::now_ms(),
-                );
-                finish(&task, reply);
+                let outcome = send(&request, timeout_ms, &task.controller).await;
+                let outcome = outcome.map(|transport| {
+                    Reply::read(
+                        task.action,
+                        &transport.response(),
+                        &client_request_id,
+                        super::env::now_ms(),
+                    )
+                    .sealed(&secret)
+                });
+                finish(&task, outcome);
             });
             flight
         }
@@ -194,12 +203,21 @@ fn forget(flight: &Rc<Flight>) {
     }
 }
 
-fn finish(flight: &Rc<Flight>, reply: Reply) {
+/// Settles every waiter: with the reply, or (`Err`, an `internalError`) with a rejection.
+fn finish(flight: &Rc<Flight>, outcome: Result<Reply, JsValue>) {
     forget(flight);
-    let reply = Rc::new(reply);
-    *flight.reply.borrow_mut() = Some(reply.clone());
+    let settled = outcome.map(|reply| {
+        let reply = Rc::new(reply);
+        *flight.reply.borrow_mut() = Some(reply.clone());
+        reply
+    });
     let waiters = core::mem::take(&mut *flight.waiters.borrow_mut());
     for w in waiters {
-        let _ = w.resolve.call1(&JsValue::UNDEFINED, &to_js(&reply));
+        // A fresh object per caller: one caller's edits are not seen by another.
+        let _ = match settled.as_ref().map(|r| to_js(r)) {
+            Ok(Ok(v)) => w.resolve.call1(&JsValue::UNDEFINED, &v),
+            Ok(Err(e)) => w.reject.call1(&JsValue::UNDEFINED, &e),
+            Err(e) => w.reject.call1(&JsValue::UNDEFINED, e),
+        };
     }
 }

@@ -19,6 +19,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, ReadableStreamDefaultReader, RequestInit, Response};
 
 use super::env::deadline;
+use super::error::internal;
 use crate::model::{Answer, Request, Response as Reply, ANSWER_HEADERS};
 
 #[wasm_bindgen]
@@ -84,28 +85,40 @@ fn abort_reason(name: &str) -> JsValue {
 }
 
 /// Sends `request`, abandoned after `timeout_ms`; `controller` lets the caller abandon it
-/// (when every waiter has gone).
-pub async fn send(request: &Request, timeout_ms: u32, controller: &AbortController) -> Transport {
+/// (when every waiter has gone). `Err` (an `internalError`) when the timer cannot be set.
+pub async fn send(
+    request: &Request,
+    timeout_ms: u32,
+    controller: &AbortController,
+) -> Result<Transport, JsValue> {
     let timed_out = Rc::new(Cell::new(false));
+    let broken: Rc<Cell<Option<JsValue>>> = Rc::new(Cell::new(None));
     let _deadline = {
-        let timed_out = timed_out.clone();
+        let (timed_out, broken) = (timed_out.clone(), broken.clone());
         let controller = controller.clone();
-        deadline(timeout_ms, move || {
-            timed_out.set(true);
+        deadline(timeout_ms, move |fired| {
+            match fired {
+                Ok(()) => timed_out.set(true),
+                Err(e) => broken.set(Some(e)),
+            }
             controller.abort_with_reason(&abort_reason("TimeoutError"));
         })
+        .map_err(internal)?
     };
     let Some(init) = request_init(request, controller) else {
-        return Transport::Network;
+        return Ok(Transport::Network);
     };
     let answer = match global_fetch(&request.url, &init) {
         Ok(p) => JsFuture::from(p).await,
         Err(e) => Err(e),
     };
+    if let Some(e) = broken.take() {
+        return Err(internal(e));
+    }
     let response: Response = match answer.map(JsCast::dyn_into) {
         Ok(Ok(r)) => r,
-        _ if timed_out.get() => return Transport::Timeout,
-        _ => return Transport::Network,
+        _ if timed_out.get() => return Ok(Transport::Timeout),
+        _ => return Ok(Transport::Network),
     };
     let headers = response.headers();
     let header = |name: &str| {
@@ -121,13 +134,13 @@ pub async fn send(request: &Request, timeout_ms: u32, controller: &AbortControll
         (_, Some(stream)) => read_capped(stream).await,
     };
     let [retry_after, request_id, date] = ANSWER_HEADERS.map(header);
-    Transport::Answer {
+    Ok(Transport::Answer {
         status,
         retry_after,
         request_id,
         date,
         body,
-    }
+    })
 }
 
 /// The model's method and headers, no body, and the flight's abort signal. Header values

@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 
 use super::error::sync_error;
 use super::object::{async_method, get, obj, set};
-use super::options::{check_keys, string_opt};
+use super::options::{check_keys, string_opt, strings_opt};
 use crate::model::{
     authority_for, check_authority, check_client_id, check_interaction, check_tenant,
     error_code_for, is_interaction_required, message_for,
@@ -261,12 +261,7 @@ fn configuration(options: &JsValue) -> Result<(JsValue, JsValue, bool), UsageErr
         ("redirectUri", &redirect_uri),
         ("postLogoutRedirectUri", &redirect_uri),
     ]);
-    let known = get(options, "knownAuthorities");
-    if !known.is_undefined() && !known.is_null() {
-        let list = Array::is_array(&known)
-            .then(|| Array::from(&known))
-            .filter(|a| a.iter().all(|v| v.is_string()))
-            .ok_or_else(|| wrong_type("knownAuthorities", "an array of host names"))?;
+    if let Some(list) = strings_opt(options, "knownAuthorities", "an array of host names")? {
         set(&auth, "knownAuthorities", &list);
     }
     let system: JsValue = Object::new().into();

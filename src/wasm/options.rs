@@ -1,12 +1,11 @@
 //! Reading the `options` objects JS passes in. Every check and message lives in
 //! `crate::model::validate`; this module only pulls values out of JS.
 
-use js_sys::{Function, Object};
+use js_sys::Function;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{AbortSignal, Url};
 
 use super::env::new_guid;
-use super::object::get;
 use super::Local;
 use crate::model::{
     check_base_url, check_client_request_id, check_duration, check_token, unknown_option,
@@ -41,9 +40,55 @@ impl CallOptions {
 /// Option names accepted by `triggerSync` / `getSyncStatus`.
 pub const CALL_KEYS: [&str; 5] = ["cloud", "baseUrl", "timeoutMs", "signal", "clientRequestId"];
 
-/// `undefined` and `null` mean "not given".
-fn given(v: JsValue) -> Option<JsValue> {
-    (!v.is_undefined() && !v.is_null()).then_some(v)
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    // An options object may be a Proxy whose traps throw: these are imported with `catch`.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    fn object_keys(o: &JsValue) -> Result<js_sys::Array, JsValue>;
+
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn is_array(o: &JsValue) -> Result<bool, JsValue>;
+
+    #[cfg(feature = "msal")]
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = from)]
+    fn array_from(o: &JsValue) -> Result<js_sys::Array, JsValue>;
+}
+
+/// An options object that could not be read (a getter or a Proxy trap threw). The value
+/// is never replaced by a default: the call is refused, nothing is sent.
+fn unreadable(name: &str) -> UsageError {
+    wrong_type(name, "readable (a getter or Proxy trap threw)")
+}
+
+/// `options[name]`, read once; a throwing getter or Proxy trap is an `invalidOptions`.
+pub fn read(options: &JsValue, name: &str) -> Result<Option<JsValue>, UsageError> {
+    if !options.is_object() && !options.is_function() {
+        return Ok(None);
+    }
+    let v =
+        js_sys::Reflect::get(options, &JsValue::from_str(name)).map_err(|_| unreadable(name))?;
+    // `undefined` and `null` mean "not given".
+    Ok((!v.is_undefined() && !v.is_null()).then_some(v))
+}
+
+#[cfg(feature = "msal")]
+/// An array option of strings (copied, so later edits by the caller are not seen).
+pub fn strings_opt(
+    options: &JsValue,
+    name: &str,
+    expected: &str,
+) -> Result<Option<js_sys::Array>, UsageError> {
+    let Some(v) = read(options, name)? else {
+        return Ok(None);
+    };
+    if !is_array(&v).unwrap_or(false) {
+        return Err(wrong_type(name, expected));
+    }
+    let list = array_from(&v).map_err(|_| unreadable(name))?;
+    if !list.iter().all(|v| v.is_string()) {
+        return Err(wrong_type(name, expected));
+    }
+    Ok(Some(list))
 }
 
 /// The own enumerable keys of an options object, refusing names not in `known`.
@@ -51,10 +96,11 @@ pub fn check_keys(options: &JsValue, known: &[&str]) -> Result<(), UsageError> {
     if options.is_undefined() || options.is_null() {
         return Ok(());
     }
-    if !options.is_object() || options.is_function() || js_sys::Array::is_array(options) {
+    if !options.is_object() || options.is_function() || is_array(options).unwrap_or(true) {
         return Err(wrong_type("options", "an object"));
     }
-    for key in Object::keys(options.unchecked_ref::<Object>()).iter() {
+    let keys = object_keys(options).map_err(|_| unreadable("names"))?;
+    for key in keys.iter() {
         let name = key.as_string().unwrap_or_default();
         if !known.contains(&name.as_str()) {
             return Err(unknown_option(&name, known));
@@ -65,7 +111,7 @@ pub fn check_keys(options: &JsValue, known: &[&str]) -> Result<(), UsageError> {
 
 /// A string option.
 pub fn string_opt(options: &JsValue, name: &str) -> Result<Option<String>, UsageError> {
-    match given(get(options, name)) {
+    match read(options, name)? {
         None => Ok(None),
         Some(v) => v
             .as_string()
@@ -76,7 +122,7 @@ pub fn string_opt(options: &JsValue, name: &str) -> Result<Option<String>, Usage
 
 /// A duration option in milliseconds.
 pub fn duration_opt(options: &JsValue, name: &str) -> Result<Option<u32>, UsageError> {
-    match given(get(options, name)) {
+    match read(options, name)? {
         None => Ok(None),
         Some(v) => match v.as_f64() {
             Some(ms) => check_duration(name, ms).map(Some),
@@ -87,7 +133,7 @@ pub fn duration_opt(options: &JsValue, name: &str) -> Result<Option<u32>, UsageE
 
 /// An `AbortSignal` option.
 pub fn signal_opt(options: &JsValue, name: &str) -> Result<Option<AbortSignal>, UsageError> {
-    match given(get(options, name)) {
+    match read(options, name)? {
         None => Ok(None),
         Some(v) => v
             .dyn_into::<AbortSignal>()
@@ -98,7 +144,7 @@ pub fn signal_opt(options: &JsValue, name: &str) -> Result<Option<AbortSignal>, 
 
 /// A function option.
 pub fn function_opt(options: &JsValue, name: &str) -> Result<Option<Function>, UsageError> {
-    match given(get(options, name)) {
+    match read(options, name)? {
         None => Ok(None),
         Some(v) => v
             .dyn_into::<Function>()
