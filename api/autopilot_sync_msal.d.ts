@@ -186,10 +186,19 @@ export interface MsalProviderOptions {
     interaction?: "popup" | "redirect";
     /** A full https authority URL; overrides `cloud` + `tenantId` (e.g. a local OIDC authority). */
     authority?: string;
-    /** Host names MSAL may trust as authorities (needed for non-Microsoft authorities). */
+    /**
+     * Authorities MSAL may trust besides Microsoft's (needed for any other authority): each
+     * `host[:port]` exactly as in `authority` — MSAL compares the port too.
+     */
     knownAuthorities?: string[];
-    /** MSAL `system.protocolMode`: `"AAD"` (default) or `"OIDC"`. */
+    /** MSAL `system.protocolMode`: `"AAD"` (default) or `"OIDC"` (any non-Entra authority). */
     protocolMode?: "AAD" | "OIDC";
+    /**
+     * Where MSAL keeps tokens and accounts: `"sessionStorage"` (default: this tab, until it
+     * closes), `"localStorage"` (every tab of the origin, across restarts) or `"memory"` (this
+     * page only: nothing in any storage; after a reload `getToken` signs in again).
+     */
+    cacheLocation?: "sessionStorage" | "localStorage" | "memory";
 }
 
 /** The signed-in account. */
@@ -233,11 +242,11 @@ export interface InitOutput {
     readonly isLoopbackHost: (a: number, b: number) => number;
     readonly nextSyncAllowedAt: (a: any, b: any, c: any) => any;
     readonly triggerSync: (a: any, b: any) => any;
-    readonly wasm_bindgen__convert__closures_____invoke__h60702a48838d1764: (a: number, b: number, c: any) => [number, number];
-    readonly wasm_bindgen__convert__closures_____invoke__hb98d63cc49481475: (a: number, b: number, c: any, d: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__hc8cb40ceb96e97de: (a: number, b: number, c: any) => any;
-    readonly wasm_bindgen__convert__closures_____invoke__h494eba138104bccf: (a: number, b: number) => any;
-    readonly wasm_bindgen__convert__closures_____invoke__h9082836917c3bee7: (a: number, b: number) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__h5ae6ccbea8e435ff: (a: number, b: number, c: any, d: any) => void;
+    readonly wasm_bindgen__convert__closures_____invoke__hf199e6f092e5de5c: (a: number, b: number, c: any) => [number, number];
+    readonly wasm_bindgen__convert__closures_____invoke__he4dbc2be0d54c4e2: (a: number, b: number, c: any) => any;
+    readonly wasm_bindgen__convert__closures_____invoke__h0830e5946b7cb9a2: (a: number, b: number) => any;
+    readonly wasm_bindgen__convert__closures_____invoke__hd1bd4571d3a2c24e: (a: number, b: number) => void;
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
     readonly __wbindgen_free: (a: number, b: number, c: number) => void;
