@@ -1,6 +1,7 @@
 // The admin page (www/) end to end: Debian Chromium (playwright-core) against graph-sim,
 // served with the same mounts as `npm start`. Screenshots: test-output/screenshots/.
-import { after, before, beforeEach, test } from "node:test";
+import { after, before, beforeEach } from "node:test";
+import { test } from "./helpers/test.mjs";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
