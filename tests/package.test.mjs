@@ -1,6 +1,7 @@
 // The packed tarball, installed into scratch projects: Node 20 ESM, an esbuild browser
 // bundle (which must not contain MSAL) and a plain <script type="module"> page.
-import { after, before, test } from "node:test";
+import { after, before } from "node:test";
+import { test } from "./helpers/test.mjs";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
