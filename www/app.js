@@ -187,9 +187,11 @@ function renderOutcome(r) {
   el.outcomeTitle.textContent = o.title;
   el.outcomeMessage.textContent = r.message;
   el.outcomeHint.textContent = o.hint;
-  show(el.outcomeActions, Boolean(o.actions));
-  show(el.actionPaste, Boolean(o.actions));
-  show(el.actionSignin, Boolean(o.actions));
+  // A rejected token is the one outcome the page can mend itself: offer a new token or sign-in.
+  const mend = r.outcome === Outcome.unauthorized;
+  show(el.outcomeActions, mend);
+  show(el.actionPaste, mend);
+  show(el.actionSignin, mend);
   show(el.outcome, true);
   announce(`${o.title}. ${r.message}`);
 }
