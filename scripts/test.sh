@@ -6,13 +6,14 @@
 # that need it) is reported as skipped, which counts as a failure.
 #
 # JS tests: an explicit list of files (tests/*.test.mjs, expanded by the shell), because
-# `node --test tests/` works on Node 20 only; each test has a time limit
-# (AUTOPILOT_SYNC_TEST_TIMEOUT_MS, default 120 s), so a stuck page or child process fails
-# the test instead of hanging the run.
+# `node --test tests/` works on Node 20 only. Each test has a time limit
+# (tests/helpers/test.mjs: AUTOPILOT_SYNC_TEST_TIMEOUT_MS, default 120 s), so a stuck page
+# or child process fails the test instead of hanging the run; node:test's --test-timeout
+# applies to each whole file too, so it is the per-file limit (default 20 min).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
-TEST_TIMEOUT_MS=${AUTOPILOT_SYNC_TEST_TIMEOUT_MS:-120000}
+FILE_TIMEOUT_MS=${AUTOPILOT_SYNC_FILE_TIMEOUT_MS:-1200000}
 # Each step also has a limit (default 30 min; a loaded 2-core machine needs ~10 for the
 # slowest), so a hung process (a cargo test, a browser) fails its step instead of the run.
 STEP_TIMEOUT_S=${AUTOPILOT_SYNC_STEP_TIMEOUT_S:-1800}
@@ -61,7 +62,7 @@ if run "set-up" bash scripts/ensure-tools.sh; then
   if [ "$built" = 1 ]; then
     run "wasm tests in Node and headless Chromium, against graph-sim" node tests/run-wasm-tests.mjs
     run "JS tests: package, types, pages (node:test, Chromium)" \
-      node --test --test-concurrency=1 --test-timeout="$TEST_TIMEOUT_MS" "${js_files[@]}"
+      node --test --test-concurrency=1 --test-timeout="$FILE_TIMEOUT_MS" "${js_files[@]}"
   else
     skip "wasm tests in Node and headless Chromium, against graph-sim" "the build failed"
     skip "JS tests: package, types, pages (node:test, Chromium)" "the build failed"

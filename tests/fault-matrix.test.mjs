@@ -1,7 +1,8 @@
 // Fault matrix (#12 item 5): every graph-sim fault kind, through the shipped module, in
 // Node and in Chromium, each ending in its documented outcome (README "Outcomes") within
 // timeoutMs + 1 s. One row per fault; the same table runs in both places.
-import { after, before, test } from "node:test";
+import { after, before } from "node:test";
+import { test } from "./helpers/test.mjs";
 import assert from "node:assert/strict";
 import { getSyncStatus, triggerSync } from "autopilot-sync";
 import { startGraphSim } from "./helpers/graph-sim.mjs";

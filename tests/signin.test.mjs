@@ -3,7 +3,8 @@
 // over https (self-signed, hence --ignore-certificate-errors). Offline: nothing leaves
 // 127.0.0.1. Every test also checks: no CSP violations or uncaught errors, and no token
 // (access or refresh, as the authority issued them) in the DOM, localStorage or any URL.
-import { after, before, beforeEach, test } from "node:test";
+import { after, before, beforeEach } from "node:test";
+import { test } from "./helpers/test.mjs";
 import assert from "node:assert/strict";
 import { launchBrowser } from "./helpers/browser.mjs";
 import { openPage, startSite } from "./helpers/page.mjs";
