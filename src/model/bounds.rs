@@ -58,7 +58,8 @@ pub fn redact(s: &str, token: &str) -> String {
         let mut kept = String::new();
         let (mut i, mut from) = (0, 0);
         while i + n <= out.len() {
-            if &out.as_bytes()[i..i + n] == secret.as_bytes() {
+            let b = out.as_bytes();
+            if b[i] == secret.as_bytes()[0] && &b[i..i + n] == secret.as_bytes() {
                 kept.push_str(&out[from..i]);
                 kept.push_str(REDACTED);
                 i += n;
@@ -76,9 +77,16 @@ pub fn redact(s: &str, token: &str) -> String {
 }
 
 /// A value copied from the network: the token removed, then cut to `max` characters.
+/// Only what can survive the cut is searched (the first `max` characters, plus room for
+/// a token that starts among them), so a 64 KB message costs no more than a short one.
 pub fn scrub(v: &mut Option<String>, token: &str, max: usize) {
     if let Some(s) = v.as_mut() {
-        *s = cap(&redact(s, token), max);
+        let end = char_start(s, max + token.len());
+        let mut kept = redact(&s[..end], token);
+        if end < s.len() {
+            kept.push('…');
+        }
+        *s = cap(&kept, max);
     }
 }
 
@@ -141,6 +149,19 @@ mod tests {
         let v = v.unwrap();
         assert!(!v.contains("SSSS"), "{v}");
         assert!(v.ends_with(REDACTED));
+        // A long value with the token early: redacted, and still marked as cut.
+        let mut v = Some([token.as_str(), &"y".repeat(100_000)].concat());
+        scrub(&mut v, &token, 256);
+        let v = v.unwrap();
+        assert!(
+            v.starts_with(REDACTED) && v.ends_with('…') && v.chars().count() == 256,
+            "{v}"
+        );
+        // Shortened by the redaction below the bound: the cut is still shown.
+        let mut v = Some([token.as_str(), &"z".repeat(250), &"w".repeat(10_000)].concat());
+        scrub(&mut v, &token, 256);
+        let v = v.unwrap();
+        assert!(v.ends_with('…') && v.chars().count() <= 256, "{v}");
         let mut none = None;
         scrub(&mut none, &token, 3);
         assert_eq!(none, None);

@@ -258,7 +258,8 @@ mod tests {
         );
         let r = |s: &str| Some(String::from(s));
         let capped = |c: char, n: usize| Some([c.to_string().repeat(n - 1), "…".into()].concat());
-        let cases: Vec<(u16, Option<&str>, Option<&str>, String, Want)> = vec![
+        type Case<'a> = (u16, Option<&'a str>, Option<&'a str>, String, Want);
+        let cases: Vec<Case> = vec![
             // The 10 KB request-id header of the issue: cut to 256 characters.
             (
                 503,

@@ -9,6 +9,8 @@ mod cloud;
 #[cfg(test)]
 mod contract;
 mod errors;
+#[cfg(test)]
+mod fuzz;
 mod graph_error;
 mod guid;
 mod json;
