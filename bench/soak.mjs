@@ -1,0 +1,105 @@
+// Soak figures (issue #12 item 7), printed by `npm run bench` (figures, not timed tests):
+//  1. 100,000 calls in Node through the shipped module (fetch answered in-process, so the
+//     figure is the module's own): resident memory and wasm memory after warm-up and at the
+//     end, which must stay flat.
+//  2. 1,000 concurrent calls with distinct tokens against graph-sim: all settle, one POST each.
+//  3. graph-sim under 500 concurrent connections (Node's fetch opens one connection per
+//     request in flight; one token): exactly one 204, the rest 409/429.
+// Usage: node bench/soak.mjs [--calls N]  (needs `npm run build` and graph-sim built).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { initSync, triggerSync, getSyncStatus } from "../pkg/autopilot_sync.js";
+import { startGraphSim } from "../tests/helpers/graph-sim.mjs";
+import { REPO } from "./size.mjs";
+
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const CALLS = arg("--calls", 100_000);
+const MB = (n) => (n / 2 ** 20).toFixed(1);
+
+const wasm = initSync({ module: readFileSync(join(REPO, "pkg/autopilot_sync_bg.wasm")) });
+const pages = () => wasm.memory.buffer.byteLength / 65536;
+
+async function soakNode() {
+  const real = globalThis.fetch;
+  let n = 0;
+  // Alternate answers so every path (status read, error body, 204) is exercised.
+  globalThis.fetch = async () => {
+    n++;
+    if (n % 3 === 0) return new Response(null, { status: 204, headers: { "request-id": "r" } });
+    if (n % 3 === 1) return Response.json({ syncStatus: "completed", lastSyncDateTime: "2026-01-01T00:00:00Z" });
+    return Response.json({ error: { code: "TooManyRequests", message: "Too many" } }, { status: 429, headers: { "retry-after": "600" } });
+  };
+  const root = { baseUrl: "http://127.0.0.1:9" };
+  const batch = 100;
+  const samples = [];
+  const t0 = performance.now();
+  for (let i = 0; i < CALLS; i += batch) {
+    const calls = [];
+    for (let j = 0; j < batch; j++) {
+      const token = `soak-${(i + j) % 1000}`; // distinct flights, tokens reused
+      calls.push((j % 2 ? triggerSync : getSyncStatus)(token, root));
+    }
+    await Promise.all(calls);
+    if ((i + batch) % (CALLS / 10) === 0) {
+      globalThis.gc?.();
+      samples.push({ calls: i + batch, rss: process.memoryUsage().rss, pages: pages() });
+    }
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  globalThis.fetch = real;
+  const warm = samples[1] ?? samples[0];
+  const end = samples.at(-1);
+  return { calls: CALLS, seconds, perSecond: CALLS / seconds, warm, end, samples };
+}
+
+async function concurrentDistinctTokens(sim) {
+  await sim.reset();
+  const n = 1_000;
+  const results = await Promise.allSettled(
+    Array.from({ length: n }, (_, i) => triggerSync(`soak-distinct-token-${i}`, { baseUrl: sim.url, timeoutMs: 60_000 })),
+  );
+  const posts = (await sim.requests()).filter((r) => r.method === "POST").length;
+  const outcomes = {};
+  for (const r of results) {
+    const k = r.status === "fulfilled" ? r.value.outcome : `rejected:${r.reason?.code}`;
+    outcomes[k] = (outcomes[k] ?? 0) + 1;
+  }
+  return { calls: n, settled: results.length, posts, outcomes };
+}
+
+async function graphSimConnections(sim) {
+  await sim.reset();
+  const n = 500;
+  const url = `${sim.url}/beta/deviceManagement/windowsAutopilotSettings/sync`;
+  const statuses = await Promise.all(
+    Array.from({ length: n }, () =>
+      fetch(url, { method: "POST", headers: { authorization: "Bearer sim-admin-token" } }).then(
+        async (r) => (await r.arrayBuffer(), r.status),
+        (e) => `error:${e.cause?.code ?? e.message}`,
+      ),
+    ),
+  );
+  const counts = {};
+  for (const s of statuses) counts[s] = (counts[s] ?? 0) + 1;
+  return { connections: n, counts };
+}
+
+const node = await soakNode();
+console.log(`soak (Node): ${node.calls} calls in ${node.seconds.toFixed(1)} s (${Math.round(node.perSecond)} calls/s)`);
+for (const s of node.samples) console.log(`  after ${String(s.calls).padStart(7)} calls: RSS ${MB(s.rss)} MB, wasm memory ${s.pages} pages`);
+console.log(
+  `  after warm-up → end: RSS ${MB(node.warm.rss)} → ${MB(node.end.rss)} MB, wasm pages ${node.warm.pages} → ${node.end.pages}`,
+);
+
+const sim = await startGraphSim({ args: ["--cooldown-seconds", "600"] });
+try {
+  const c = await concurrentDistinctTokens(sim);
+  console.log(`1,000 concurrent calls, distinct tokens: ${c.settled} settled, ${c.posts} POSTs seen by graph-sim, outcomes ${JSON.stringify(c.outcomes)}`);
+  const g = await graphSimConnections(sim);
+  console.log(`graph-sim, ${g.connections} concurrent POSTs (one token): ${JSON.stringify(g.counts)}`);
+} finally {
+  await sim.stop();
+}
