@@ -63,7 +63,7 @@ export async function client(): Promise<void> {
     await c.triggerSync({ signal: new AbortController().signal });
   } catch (e) {
     const err = e as SyncError;
-    const code: "invalidToken" | "invalidOptions" | "tokenUnavailable" | "waitTimeout" | "signInFailed" | "signInCancelled" | "interactionInProgress" | "popupBlocked" = err.code;
+    const code: "invalidToken" | "invalidOptions" | "tokenUnavailable" | "waitTimeout" | "signInFailed" | "signInCancelled" | "interactionInProgress" | "popupBlocked" | "internalError" = err.code;
     void code;
   }
 }
