@@ -8,6 +8,7 @@ use std::sync::Arc;
 use http::{HeaderValue, Method, StatusCode};
 
 use crate::control::{self, ControlError};
+use crate::devices;
 use crate::faults::{self, FaultAction};
 use crate::graph::{self, SETTINGS, SYNC, SYNC_QUALIFIED};
 use crate::http::{
@@ -40,10 +41,19 @@ pub fn routes() -> Router {
         .route(Graph, SETTINGS, get(graph::settings))
         .route(Graph, SYNC, post(graph::sync))
         .route(Graph, SYNC_QUALIFIED, post(graph::sync))
+        .route(Graph, devices::IDENTITIES, get(devices::identities))
+        .route(Graph, devices::IDENTITY, get(devices::identity))
+        .route(Graph, devices::IMPORTED, get(devices::imported))
+        .route(Graph, devices::IMPORTED_ONE, get(devices::imported_one))
         .known(Graph, "/v1.0/deviceManagement")
         // The control API.
         .route(Control, "/_sim/reset", post(control::reset))
         .route(Control, "/_sim/state", get(control::state))
+        .route(
+            Control,
+            "/_sim/devices",
+            get(devices::view).post(devices::add).delete(devices::clear),
+        )
         .route(Control, "/_sim/clock", post(control::clock))
         .route(
             Control,

@@ -89,6 +89,9 @@ pub struct Args {
     /// Answer the settings GET as {"value": {...}}.
     #[arg(long)]
     pub settings_envelope: bool,
+    /// Rows per page of the Autopilot device collections (then @odata.nextLink).
+    #[arg(long, default_value_t = crate::inventory::DEFAULT_PAGE_SIZE as u64, value_parser = clap::value_parser!(u64).range(1..))]
+    pub device_page_size: u64,
     /// Serve files from DIR at / (index.html for directories).
     #[arg(long = "static", value_name = "DIR")]
     pub static_dir: Option<PathBuf>,
@@ -199,6 +202,7 @@ impl Args {
             sync_success_status: self.sync_success_status,
             intune_licence: !self.no_intune_licence,
             settings_envelope: self.settings_envelope,
+            device_page_size: usize::try_from(self.device_page_size).unwrap_or(usize::MAX),
         }
     }
 

@@ -52,6 +52,7 @@ fn parse_object<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
 pub async fn reset(state: Arc<AppState>, _req: Req) -> Res {
     let mut s = state.lock();
     s.sim.reset();
+    s.devices.clear();
     s.faults.clear();
     s.log.clear();
     s.oidc.reset();

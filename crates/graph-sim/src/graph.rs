@@ -104,6 +104,9 @@ pub async fn sync(state: Arc<AppState>, req: Req) -> Result<Res, GraphError> {
             return Err(unlicensed(&ctx));
         }
         let now = s.sim.now_ms();
+        let s = &mut *s;
+        // Devices waiting for the previous sync see it before it is replaced.
+        s.devices.observe(&s.sim, now);
         (s.sim.trigger(now), s.sim.config().clone())
     };
     match decision {

@@ -61,6 +61,8 @@ pub struct RuntimeConfig {
     pub sync_success_status: u16,
     /// Whether the tenant has an Intune licence (without one: 403 with a nested body).
     pub intune_licence: bool,
+    /// Rows per page of the device collections (`$top` may ask for fewer).
+    pub device_page_size: usize,
 }
 
 impl Default for RuntimeConfig {
@@ -74,6 +76,7 @@ impl Default for RuntimeConfig {
             settings_envelope: false,
             sync_success_status: 204,
             intune_licence: true,
+            device_page_size: crate::inventory::DEFAULT_PAGE_SIZE,
         }
     }
 }
@@ -98,11 +101,16 @@ pub struct ConfigPatch {
     pub sync_success_status: Option<u16>,
     /// See [`RuntimeConfig::intune_licence`].
     pub intune_licence: Option<bool>,
+    /// See [`RuntimeConfig::device_page_size`] (at least 1).
+    pub device_page_size: Option<usize>,
 }
 
 impl ConfigPatch {
     /// Refuses values outside their range.
     pub fn validate(&self) -> Result<(), String> {
+        if self.device_page_size == Some(0) {
+            return Err("devicePageSize must be at least 1".into());
+        }
         match self.sync_success_status {
             None | Some(200 | 204) => Ok(()),
             Some(other) => Err(format!("syncSuccessStatus must be 200 or 204, not {other}")),
@@ -215,6 +223,9 @@ impl Sim {
         if let Some(v) = patch.intune_licence {
             c.intune_licence = v;
         }
+        if let Some(v) = patch.device_page_size {
+            c.device_page_size = v;
+        }
     }
 
     /// Simulated now.
@@ -237,6 +248,11 @@ impl Sim {
             Some(run) if now_ms >= run.end_ms() => Some(run.end_ms()),
             _ => self.previous_end_ms,
         }
+    }
+
+    /// The latest sync: when it was triggered, when it ends, how.
+    pub fn last_run(&self) -> Option<(i64, i64, SyncResult)> {
+        self.run.map(|r| (r.triggered_ms, r.end_ms(), r.result))
     }
 
     /// When the latest sync was triggered.

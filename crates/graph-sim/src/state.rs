@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::auth::TokenVerifier;
 use crate::faults::FaultQueue;
+use crate::inventory::Inventory;
 use crate::oidc::config::{Authority, OidcConfig};
 use crate::oidc::session::OidcState;
 use crate::requests::RequestLog;
@@ -17,6 +18,8 @@ use crate::static_files::StaticSite;
 pub struct State {
     /// Sync state, clock, runtime configuration.
     pub sim: Sim,
+    /// The simulated Autopilot devices.
+    pub devices: Inventory,
     /// Pending faults.
     pub faults: FaultQueue,
     /// Logged Graph and authority requests.
@@ -49,6 +52,7 @@ impl AppState {
         AppState {
             state: Mutex::new(State {
                 sim,
+                devices: Inventory::default(),
                 faults: FaultQueue::default(),
                 log: RequestLog::default(),
                 oidc: OidcState::new(oidc),
