@@ -119,11 +119,7 @@ pub fn normalize_serials<'a>(
     let mut out: Vec<String> = Vec::new();
     for raw in input {
         let s = raw.trim();
-        if s.is_empty()
-            || out
-                .iter()
-                .any(|x| x.eq_ignore_ascii_case(s) || lower(x) == lower(s))
-        {
+        if s.is_empty() || out.iter().any(|x| x.eq_ignore_ascii_case(s)) {
             continue;
         }
         if s.chars().count() > MAX_SERIAL_LEN {
@@ -131,7 +127,9 @@ pub fn normalize_serials<'a>(
                 "A serial number is longer than 128 characters; pass one serial number per array entry.",
             ));
         }
-        if s.chars().any(char::is_control) {
+        if s.chars()
+            .any(|c| matches!(c, '\0'..='\x1f' | '\x7f'..='\u{9f}'))
+        {
             return Err(UsageError::options(
                 "A serial number contains a control character (a line break?); pass one serial number per array entry.",
             ));
@@ -151,14 +149,10 @@ pub fn normalize_serials<'a>(
     Ok(out)
 }
 
-fn lower(s: &str) -> String {
-    s.to_lowercase()
-}
-
-/// Whether Graph's serial is the one asked for: exact, ignoring case and outer white space.
+/// Whether Graph's serial is the one asked for: exact, ignoring ASCII case and outer white
+/// space (serial numbers are ASCII; Unicode case tables would cost the wasm ~20 KB).
 pub fn same_serial(asked: &str, graph: &str) -> bool {
-    let g = graph.trim();
-    asked.eq_ignore_ascii_case(g) || lower(asked) == lower(g)
+    asked.eq_ignore_ascii_case(graph.trim())
 }
 
 /// The OData string literal for `value`, percent-encoded for a query: `'` doubled, then
@@ -514,7 +508,7 @@ fn identity_message(state: DeviceState, d: &Identity) -> String {
         DeviceState::ProfileAssigned => "Registered with a deployment profile assigned: the device is ready for Windows Autopilot.",
         DeviceState::ProfileFailed => match d.profile_detail.as_deref() {
             Some(x) if x.eq_ignore_ascii_case("hardwareRequirementsNotMet") => "The deployment profile could not be assigned: the device does not meet its hardware requirements (a self-deploying profile needs TPM 2.0); assign another profile.",
-            Some(x) if x.to_ascii_lowercase().ends_with("profilenotsupported") => "The deployment profile could not be assigned: the profile does not support this kind of device; assign a profile made for it.",
+            Some(x) if x.len() > 19 && x[x.len() - 19..].eq_ignore_ascii_case("profileNotSupported") => "The deployment profile could not be assigned: the profile does not support this kind of device; assign a profile made for it.",
             _ => "The deployment profile assignment failed: check the profile and the group it targets, then assign it again.",
         },
         _ => match d.profile_status.as_deref() {
@@ -609,6 +603,22 @@ pub fn devices_json(reports: &[DeviceReport]) -> String {
         .bool("ok", true)
         .raw_json("devices", &list)
         .finish()
+}
+
+impl DeviceReport {
+    /// Whether a sync may bring it: no record at all (registered by an OEM or partner), or
+    /// an import that completed and is not yet among Autopilot devices. A pending import
+    /// or a failure gains nothing from a sync.
+    pub fn missing(&self) -> bool {
+        match self.state {
+            DeviceState::NotFound => true,
+            DeviceState::Importing => self
+                .import_status
+                .as_deref()
+                .is_some_and(|s| s.eq_ignore_ascii_case("complete")),
+            _ => false,
+        }
+    }
 }
 
 /// Whether every device's wait is over.
@@ -943,7 +953,7 @@ mod tests {
     fn serials_trimmed_deduplicated_refused() {
         let ok =
             normalize_serials(["  a1 ", "B2", "A1", "", "  ", "b2", "ÉX", "éx", "c'3"]).unwrap();
-        assert_eq!(ok, ["a1", "B2", "ÉX", "c'3"]);
+        assert_eq!(ok, ["a1", "B2", "ÉX", "éx", "c'3"], "ASCII case only");
         assert!(normalize_serials([""]).is_err());
         assert!(normalize_serials(Vec::<&str>::new()).is_err());
         assert!(normalize_serials(["a\nb"]).is_err());
@@ -1047,6 +1057,26 @@ mod tests {
             "\"importErrorCode\":808,\"importErrorName\":\"ZtdDeviceAssignedToOtherTenant\""
         ));
         assert!(crate::model::json::Json::parse(&j).is_some());
+    }
+
+    #[test]
+    fn missing_means_a_sync_may_help() {
+        let cases: &[(&[Identity], &[Imported], bool)] = &[
+            (&[], &[], true),
+            (&[], &[imp("SN1", "complete", None, None)], true),
+            (&[], &[imp("SN1", "pending", None, None)], false),
+            (&[], &[imp("SN1", "unknown", None, None)], false),
+            (&[], &[imp("SN1", "error", Some(808), None)], false),
+            (&[id("SN1", Some("notAssigned"), None)], &[], false),
+            (&[id("SN1", Some("assignedInSync"), None)], &[], false),
+        ];
+        for (ids, imps, want) in cases {
+            assert_eq!(
+                decide("SN1", ids, imps).missing(),
+                *want,
+                "{ids:?} {imps:?}"
+            );
+        }
     }
 
     #[test]

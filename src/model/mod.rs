@@ -23,7 +23,7 @@ pub use call::{next_sync_allowed_at, Reply, Request, Response, ANSWER_HEADERS};
 pub use cloud::{check_base_url, is_loopback, Cloud, UrlParts};
 pub use devices::{
     decide, devices_json, fallback_term, follow_link, normalize_serials, parse_identities,
-    parse_imported, query_url, wait_done, Collection, DeviceReport, DeviceState, SyncPlan,
+    parse_imported, query_url, wait_done, Collection, DeviceReport, DeviceState, Page, SyncPlan,
     SyncWindow, Until, DEFAULT_INTERVAL_MS as DEVICES_INTERVAL_MS,
     DEFAULT_WAIT_MS as DEVICES_WAIT_MS, MAX_IN_FLIGHT, MIN_INTERVAL_MS,
 };
