@@ -40,11 +40,11 @@ const isSyncError = (code) => (e) => {
 describe("getDevices", () => {
   test("one report per serial in input order: visible at once, profile assigned or failed, import error 808, not found", async () => {
     await addDevices([
-      { serialNumber: "NOW-1", visibility: "immediately", groupTag: "Sales" },
-      { serialNumber: "FAIL-1", visibility: "immediately", profile: "failed" },
-      { serialNumber: "BAD-808", import: { errorCode: 808, errorName: "ZtdDeviceAssignedToOtherTenant" } },
-      { serialNumber: "PEND-1", visibility: "immediately", profileMs: 60000 },
-      { serialNumber: "NOW-10", visibility: "immediately", profile: "failed" },
+      { serialNumber: "NOW-1", groupTag: "Sales", profileAfterMs: 0 },
+      { serialNumber: "FAIL-1", profileAfterMs: 0, profileResult: "failed" },
+      { serialNumber: "BAD-808", importError: { code: 808, name: "ZtdDeviceAssignedToOtherTenant" } },
+      { serialNumber: "PEND-1", profileAfterMs: 60000 },
+      { serialNumber: "NOW-10", profileAfterMs: 0, profileResult: "failed" },
     ]);
     const r = await getDevices(RO, [" now-1 ", "FAIL-1", "BAD-808", "NOPE-1", "NOW-1", "PEND-1"], { baseUrl: sim.url });
     assert.equal(r.ok, true, r.message);
@@ -86,14 +86,14 @@ describe("getDevices", () => {
 
   test("three pages are followed through @odata.nextLink", async () => {
     await sim.config({ devicePageSize: 2 });
-    await addDevices([1, 2, 3, 4, 5].map((i) => ({ serialNumber: `PG-${i}`, visibility: "immediately" })));
+    await addDevices([1, 2, 3, 4, 5].map((i) => ({ serialNumber: `PG-${i}`, profileAfterMs: 0 })));
     const r = await getDevices(RO, ["PG"], { baseUrl: sim.url });
     assert.equal(r.ok, true);
     assert.equal(r.devices[0].state, "notFound", "PG matches rows only by contains, never exactly");
     const pages = await graphRequests(IDS);
     assert.equal(pages.length, 3, "three pages of the device list");
     assert.match(decodeURIComponent(pages[2].query), /skiptoken=LastSerialNumber='PG-4'/);
-    assert.equal((await graphRequests(IMPORTED)).length, 3, "and three of the import records");
+    assert.equal((await graphRequests(IMPORTED)).length, 1, "the import records (graph-sim sends them on one page)");
     const last = await getDevices(RO, ["pg-5"], { baseUrl: sim.url });
     assert.equal(last.devices[0].state, "profileAssigned", "found on the third page");
   });
@@ -120,8 +120,8 @@ describe("waitForDevices", () => {
 
   test('sync "ifMissing": one POST, the device that needs a sync shows up, the one that never does times out', async () => {
     await addDevices([
-      { serialNumber: "SYNC-1" },
-      { serialNumber: "NEVER-1", visibility: "never" },
+      { serialNumber: "SYNC-1", visible: "afterSync", profileAfterMs: 0 },
+      { serialNumber: "NEVER-1", visible: "never" },
     ]);
     const reports = [];
     const r = await client().waitForDevices(["SYNC-1", "NEVER-1"], {
@@ -148,9 +148,9 @@ describe("waitForDevices", () => {
 
   test("resolves when every serial reached until or failed for good, without a sync by default", async () => {
     await addDevices([
-      { serialNumber: "OK-1", visibility: "immediately" },
-      { serialNumber: "E808", import: { errorCode: 808, errorName: "ZtdDeviceAssignedToAnotherTenant" } },
-      { serialNumber: "PF-1", visibility: "immediately", profile: "failed" },
+      { serialNumber: "OK-1", profileAfterMs: 0 },
+      { serialNumber: "E808", importError: { code: 808, name: "ZtdDeviceAssignedToAnotherTenant" } },
+      { serialNumber: "PF-1", profileAfterMs: 0, profileResult: "failed" },
     ]);
     const r = await client().waitForDevices(["OK-1", "E808", "PF-1"], { intervalMs: 5000 });
     assert.equal(r.done, true);

@@ -1,76 +1,133 @@
-//! The device routes: `windowsAutopilotDeviceIdentities` and
-//! `importedWindowsAutopilotDeviceIdentities` (list and by id) over the inventory in
-//! `inventory.rs`, and the control routes `/_sim/devices`.
-//!
-//! As Intune: `$filter=contains(serialNumber,'…')` works (case-insensitive here, which is
-//! undocumented for Intune), any `eq` is 400 with Intune's "An error has occurred"
-//! message, pages carry an absolute `@odata.nextLink` with a serial-based `$skiptoken`.
+//! The simulated device resources: `windowsAutopilotDeviceIdentities` (list with Intune's
+//! `contains(serialNumber,'…')` filter and paging, get by id) and
+//! `importedWindowsAutopilotDeviceIdentities` (list, get by id) over the inventory that
+//! `POST /_sim/devices` fills.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use http::StatusCode;
-use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::auth::{READ_SCOPE, WRITE_SCOPE};
 use crate::graph::{authorize, ctx, forbidden, unlicensed};
-use crate::http::{json as json_res, no_content, GraphCtx, GraphError};
-use crate::inventory::{parse_filter, Filter, NewDevice};
-use crate::router::{PathParams, Req, Res};
+use crate::http::{json as json_response, GraphCtx, GraphError};
+use crate::inventory::{parse_filter, Device, ProfileResult};
+use crate::router::{Https, PathParams, Req, Res};
 use crate::state::AppState;
+use crate::timefmt;
 
-/// The Autopilot device collection.
-pub const IDENTITIES: &str = "/beta/deviceManagement/windowsAutopilotDeviceIdentities";
-/// One Autopilot device.
-pub const IDENTITY: &str = "/beta/deviceManagement/windowsAutopilotDeviceIdentities/{id}";
-/// The import records.
+/// The device identities.
+pub const DEVICES: &str = "/beta/deviceManagement/windowsAutopilotDeviceIdentities";
+/// One device identity.
+pub const DEVICE: &str = "/beta/deviceManagement/windowsAutopilotDeviceIdentities/{id}";
+/// The imported device identities.
 pub const IMPORTED: &str = "/beta/deviceManagement/importedWindowsAutopilotDeviceIdentities";
-/// One import record.
+/// One imported device identity.
 pub const IMPORTED_ONE: &str =
     "/beta/deviceManagement/importedWindowsAutopilotDeviceIdentities/{id}";
 
-/// Query options of a list call.
-struct ListQuery {
-    filter: Option<String>,
-    top: Option<usize>,
-    skiptoken: Option<String>,
+const INTUNE_URL: &str = "https://fef.msua06.manage.microsoft.com/DeviceEnrollmentFE/StatelessDeviceEnrollmentFEService/deviceManagement/windowsAutopilotDeviceIdentities?api-version=2021-07-29";
+const METADATA: &str = "https://graph.microsoft.com/beta/$metadata#deviceManagement";
+
+fn date(ms: Option<i64>) -> String {
+    ms.map_or_else(|| timefmt::NEVER.to_string(), timefmt::iso_millis)
 }
 
-fn list_query(req: &Req) -> ListQuery {
-    let mut q = ListQuery {
-        filter: None,
-        top: None,
-        skiptoken: None,
-    };
-    if let Some(query) = req.uri().query() {
-        for (k, v) in form_urlencoded::parse(query.as_bytes()) {
-            match k.as_ref() {
-                "$filter" => q.filter = Some(v.into_owned()),
-                "$top" => q.top = v.parse().ok(),
-                "$skiptoken" => q.skiptoken = Some(v.into_owned()),
-                _ => {}
-            }
-        }
+/// `deploymentProfileAssignmentStatus` and when it was set.
+pub fn profile_status(d: &Device, now: i64) -> (&'static str, Option<i64>) {
+    match d.profile(now) {
+        Some((at, ProfileResult::Assigned)) => ("assignedInSync", Some(at)),
+        Some((at, ProfileResult::Failed)) => ("failed", Some(at)),
+        None if d.spec.profile_after_ms.is_some() => ("pending", None),
+        None => ("notAssigned", None),
     }
-    q
 }
 
-fn bad_filter(ctx: &GraphCtx, path: &str) -> GraphError {
-    let url = format!("https://fef.msua06.manage.microsoft.com/DeviceEnrollmentFE_2204/StatelessDeviceEnrollmentFEService{path}");
+/// A `windowsAutopilotDeviceIdentity` as Graph returns it.
+pub fn identity(d: &Device, now: i64) -> Value {
+    let (status, assigned) = profile_status(d, now);
+    json!({
+        "@odata.type": "#microsoft.graph.windowsAutopilotDeviceIdentity",
+        "id": d.id,
+        "deploymentProfileAssignmentStatus": status,
+        "deploymentProfileAssignmentDetailedStatus": if status == "failed" { "hardwareRequirementsNotMet" } else { "none" },
+        "deploymentProfileAssignedDateTime": date(assigned),
+        "groupTag": d.spec.group_tag,
+        "purchaseOrderIdentifier": "",
+        "serialNumber": d.spec.serial_number,
+        "productKey": "",
+        "manufacturer": d.spec.manufacturer,
+        "model": d.spec.model,
+        "enrollmentState": "notContacted",
+        "lastContactedDateTime": timefmt::NEVER,
+        "addressableUserName": "",
+        "userPrincipalName": "",
+        "resourceName": "",
+        "skuNumber": "",
+        "systemFamily": "",
+        "azureActiveDirectoryDeviceId": d.id,
+        "azureAdDeviceId": d.id,
+        "managedDeviceId": "00000000-0000-0000-0000-000000000000",
+        "displayName": "",
+        "deviceAccountUpn": "",
+        "deviceAccountPassword": "",
+        "deviceFriendlyName": "",
+        "remediationState": "noRemediationRequired",
+        "remediationStateLastModifiedDateTime": timefmt::NEVER,
+        "userlessEnrollmentStatus": "unknown",
+    })
+}
+
+/// An `importedWindowsAutopilotDeviceIdentity` with its `state`.
+pub fn imported_identity(d: &Device, now: i64) -> Value {
+    let status = d.import_status(now);
+    let (code, name) = match (&d.spec.import_error, status) {
+        (Some(e), "error") => (e.code, e.name.as_str()),
+        _ => (0, ""),
+    };
+    json!({
+        "@odata.type": "#microsoft.graph.importedWindowsAutopilotDeviceIdentity",
+        "id": d.import_id,
+        "groupTag": d.spec.group_tag,
+        "serialNumber": d.spec.serial_number,
+        "productKey": "",
+        "importId": d.import_id,
+        "hardwareIdentifier": "",
+        "assignedUserPrincipalName": "",
+        "state": {
+            "deviceImportStatus": status,
+            "deviceRegistrationId": if status == "complete" { d.id.as_str() } else { "" },
+            "deviceErrorCode": code,
+            "deviceErrorName": name,
+        },
+    })
+}
+
+fn bad_request(ctx: &GraphCtx, text: &str) -> GraphError {
     GraphError::new(
         ctx,
         StatusCode::BAD_REQUEST,
         "BadRequest",
-        ctx.intune_message(
-            &url,
-            "Only contains(serialNumber,'…') is supported in $filter; eq is not.",
-        ),
+        ctx.intune_message(INTUNE_URL, text),
     )
 }
 
-fn read_access(state: &AppState, ctx: &GraphCtx, req: &Req) -> Result<(), GraphError> {
+fn not_found(ctx: &GraphCtx) -> GraphError {
+    GraphError::new(
+        ctx,
+        StatusCode::NOT_FOUND,
+        "ResourceNotFound",
+        ctx.intune_message(INTUNE_URL, "The requested resource does not exist."),
+    )
+}
+
+/// Reads need `Read.All` (or `ReadWrite.All`) and an Intune licence.
+fn check_read(state: &AppState, ctx: &GraphCtx, req: &Req) -> Result<(), GraphError> {
     if !authorize(state, ctx, req)?.can_read() {
-        return Err(forbidden(ctx, &format!("{READ_SCOPE}, {WRITE_SCOPE}")));
+        return Err(forbidden(
+            ctx,
+            &format!("{}, {}", crate::auth::READ_SCOPE, crate::auth::WRITE_SCOPE),
+        ));
     }
     if !state.lock().sim.config().intune_licence {
         return Err(unlicensed(ctx));
@@ -78,215 +135,177 @@ fn read_access(state: &AppState, ctx: &GraphCtx, req: &Req) -> Result<(), GraphE
     Ok(())
 }
 
-/// Lists one collection: filter, serial order, `$skiptoken=LastSerialNumber='…'` paging.
-async fn list(state: Arc<AppState>, req: Req, imported: bool) -> Result<Res, GraphError> {
-    let ctx = ctx(&state, &req);
-    read_access(&state, &ctx, &req)?;
-    let q = list_query(&req);
-    let path = if imported { IMPORTED } else { IDENTITIES };
-    let filter = parse_filter(q.filter.as_deref()).ok_or_else(|| bad_filter(&ctx, path))?;
-    let after = q
-        .skiptoken
-        .as_deref()
-        .and_then(|t| t.strip_prefix("LastSerialNumber="))
-        .map(|t| t.trim_matches('\'').to_lowercase());
-    let (rows, page_size) = {
-        let mut s = state.lock();
-        let now = s.sim.now_ms();
-        let s = &mut *s;
-        s.devices.observe(&s.sim, now);
-        let rows: Vec<(String, Value)> = s
-            .devices
-            .sorted()
-            .into_iter()
-            .filter(|d| match &filter {
-                Filter::All => true,
-                Filter::Contains(t) => d.serial.to_lowercase().contains(t.as_str()),
-            })
-            .filter(|d| after.as_ref().is_none_or(|a| d.serial.to_lowercase() > *a))
-            .filter_map(|d| {
-                let v = if imported {
-                    Some(d.imported_json(now))
-                } else {
-                    d.identity_json(now)
-                };
-                v.map(|v| (d.serial.clone(), v))
-            })
-            .collect();
-        (rows, s.sim.config().device_page_size)
+/// The origin the client called (for `@odata.nextLink`).
+fn origin(req: &Req) -> String {
+    let scheme = if req.extensions().get::<Https>().is_some() {
+        "https"
+    } else {
+        "http"
     };
-    let size = q
-        .top
-        .filter(|t| *t > 0)
-        .unwrap_or(page_size)
-        .min(page_size)
-        .max(1);
-    let more = rows.len() > size;
-    let page: Vec<&(String, Value)> = rows.iter().take(size).collect();
     let host = req
         .headers()
         .get(http::header::HOST)
         .and_then(|h| h.to_str().ok())
+        .or_else(|| req.uri().authority().map(|a| a.as_str()))
         .unwrap_or("localhost");
-    let mut doc = json!({
-        "@odata.context": format!("https://graph.microsoft.com/beta/$metadata#deviceManagement/{}", path.rsplit('/').next().unwrap_or("")),
-        "value": page.iter().map(|(_, v)| v.clone()).collect::<Vec<_>>(),
-    });
-    if more {
-        let last = page.last().map(|(s, _)| s.as_str()).unwrap_or("");
-        let mut link = format!("http://{host}{path}?");
-        let mut ser = form_urlencoded::Serializer::new(String::new());
-        if let Some(f) = &q.filter {
-            ser.append_pair("$filter", f);
-        }
-        ser.append_pair("$top", &size.to_string());
-        ser.append_pair("$skiptoken", &format!("LastSerialNumber='{last}'"));
-        link.push_str(&ser.finish());
-        doc["@odata.nextLink"] = Value::String(link);
-    }
-    Ok(json_res(StatusCode::OK, &doc))
+    format!("{scheme}://{host}")
 }
 
-/// `GET .../windowsAutopilotDeviceIdentities`.
-pub async fn identities(state: Arc<AppState>, req: Req) -> Result<Res, GraphError> {
-    list(state, req, false).await
-}
-
-/// `GET .../importedWindowsAutopilotDeviceIdentities`.
-pub async fn imported(state: Arc<AppState>, req: Req) -> Result<Res, GraphError> {
-    list(state, req, true).await
-}
-
-async fn one(state: Arc<AppState>, req: Req, imported: bool) -> Result<Res, GraphError> {
+/// `GET .../windowsAutopilotDeviceIdentities`: `$filter=contains(serialNumber,'…')` (any
+/// other filter, `eq` included, is 400), `$top`, and pages of at most `devicePageSize`
+/// sorted by serial number, linked by `@odata.nextLink` with a serial-based `$skiptoken`.
+pub async fn list(state: Arc<AppState>, req: Req) -> Result<Res, GraphError> {
     let ctx = ctx(&state, &req);
-    read_access(&state, &ctx, &req)?;
-    let id = req
-        .extensions()
+    check_read(&state, &ctx, &req)?;
+    let query: HashMap<String, String> =
+        form_urlencoded::parse(req.uri().query().unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
+    let filter = parse_filter(query.get("$filter").map(String::as_str))
+        .map_err(|e| bad_request(&ctx, &e))?;
+    let top = match query.get("$top") {
+        None => None,
+        Some(t) => Some(t.parse::<usize>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+            bad_request(
+                &ctx,
+                &format!("Invalid value '{t}' for $top: a positive integer is required."),
+            )
+        })?),
+    };
+    let after = match query.get("$skiptoken") {
+        None => None,
+        Some(t) => Some(
+            t.strip_prefix("LastSerialNumber='")
+                .and_then(|s| s.strip_suffix('\''))
+                .map(|s| s.replace("''", "'").to_ascii_lowercase())
+                .ok_or_else(|| bad_request(&ctx, "Invalid $skiptoken."))?,
+        ),
+    };
+    let (page, more, now) = {
+        let s = state.lock();
+        let now = s.sim.now_ms();
+        let size = usize::try_from(s.sim.config().device_page_size).unwrap_or(usize::MAX);
+        let size = top.map_or(size, |t| t.min(size));
+        let needle = filter.as_ref().map(|f| f.to_ascii_lowercase());
+        let mut listed: Vec<&Device> = s
+            .devices
+            .all()
+            .iter()
+            .filter(|d| d.listed(now))
+            .filter(|d| {
+                needle.as_ref().is_none_or(|n| {
+                    d.spec
+                        .serial_number
+                        .to_ascii_lowercase()
+                        .contains(n.as_str())
+                })
+            })
+            .filter(|d| {
+                after
+                    .as_ref()
+                    .is_none_or(|a| d.spec.serial_number.to_ascii_lowercase() > *a)
+            })
+            .collect();
+        listed.sort_by_key(|d| d.spec.serial_number.to_ascii_lowercase());
+        let more = listed.len() > size;
+        let page: Vec<Device> = listed.into_iter().take(size).cloned().collect();
+        (page, more, now)
+    };
+    let mut body = json!({
+        "@odata.context": format!("{METADATA}/windowsAutopilotDeviceIdentities"),
+        "value": page.iter().map(|d| identity(d, now)).collect::<Vec<_>>(),
+    });
+    if let (true, Some(last)) = (more, page.last()) {
+        let mut next = form_urlencoded::Serializer::new(String::new());
+        if let Some(f) = query.get("$filter") {
+            next.append_pair("$filter", f);
+        }
+        if let Some(t) = query.get("$top") {
+            next.append_pair("$top", t);
+        }
+        let token = format!(
+            "LastSerialNumber='{}'",
+            last.spec.serial_number.replace('\'', "''")
+        );
+        next.append_pair("$skiptoken", &token);
+        body["@odata.nextLink"] = json!(format!(
+            "{}{}?{}",
+            origin(&req),
+            req.uri().path(),
+            next.finish()
+        ));
+    }
+    Ok(json_response(StatusCode::OK, &body))
+}
+
+fn id_of(req: &Req) -> String {
+    req.extensions()
         .get::<PathParams>()
         .and_then(|p| p.get("id"))
-        .unwrap_or("")
-        .to_string();
-    let found = {
-        let mut s = state.lock();
-        let now = s.sim.now_ms();
-        let s = &mut *s;
-        s.devices.observe(&s.sim, now);
-        s.devices.devices.iter().find_map(|d| {
-            if imported {
-                d.import_id
-                    .eq_ignore_ascii_case(&id)
-                    .then(|| d.imported_json(now))
-            } else if d.id.eq_ignore_ascii_case(&id) {
-                d.identity_json(now)
-            } else {
-                None
-            }
-        })
-    };
-    match found {
-        Some(mut v) => {
-            v["@odata.context"] = Value::String(format!(
-                "https://graph.microsoft.com/beta/$metadata#deviceManagement/{}/$entity",
-                if imported { "importedWindowsAutopilotDeviceIdentities" } else { "windowsAutopilotDeviceIdentities" }
-            ));
-            Ok(json_res(StatusCode::OK, &v))
-        }
-        None => Err(GraphError::new(
-            &ctx,
-            StatusCode::NOT_FOUND,
-            "ResourceNotFound",
-            ctx.intune_message(
-                "https://fef.msua06.manage.microsoft.com/DeviceEnrollmentFE/StatelessDeviceEnrollmentFEService/deviceManagement",
-                "The requested device was not found.",
-            ),
-        )),
-    }
+        .unwrap_or_default()
+        .to_string()
 }
 
-/// `GET .../windowsAutopilotDeviceIdentities/{id}`.
-pub async fn identity(state: Arc<AppState>, req: Req) -> Result<Res, GraphError> {
-    one(state, req, false).await
+/// One device by the `{id}` of the path: `found` picks it, `render` writes it.
+fn one(
+    state: &AppState,
+    req: &Req,
+    found: fn(&Device, &str, i64) -> bool,
+    render: fn(&Device, i64) -> Value,
+    set: &str,
+) -> Result<Res, GraphError> {
+    let ctx = ctx(state, req);
+    check_read(state, &ctx, req)?;
+    let id = id_of(req);
+    let s = state.lock();
+    let now = s.sim.now_ms();
+    let d = s
+        .devices
+        .all()
+        .iter()
+        .find(|d| found(d, &id, now))
+        .ok_or_else(|| not_found(&ctx))?;
+    let mut body = render(d, now);
+    body["@odata.context"] = json!(format!("{METADATA}/{set}/$entity"));
+    Ok(json_response(StatusCode::OK, &body))
+}
+
+/// `GET .../windowsAutopilotDeviceIdentities/{id}` (listed devices only).
+pub async fn get_one(state: Arc<AppState>, req: Req) -> Result<Res, GraphError> {
+    one(
+        &state,
+        &req,
+        |d, id, now| d.id.eq_ignore_ascii_case(id) && d.listed(now),
+        identity,
+        "windowsAutopilotDeviceIdentities",
+    )
+}
+
+/// `GET .../importedWindowsAutopilotDeviceIdentities`: every import with its state.
+pub async fn imported(state: Arc<AppState>, req: Req) -> Result<Res, GraphError> {
+    let ctx = ctx(&state, &req);
+    check_read(&state, &ctx, &req)?;
+    let s = state.lock();
+    let now = s.sim.now_ms();
+    let value: Vec<Value> = s
+        .devices
+        .all()
+        .iter()
+        .map(|d| imported_identity(d, now))
+        .collect();
+    Ok(json_response(
+        StatusCode::OK,
+        &json!({"@odata.context": format!("{METADATA}/importedWindowsAutopilotDeviceIdentities"), "value": value}),
+    ))
 }
 
 /// `GET .../importedWindowsAutopilotDeviceIdentities/{id}`.
 pub async fn imported_one(state: Arc<AppState>, req: Req) -> Result<Res, GraphError> {
-    one(state, req, true).await
-}
-
-/// `POST /_sim/devices` body: one device, an array, or `{"devices": [...]}`.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum AddBody {
-    Many(Vec<NewDevice>),
-    Wrapped { devices: Vec<NewDevice> },
-    One(NewDevice),
-}
-
-/// `POST /_sim/devices`: adds imported devices; answers their ids.
-pub async fn add(state: Arc<AppState>, req: Req) -> Res {
-    use crate::control::ControlError;
-    use crate::http::IntoResponse;
-    let body: AddBody = match serde_json::from_slice(req.body()) {
-        Ok(b) => b,
-        Err(e) => {
-            return ControlError(StatusCode::BAD_REQUEST, format!("invalid device list: {e}"))
-                .into_response()
-        }
-    };
-    let list = match body {
-        AddBody::Many(v) | AddBody::Wrapped { devices: v } => v,
-        AddBody::One(d) => vec![d],
-    };
-    let mut s = state.lock();
-    let now = s.sim.now_ms();
-    match s.devices.add(list, now) {
-        Ok(ids) => json_res(StatusCode::CREATED, &json!({ "ids": ids })),
-        Err(e) => ControlError(StatusCode::CONFLICT, e).into_response(),
-    }
-}
-
-/// `GET /_sim/devices`: every device with its import status, visibility and profile now.
-pub async fn view(state: Arc<AppState>, _req: Req) -> Res {
-    let mut s = state.lock();
-    let now = s.sim.now_ms();
-    let s = &mut *s;
-    s.devices.observe(&s.sim, now);
-    json_res(
-        StatusCode::OK,
-        &json!({ "devices": s.devices.view(now), "pageSize": s.sim.config().device_page_size }),
+    one(
+        &state,
+        &req,
+        |d, id, _| d.import_id.eq_ignore_ascii_case(id),
+        imported_identity,
+        "importedWindowsAutopilotDeviceIdentities",
     )
-}
-
-/// `DELETE /_sim/devices`: empties the inventory.
-pub async fn clear(state: Arc<AppState>, _req: Req) -> Res {
-    state.lock().devices.clear();
-    no_content()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn filters_as_intune() {
-        assert_eq!(parse_filter(None), Some(Filter::All));
-        assert_eq!(
-            parse_filter(Some("contains(serialNumber,'AB''c')")),
-            Some(Filter::Contains("ab'c".into()))
-        );
-        assert_eq!(
-            parse_filter(Some(" contains( serialNumber , 'x y' ) ")),
-            Some(Filter::Contains("x y".into()))
-        );
-        for bad in [
-            "serialNumber eq 'X'",
-            "id eq 'X'",
-            "contains(serialNumber,'X') or serialNumber eq 'Y'",
-            "contains(groupTag,'X')",
-            "contains(serialNumber,'X'",
-            "startswith(serialNumber,'X')",
-        ] {
-            assert_eq!(parse_filter(Some(bad)), None, "{bad}");
-        }
-    }
 }

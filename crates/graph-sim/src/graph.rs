@@ -104,10 +104,13 @@ pub async fn sync(state: Arc<AppState>, req: Req) -> Result<Res, GraphError> {
             return Err(unlicensed(&ctx));
         }
         let now = s.sim.now_ms();
-        let s = &mut *s;
-        // Devices waiting for the previous sync see it before it is replaced.
-        s.devices.observe(&s.sim, now);
-        (s.sim.trigger(now), s.sim.config().clone())
+        let decision = s.sim.trigger(now);
+        if decision == SyncDecision::Started {
+            let end = now
+                .saturating_add(i64::try_from(s.sim.config().sync_duration_ms).unwrap_or(i64::MAX));
+            s.devices.sync_started(now, end);
+        }
+        (decision, s.sim.config().clone())
     };
     match decision {
         SyncDecision::Started if config.sync_success_status == 200 => {

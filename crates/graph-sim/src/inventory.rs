@@ -1,358 +1,289 @@
-//! The simulated Autopilot device inventory (pure state, a leaf like `state.rs`):
-//! imported devices added through the control API, their import records and, once
-//! visible, their Autopilot devices with a profile that gets assigned (or fails) after a
-//! simulated delay. `devices.rs` serves it.
+//! The simulated device inventory: Autopilot devices imported by the control API
+//! (`POST /_sim/devices`), what their import reports, when Intune lists them (at once, after
+//! the next sync, never) and when their deployment profile is assigned or fails. Pure
+//! state with explicit times, like `sim.rs`.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 
-use crate::sim::{Sim, SyncResult};
-use crate::timefmt;
-
-/// Default page size (Intune's is about 1000; small here so paging shows up).
-pub const DEFAULT_PAGE_SIZE: usize = 100;
-
-/// When an imported device shows up among Autopilot devices.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// When an imported device shows in `windowsAutopilotDeviceIdentities`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub enum Visibility {
-    /// When the next sync triggered after the import completes.
-    AfterSync,
-    /// As soon as its import is complete.
+pub enum Visible {
+    /// As soon as its import completes.
+    #[default]
     Immediately,
-    /// Never.
+    /// When the next sync (triggered after the import) ends.
+    AfterSync,
+    /// Never (an import that Intune lost).
     Never,
 }
 
 /// How the profile assignment ends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ProfileResult {
-    /// `assignedInSync`.
+    /// `deploymentProfileAssignmentStatus: assignedInSync`.
+    #[default]
     Assigned,
-    /// `failed` with `hardwareRequirementsNotMet`.
+    /// `deploymentProfileAssignmentStatus: failed`.
     Failed,
 }
 
-/// The import result: `"complete"` or an error code and name.
+/// An import that failed: `state.deviceErrorCode` and `state.deviceErrorName`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum ImportResult {
-    /// `"complete"`.
-    Complete(CompleteTag),
-    /// `{"errorCode": 808, "errorName": "ZtdDeviceAssignedToOtherTenant"}`.
-    #[serde(rename_all = "camelCase")]
-    Error {
-        /// `deviceErrorCode`.
-        error_code: i32,
-        /// `deviceErrorName`.
-        #[serde(default)]
-        error_name: String,
-    },
-}
-
-/// The literal `"complete"`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum CompleteTag {
-    /// `"complete"`.
-    Complete,
-}
-
-/// A device as the control API adds it.
-#[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct NewDevice {
-    /// Serial number (required).
+pub struct ImportError {
+    /// E.g. 808.
+    pub code: i32,
+    /// E.g. `ZtdDeviceAssignedToOtherTenant`.
+    pub name: String,
+}
+
+/// A device as the control API adds it (`POST /_sim/devices`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeviceSpec {
+    /// The serial number.
     pub serial_number: String,
     /// Group tag.
     #[serde(default)]
     pub group_tag: String,
-    /// Default `"complete"`.
-    pub import: Option<ImportResult>,
-    /// Simulated ms the import stays `pending`. Default 0.
+    /// OEM.
+    #[serde(default = "default_manufacturer")]
+    pub manufacturer: String,
+    /// Model.
+    #[serde(default = "default_model")]
+    pub model: String,
+    /// How long the import stays `unknown` (processing), simulated milliseconds.
     #[serde(default)]
-    pub import_ms: u64,
-    /// Default `afterSync`.
-    pub visibility: Option<Visibility>,
-    /// Simulated ms from visible to the profile's end. Default 0.
+    pub import_duration_ms: u64,
+    /// The import's error; none means `complete`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import_error: Option<ImportError>,
+    /// When the device is listed.
     #[serde(default)]
-    pub profile_ms: u64,
-    /// Default `assigned`; `null` for no profile at all (`notAssigned` for ever).
-    #[serde(default = "assigned")]
-    pub profile: Option<ProfileResult>,
+    pub visible: Visible,
+    /// Milliseconds after it is listed until the profile assignment ends; none: never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_after_ms: Option<u64>,
+    /// How the profile assignment ends.
+    #[serde(default)]
+    pub profile_result: ProfileResult,
 }
 
-fn assigned() -> Option<ProfileResult> {
-    Some(ProfileResult::Assigned)
+fn default_manufacturer() -> String {
+    "Contoso".into()
 }
 
-/// One device in the inventory (read through its methods).
+fn default_model() -> String {
+    "Surface Laptop 5".into()
+}
+
+/// A device in the inventory.
 #[derive(Clone, Debug)]
 pub struct Device {
-    /// The Autopilot device id (also the import's `deviceRegistrationId`).
+    /// What the control API said.
+    pub spec: DeviceSpec,
+    /// The `windowsAutopilotDeviceIdentity` id (`state.deviceRegistrationId`).
     pub id: String,
-    /// The import record's id.
+    /// The `importedWindowsAutopilotDeviceIdentity` id.
     pub import_id: String,
-    /// Serial number.
-    pub serial: String,
-    group_tag: String,
-    import: ImportResult,
-    added_ms: i64,
-    import_ms: u64,
-    visibility: Visibility,
-    /// When it became visible (latched when a sync completed for `afterSync`).
-    visible_ms: Option<i64>,
-    profile_ms: u64,
-    profile: Option<ProfileResult>,
+    /// When it was added (simulated clock).
+    pub added_ms: i64,
+    /// When it is listed, once known (an `afterSync` device learns it when a sync starts).
+    pub visible_ms: Option<i64>,
 }
 
 impl Device {
-    fn imported_at(&self) -> i64 {
+    fn i64(ms: u64) -> i64 {
+        i64::try_from(ms).unwrap_or(i64::MAX)
+    }
+
+    /// When the import finished processing.
+    pub fn imported_ms(&self) -> i64 {
         self.added_ms
-            .saturating_add(i64::try_from(self.import_ms).unwrap_or(i64::MAX))
+            .saturating_add(Self::i64(self.spec.import_duration_ms))
     }
-    fn import_ok(&self) -> bool {
-        matches!(self.import, ImportResult::Complete(_))
-    }
-    fn visible_since(&self, now: i64) -> Option<i64> {
-        if !self.import_ok() || now < self.imported_at() {
-            return None;
-        }
-        match self.visibility {
-            Visibility::Immediately => Some(self.imported_at()),
-            Visibility::Never => None,
-            Visibility::AfterSync => self.visible_ms.filter(|t| *t <= now),
-        }
-    }
-    /// `deploymentProfileAssignmentStatus`, detailed status and assigned time.
-    fn profile_at(&self, now: i64, since: i64) -> (&'static str, &'static str, Option<i64>) {
-        let end = since.saturating_add(i64::try_from(self.profile_ms).unwrap_or(i64::MAX));
-        match self.profile {
-            None => ("notAssigned", "none", None),
-            Some(_) if now < end => ("pending", "none", None),
-            Some(ProfileResult::Assigned) => ("assignedInSync", "none", Some(end)),
-            Some(ProfileResult::Failed) => ("failed", "hardwareRequirementsNotMet", None),
-        }
-    }
-    fn import_status(&self, now: i64) -> &'static str {
-        match &self.import {
-            _ if now < self.imported_at() => "pending",
-            ImportResult::Complete(_) => "complete",
-            ImportResult::Error { .. } => "error",
+
+    /// `state.deviceImportStatus` at `now`: `unknown` while processing, then `complete` or `error`.
+    pub fn import_status(&self, now: i64) -> &'static str {
+        match (&self.spec.import_error, now < self.imported_ms()) {
+            (_, true) => "unknown",
+            (Some(_), false) => "error",
+            (None, false) => "complete",
         }
     }
 
-    /// The `windowsAutopilotDeviceIdentity` at `now`, once visible.
-    pub fn identity_json(&self, now: i64) -> Option<Value> {
-        let since = self.visible_since(now)?;
-        let (status, detail, at) = self.profile_at(now, since);
-        let date =
-            |t: Option<i64>| t.map_or_else(|| timefmt::NEVER.to_string(), timefmt::iso_millis);
-        Some(json!({
-            "@odata.type": "#microsoft.graph.windowsAutopilotDeviceIdentity",
-            "id": self.id,
-            "deploymentProfileAssignmentStatus": status,
-            "deploymentProfileAssignmentDetailedStatus": detail,
-            "deploymentProfileAssignedDateTime": date(at),
-            "groupTag": self.group_tag,
-            "purchaseOrderIdentifier": "",
-            "serialNumber": self.serial,
-            "productKey": "",
-            "manufacturer": "Contoso",
-            "model": "Simulated PC",
-            "enrollmentState": "notContacted",
-            "lastContactedDateTime": timefmt::NEVER,
-            "addressableUserName": "",
-            "userPrincipalName": "",
-            "resourceName": "",
-            "skuNumber": "",
-            "systemFamily": "",
-            "azureActiveDirectoryDeviceId": "",
-            "azureAdDeviceId": "",
-            "managedDeviceId": "",
-            "displayName": "",
-            "deviceAccountUpn": "",
-            "deviceAccountPassword": "",
-            "deviceFriendlyName": "",
-            "remediationState": "noRemediationRequired",
-            "remediationStateLastModifiedDateTime": timefmt::NEVER,
-            "userlessEnrollmentStatus": "allowed",
-        }))
+    /// Whether `windowsAutopilotDeviceIdentities` lists it at `now`.
+    pub fn listed(&self, now: i64) -> bool {
+        self.spec.import_error.is_none() && self.visible_ms.is_some_and(|v| now >= v)
     }
 
-    /// The `importedWindowsAutopilotDeviceIdentity` at `now`.
-    pub fn imported_json(&self, now: i64) -> Value {
-        let status = self.import_status(now);
-        let (code, name, reg) = match (&self.import, status) {
-            (
-                ImportResult::Error {
-                    error_code,
-                    error_name,
-                },
-                "error",
-            ) => (*error_code, error_name.as_str(), ""),
-            (_, "complete") => (0, "", self.id.as_str()),
-            _ => (0, "", ""),
-        };
-        json!({
-            "@odata.type": "#microsoft.graph.importedWindowsAutopilotDeviceIdentity",
-            "id": self.import_id,
-            "groupTag": self.group_tag,
-            "serialNumber": self.serial,
-            "productKey": "",
-            "importId": self.import_id,
-            "hardwareIdentifier": "aGFyZHdhcmVJZGVudGlmaWVy",
-            "state": {
-                "@odata.type": "microsoft.graph.importedWindowsAutopilotDeviceIdentityState",
-                "deviceImportStatus": status,
-                "deviceRegistrationId": reg,
-                "deviceErrorCode": code,
-                "deviceErrorName": name,
-            },
-            "assignedUserPrincipalName": "",
-        })
+    /// When the profile assignment ended (at or before `now`), and how.
+    pub fn profile(&self, now: i64) -> Option<(i64, ProfileResult)> {
+        let visible = self.visible_ms?;
+        let at = visible.saturating_add(Self::i64(self.spec.profile_after_ms?));
+        (now >= visible && now >= at).then_some((at, self.spec.profile_result))
     }
 }
 
-/// Every simulated device.
+/// The inventory, in the order devices were added.
 #[derive(Clone, Debug, Default)]
 pub struct Inventory {
-    /// In the order added.
-    pub devices: Vec<Device>,
+    devices: Vec<Device>,
 }
 
 impl Inventory {
-    /// Latches `afterSync` devices visible when the latest sync triggered after their
-    /// import completed has completed. Call before a trigger replaces the run, and
-    /// before every read.
-    pub fn observe(&mut self, sim: &Sim, now: i64) {
-        let Some((triggered, end, result)) = sim.last_run() else {
-            return;
-        };
-        if now < end || result != SyncResult::Completed {
-            return;
-        }
-        for d in &mut self.devices {
-            if d.visibility == Visibility::AfterSync
-                && d.visible_ms.is_none()
-                && d.import_ok()
-                && d.imported_at() <= triggered
-            {
-                d.visible_ms = Some(end);
-            }
-        }
-    }
-
-    /// Adds devices; a serial already present is refused.
-    pub fn add(&mut self, new: Vec<NewDevice>, now: i64) -> Result<Vec<String>, String> {
-        let mut ids = Vec::new();
-        for n in &new {
-            let serial = n.serial_number.trim();
-            if serial.is_empty() {
-                return Err("serialNumber must not be empty".into());
-            }
-            if self
-                .devices
-                .iter()
-                .any(|d| d.serial.eq_ignore_ascii_case(serial))
-            {
-                return Err(format!("a device with serial number {serial:?} exists"));
-            }
-        }
-        for n in new {
-            let id = crate::http::guid();
-            ids.push(id.clone());
-            self.devices.push(Device {
-                id,
-                import_id: crate::http::guid(),
-                serial: n.serial_number.trim().to_string(),
-                group_tag: n.group_tag,
-                import: n
-                    .import
-                    .unwrap_or(ImportResult::Complete(CompleteTag::Complete)),
-                added_ms: now,
-                import_ms: n.import_ms,
-                visibility: n.visibility.unwrap_or(Visibility::AfterSync),
-                visible_ms: None,
-                profile_ms: n.profile_ms,
-                profile: n.profile,
+    /// Adds devices at `now`; a serial already present is replaced.
+    pub fn add(&mut self, specs: Vec<DeviceSpec>, now: i64) -> Vec<Device> {
+        let mut added = Vec::new();
+        for spec in specs {
+            self.devices.retain(|d| {
+                !d.spec
+                    .serial_number
+                    .eq_ignore_ascii_case(&spec.serial_number)
             });
+            let imported = now.saturating_add(Device::i64(spec.import_duration_ms));
+            let visible_ms = match spec.visible {
+                Visible::Immediately => Some(imported),
+                Visible::AfterSync | Visible::Never => None,
+            };
+            let device = Device {
+                spec,
+                id: uuid::Uuid::new_v4().to_string(),
+                import_id: uuid::Uuid::new_v4().to_string(),
+                added_ms: now,
+                visible_ms,
+            };
+            added.push(device.clone());
+            self.devices.push(device);
         }
-        Ok(ids)
+        added
     }
 
-    /// Removes every device.
+    /// A sync started at `now` and ends at `end`: waiting `afterSync` devices show then.
+    pub fn sync_started(&mut self, now: i64, end: i64) {
+        for d in &mut self.devices {
+            if d.spec.visible == Visible::AfterSync && d.visible_ms.is_none() && d.added_ms <= now {
+                d.visible_ms = Some(end.max(d.imported_ms()));
+            }
+        }
+    }
+
+    /// Every device, in the order added.
+    pub fn all(&self) -> &[Device] {
+        &self.devices
+    }
+
+    /// Drops every device.
     pub fn clear(&mut self) {
         self.devices.clear();
     }
-
-    /// The control view of every device.
-    pub fn view(&self, now: i64) -> Vec<Value> {
-        self.devices
-            .iter()
-            .map(|d| {
-                let visible = d.visible_since(now);
-                json!({
-                    "id": d.id,
-                    "serialNumber": d.serial,
-                    "groupTag": d.group_tag,
-                    "importStatus": d.import_status(now),
-                    "visibility": d.visibility,
-                    "visible": visible.is_some(),
-                    "profileStatus": visible.map(|s| d.profile_at(now, s).0),
-                })
-            })
-            .collect()
-    }
-
-    /// By serial number, ignoring case (the paging order).
-    pub fn sorted(&self) -> Vec<&Device> {
-        let mut v: Vec<&Device> = self.devices.iter().collect();
-        v.sort_by_key(|d| d.serial.to_lowercase());
-        v
-    }
 }
 
-/// A parsed `$filter`: only `contains(serialNumber,'…')` is supported.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Filter {
-    /// No filter.
-    All,
-    /// `contains(serialNumber,'term')` (lower-cased term).
-    Contains(String),
-}
-
-/// Parses `$filter` as Intune does: `eq` (any use) and anything but `contains` on
-/// `serialNumber` are refused.
-pub fn parse_filter(filter: Option<&str>) -> Option<Filter> {
-    let Some(f) = filter.map(str::trim) else {
-        return Some(Filter::All);
+/// Parses the `$filter` Intune accepts on `windowsAutopilotDeviceIdentities`:
+/// `contains(serialNumber,'…')` (quotes doubled inside). `Ok(None)` without a filter;
+/// `Err` for anything else, `eq` included (Intune answers 400).
+pub fn parse_filter(filter: Option<&str>) -> Result<Option<String>, String> {
+    let Some(f) = filter.map(str::trim).filter(|f| !f.is_empty()) else {
+        return Ok(None);
     };
+    let unsupported =
+        || format!("The $filter '{f}' is not supported: use contains(serialNumber,'...').");
     let lower = f.to_ascii_lowercase();
     let rest = lower
         .strip_prefix("contains(")
-        .and_then(|r| r.trim_start().strip_prefix("serialnumber"))
-        .and_then(|r| r.trim_start().strip_prefix(','))
-        .map(str::trim_start)?;
-    // Take the term from the original text at the same offset (quoted, '' = ').
-    let start = f.len() - rest.len();
-    let body = f[start..].strip_prefix('\'')?;
-    let mut term = String::new();
+        .map(|_| f["contains(".len()..].trim_start())
+        .ok_or_else(unsupported)?;
+    let rest = rest
+        .get(..12)
+        .filter(|p| p.eq_ignore_ascii_case("serialNumber"))
+        .map(|_| rest[12..].trim_start())
+        .ok_or_else(unsupported)?;
+    let rest = rest.strip_prefix(',').ok_or_else(unsupported)?.trim_start();
+    let body = rest.strip_prefix('\'').ok_or_else(unsupported)?;
+    let mut value = String::new();
     let mut chars = body.char_indices().peekable();
-    let mut end = None;
     while let Some((i, c)) = chars.next() {
         if c == '\'' {
-            if chars.peek().map(|x| x.1) == Some('\'') {
+            if chars.peek().is_some_and(|(_, n)| *n == '\'') {
                 chars.next();
-                term.push('\'');
+                value.push('\'');
                 continue;
             }
-            end = Some(i + 1);
-            break;
+            let tail = body[i + 1..].trim();
+            return if tail == ")" {
+                Ok(Some(value))
+            } else {
+                Err(unsupported())
+            };
         }
-        term.push(c);
+        value.push(c);
     }
-    let tail = body[end?..].trim();
-    (tail == ")").then(|| Filter::Contains(term.to_lowercase()))
+    Err(unsupported())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(serial: &str, visible: Visible) -> DeviceSpec {
+        serde_json::from_value(serde_json::json!({"serialNumber": serial, "visible": visible}))
+            .unwrap()
+    }
+
+    #[test]
+    fn filters() {
+        assert_eq!(parse_filter(None), Ok(None));
+        assert_eq!(parse_filter(Some("")), Ok(None));
+        assert_eq!(
+            parse_filter(Some("contains(serialNumber,'SN-1')")),
+            Ok(Some("SN-1".into()))
+        );
+        assert_eq!(
+            parse_filter(Some(" Contains( serialnumber , 'O''Brien' ) ")),
+            Ok(Some("O'Brien".into()))
+        );
+        for bad in [
+            "serialNumber eq 'SN-1'",
+            "contains(serialNumber,'SN-1') or true",
+            "contains(groupTag,'x')",
+            "contains(serialNumber,'open",
+            "startswith(serialNumber,'SN')",
+        ] {
+            assert!(parse_filter(Some(bad)).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn visibility_import_and_profile() {
+        let mut inv = Inventory::default();
+        let mut later = spec("B", Visible::AfterSync);
+        later.profile_after_ms = Some(5_000);
+        later.profile_result = ProfileResult::Failed;
+        let mut slow = spec("C", Visible::Immediately);
+        slow.import_duration_ms = 1_000;
+        inv.add(
+            vec![
+                spec("A", Visible::Immediately),
+                later,
+                slow,
+                spec("D", Visible::Never),
+            ],
+            0,
+        );
+        let [a, b, c, d] = [0, 1, 2, 3].map(|i| inv.all()[i].clone());
+        assert!(
+            a.listed(0) && !b.listed(0) && !c.listed(999) && c.listed(1_000) && !d.listed(i64::MAX)
+        );
+        assert_eq!(c.import_status(999), "unknown");
+        assert_eq!(c.import_status(1_000), "complete");
+        assert_eq!(a.profile(10), None, "no profile without profileAfterMs");
+        inv.sync_started(100, 30_100);
+        let b = inv.all()[1].clone();
+        assert!(!b.listed(30_099) && b.listed(30_100));
+        assert_eq!(b.profile(35_099), None);
+        assert_eq!(b.profile(35_100), Some((35_100, ProfileResult::Failed)));
+        assert!(!inv.all()[3].listed(i64::MAX));
+    }
 }

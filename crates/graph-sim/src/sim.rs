@@ -61,8 +61,8 @@ pub struct RuntimeConfig {
     pub sync_success_status: u16,
     /// Whether the tenant has an Intune licence (without one: 403 with a nested body).
     pub intune_licence: bool,
-    /// Rows per page of the device collections (`$top` may ask for fewer).
-    pub device_page_size: usize,
+    /// Most devices on one page of `windowsAutopilotDeviceIdentities`.
+    pub device_page_size: u32,
 }
 
 impl Default for RuntimeConfig {
@@ -76,7 +76,7 @@ impl Default for RuntimeConfig {
             settings_envelope: false,
             sync_success_status: 204,
             intune_licence: true,
-            device_page_size: crate::inventory::DEFAULT_PAGE_SIZE,
+            device_page_size: 1000,
         }
     }
 }
@@ -102,7 +102,7 @@ pub struct ConfigPatch {
     /// See [`RuntimeConfig::intune_licence`].
     pub intune_licence: Option<bool>,
     /// See [`RuntimeConfig::device_page_size`] (at least 1).
-    pub device_page_size: Option<usize>,
+    pub device_page_size: Option<u32>,
 }
 
 impl ConfigPatch {
@@ -248,11 +248,6 @@ impl Sim {
             Some(run) if now_ms >= run.end_ms() => Some(run.end_ms()),
             _ => self.previous_end_ms,
         }
-    }
-
-    /// The latest sync: when it was triggered, when it ends, how.
-    pub fn last_run(&self) -> Option<(i64, i64, SyncResult)> {
-        self.run.map(|r| (r.triggered_ms, r.end_ms(), r.result))
     }
 
     /// When the latest sync was triggered.

@@ -18,10 +18,10 @@ use crate::static_files::StaticSite;
 pub struct State {
     /// Sync state, clock, runtime configuration.
     pub sim: Sim,
-    /// The simulated Autopilot devices.
-    pub devices: Inventory,
     /// Pending faults.
     pub faults: FaultQueue,
+    /// The Autopilot devices (`POST /_sim/devices`).
+    pub devices: Inventory,
     /// Logged Graph and authority requests.
     pub log: RequestLog,
     /// The authority's configuration, counters, codes, tokens and sessions.
@@ -52,8 +52,8 @@ impl AppState {
         AppState {
             state: Mutex::new(State {
                 sim,
-                devices: Inventory::default(),
                 faults: FaultQueue::default(),
+                devices: Inventory::default(),
                 log: RequestLog::default(),
                 oidc: OidcState::new(oidc),
             }),

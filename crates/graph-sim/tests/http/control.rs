@@ -111,7 +111,7 @@ async fn config_patch_changes_behaviour() {
         json!({
             "cooldownSeconds": 5, "syncDurationMs": 100, "syncResult": "completed",
             "retryAfterHeader": false, "exposeRetryAfter": false, "settingsEnvelope": false,
-            "syncSuccessStatus": 204, "intuneLicence": true, "devicePageSize": 100
+            "syncSuccessStatus": 204, "intuneLicence": true, "devicePageSize": 1000
         })
     );
     assert_eq!(sim.sync().await.status(), 204);
