@@ -867,7 +867,8 @@ mod tests {
 
     #[test]
     fn import_error_names() {
-        let cases: &[(Option<i64>, Option<&str>, Option<&str>, &str)] = &[
+        type Case<'a> = (Option<i64>, Option<&'a str>, Option<&'a str>, &'a str);
+        let cases: &[Case] = &[
             (Some(801), None, Some("InvalidZtdRequestBody"), "malformed"),
             (
                 Some(802),
@@ -1002,7 +1003,7 @@ mod tests {
         let a = "https://graph.microsoft.com/beta/x?$skiptoken=1".to_string();
         assert!(follow_link(&a, root, &[]));
         assert!(
-            !follow_link(&a, root, &[a.clone()]),
+            !follow_link(&a, root, core::slice::from_ref(&a)),
             "a link seen before ends paging"
         );
         assert!(
