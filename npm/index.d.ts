@@ -17,6 +17,13 @@ export type {
   WaitForSyncOptions,
   SyncClient,
   GraphRootCheck,
+  DeviceState,
+  DeviceReport,
+  DevicesReport,
+  DevicesResult,
+  WaitForDevicesOptions,
+  DevicesWaitFields,
+  DevicesWaitReport,
 } from "./autopilot_sync.js";
 export {
   triggerSync,
@@ -25,6 +32,7 @@ export {
   checkGraphRoot,
   isLoopbackHost,
   nextSyncAllowedAt,
+  getDevices,
 } from "./autopilot_sync.js";
 export {
   Outcome,

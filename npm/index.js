@@ -7,6 +7,7 @@ import glueInit, {
   checkGraphRoot as rawCheckGraphRoot,
   isLoopbackHost as rawIsLoopbackHost,
   nextSyncAllowedAt as rawNextSyncAllowedAt,
+  getDevices as rawGetDevices,
 } from "./autopilot_sync.js";
 import { loadOnce } from "./load.js";
 
@@ -29,6 +30,11 @@ export function triggerSync(token, options) {
 /** Reads the Windows Autopilot sync state. Loads the wasm first if needed. */
 export function getSyncStatus(token, options) {
   return init().then(() => rawGetSyncStatus(token, options));
+}
+
+/** Where each serial number stands in Windows Autopilot. Loads the wasm first if needed. */
+export function getDevices(token, serials, options) {
+  return init().then(() => rawGetDevices(token, serials, options));
 }
 
 /** Creates a client bound to a token source. Needs `await init()` first. */

@@ -19,6 +19,7 @@ export {
   checkGraphRoot,
   isLoopbackHost,
   nextSyncAllowedAt,
+  getDevices,
 } from "./autopilot_sync.js";
 export {
   Outcome,

@@ -80,7 +80,7 @@ mod exports {
     use crate::model::Action;
     #[cfg(feature = "msal")]
     use crate::wasm::msal;
-    use crate::wasm::{client, flight, helpers, options};
+    use crate::wasm::{client, devices, flight, helpers, options};
 
     #[wasm_bindgen(typescript_custom_section)]
     const TS_API: &'static str = r#"
@@ -219,7 +219,77 @@ export interface SyncClient {
   getSyncStatus(options?: SyncOptions): Promise<SyncStatusResult>;
   /** Polls until `completed` or `failed` (or a failure that is not retryable) and resolves with it. */
   waitForSync(options?: WaitForSyncOptions): Promise<SyncStatusResult>;
+  /** Polls `getDevices` until every serial reached `until` or failed for good, or time is up. */
+  waitForDevices(serials: string[], options?: WaitForDevicesOptions): Promise<DevicesWaitReport>;
 }
+
+/** Where a device stands: no record; import running (or done, not yet visible); import error; an Autopilot device without, with, or with a failed deployment profile. */
+export type DeviceState = "notFound" | "importing" | "importFailed" | "registered" | "profileAssigned" | "profileFailed";
+
+/** One serial number's report. Dates are ISO 8601; Intune's unset `0001-01-01…` reads as null. */
+export interface DeviceReport {
+  /** The serial as asked (trimmed). */
+  serialNumber: string;
+  state: DeviceState;
+  /** The Autopilot device's `id`; null until registered. */
+  deviceId: string | null;
+  groupTag: string | null;
+  /** `deploymentProfileAssignmentStatus` as Graph sent it (e.g. `assignedUnkownSyncState`, sic). */
+  profileStatus: string | null;
+  profileAssignedAt: string | null;
+  /** `enrollmentState` as Graph sent it. */
+  enrollmentState: string | null;
+  lastContactedAt: string | null;
+  /** The import record's `deviceImportStatus` (read only while the device is not registered). */
+  importStatus: string | null;
+  /** `deviceErrorCode`, e.g. 806 or 808. */
+  importErrorCode: number | null;
+  /** `deviceErrorName`, or the documented name for the code. */
+  importErrorName: string | null;
+  /** One plain sentence for an admin: what it means and what to do. */
+  message: string;
+}
+
+/** What `getDevices` resolves with when every read succeeded. */
+export interface DevicesReport {
+  ok: true;
+  /** One entry per distinct serial, in input order. */
+  devices: DeviceReport[];
+}
+
+/** What `getDevices` resolves with. A failure has the usual keys (`outcome`, `httpStatus`, `message`, ...). */
+export type DevicesResult = DevicesReport | SyncFailure;
+
+/** Options of `waitForDevices`. */
+export interface WaitForDevicesOptions {
+  /** Default `"profileAssigned"`. */
+  until?: "registered" | "profileAssigned";
+  /** Milliseconds between reads. Default 30000; at least 5000. */
+  intervalMs?: number;
+  /** Milliseconds before it resolves with `timedOut: true`. Default 1800000 (30 minutes). */
+  timeoutMs?: number;
+  /** Aborting it rejects the wait with the signal's reason. */
+  signal?: AbortSignal;
+  /** Called with every report. */
+  onUpdate?: (report: DevicesWaitReport) => void;
+  /** `"ifMissing"`: while serials are `notFound` (or imported, not yet listed) and Intune allows one, start one sync (at most one per 10 minutes; never after a 409 or 429). Default `"never"`. */
+  sync?: "never" | "ifMissing";
+}
+
+/** Fields every `waitForDevices` report carries. */
+export interface DevicesWaitFields {
+  /** Every serial reached `until` or failed for good (or the read failed for good). */
+  done: boolean;
+  /** Time ran out before `done`. */
+  timedOut: boolean;
+  /** When this wait triggered a sync (ISO 8601), else null. */
+  syncTriggeredAt: string | null;
+  /** That trigger's outcome (`started`, `alreadyInProgress`, `throttled`, ...), else null. */
+  syncOutcome: SyncOutcome | null;
+}
+
+/** What `waitForDevices` resolves with (and passes to `onUpdate`). */
+export type DevicesWaitReport = DevicesResult & DevicesWaitFields;
 
 /**
  * Starts a Windows Autopilot sync: one POST, no automatic retries. Concurrent calls with
@@ -230,6 +300,14 @@ export function triggerSync(token: string, options?: SyncOptions): Promise<SyncR
 
 /** Reads the sync state. Same rejection rules as `triggerSync`. */
 export function getSyncStatus(token: string, options?: SyncOptions): Promise<SyncStatusResult>;
+
+/**
+ * Reads where each serial number stands in Windows Autopilot (`contains(serialNumber,'…')`
+ * queries, matched exactly and case-insensitively here; at most 4 requests in flight).
+ * Serials are trimmed and de-duplicated. Rejects with a `SyncError` (`invalidToken`,
+ * `invalidOptions` for bad serials or options) or the `signal`'s abort reason.
+ */
+export function getDevices(token: string, serials: string[], options?: SyncOptions): Promise<DevicesResult>;
 
 /** A client that gets its tokens from `getToken`. Throws a `SyncError` on bad options. */
 export function createSyncClient(options: SyncClientOptions): SyncClient;
@@ -344,6 +422,20 @@ export function createMsalTokenProvider(options: MsalProviderOptions, msal: { Pu
     #[wasm_bindgen(js_name = getSyncStatus, skip_typescript)]
     pub fn get_sync_status(token: JsValue, options: JsValue) -> Promise {
         call(Action::Status, &token, &options)
+    }
+
+    /// Reads where each serial number stands in Windows Autopilot.
+    #[wasm_bindgen(js_name = getDevices, skip_typescript)]
+    pub fn get_devices(token: JsValue, serials: JsValue, options: JsValue) -> Promise {
+        let checked = options::token_arg(&token).and_then(|t| {
+            let s = devices::serials_arg(&serials)?;
+            let o = options::call_options(&options, None, &devices::GET_KEYS)?;
+            Ok((t, s, o))
+        });
+        match checked {
+            Ok((t, s, o)) => wasm_bindgen_futures::future_to_promise(devices::get_devices(t, s, o)),
+            Err(e) => Promise::reject(&e.into()),
+        }
     }
 
     /// The library's verdict on a custom Graph root.

@@ -70,7 +70,7 @@ test("result objects have exactly the keys the .d.ts declares", async () => {
   assert.equal(st.ok, true);
   assert.deepEqual(Object.keys(st).sort(), fields("SyncStatus").sort());
   const client = api.createSyncClient({ getToken: () => "sim-admin-token", baseUrl: sim.url });
-  assert.deepEqual(Object.keys(client).sort(), ["getSyncStatus", "triggerSync", "waitForSync"]);
+  assert.deepEqual(Object.keys(client).sort(), ["getSyncStatus", "triggerSync", "waitForDevices", "waitForSync"]);
 });
 
 test("every outcome and error code in the .d.ts is documented in the README", () => {

@@ -54,6 +54,24 @@ impl Request {
     }
 }
 
+impl Request {
+    /// A `GET` of `url` (built by the model under a checked root), as [`Request::new`].
+    pub fn get(url: &str, token: &str, client_request_id: &str) -> Request {
+        let mut bearer = String::with_capacity(token.len() + 7);
+        bearer.push_str("Bearer ");
+        bearer.push_str(token);
+        Request {
+            method: "GET",
+            url: url.into(),
+            headers: [
+                ("Authorization", bearer),
+                ("Accept", "application/json".into()),
+                ("client-request-id", client_request_id.into()),
+            ],
+        }
+    }
+}
+
 /// The headers of an answer the model reads (lower-case names, as `Headers.get` takes).
 pub const ANSWER_HEADERS: [&str; 3] = ["retry-after", "request-id", "date"];
 

@@ -328,6 +328,11 @@ impl ObjectWriter {
         }
     }
 
+    /// `"key": <json>` with `json` already a JSON value (a nested array or object).
+    pub fn raw_json(&mut self, key: &str, json: &str) -> &mut Self {
+        self.raw(key, json)
+    }
+
     fn raw(&mut self, key: &str, json: &str) -> &mut Self {
         self.key(key);
         self.out.push_str(json);

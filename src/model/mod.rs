@@ -8,6 +8,7 @@ mod call;
 mod cloud;
 #[cfg(test)]
 mod contract;
+mod devices;
 mod errors;
 #[cfg(test)]
 mod fuzz;
@@ -24,6 +25,12 @@ mod token;
 pub use bounds::{cap, redact, MAX_FIELD_CHARS, MAX_MESSAGE_CHARS, MAX_TOKEN_BYTES, REDACTED};
 pub use call::{next_sync_allowed_at, Reply, Request, Response, ANSWER_HEADERS};
 pub use cloud::{check_base_url, is_loopback, Cloud, UrlParts};
+pub use devices::{
+    decide, devices_json, fallback_term, follow_link, normalize_serials, parse_identities,
+    parse_imported, query_url, wait_done, Collection, DeviceReport, DeviceState, Page, SyncPlan,
+    SyncWindow, Until, DEFAULT_INTERVAL_MS as DEVICES_INTERVAL_MS,
+    DEFAULT_WAIT_MS as DEVICES_WAIT_MS, MAX_IN_FLIGHT, MIN_INTERVAL_MS,
+};
 pub use errors::{ms_text, unknown_option, wrong_type, ErrorCode, UsageError};
 pub use graph_error::{parse_error_body, GraphError};
 pub use guid::uuid_v4;

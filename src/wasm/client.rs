@@ -8,9 +8,10 @@ use alloc::rc::Rc;
 
 use js_sys::{Function, Object, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::AbortSignal;
 
+use super::devices;
 use super::env::{now_ms, sleep};
 use super::error::{is_sync_error, sync_error};
 use super::flight;
@@ -142,6 +143,38 @@ impl Client {
     }
 }
 
+/// `waitForDevices(serials, options)`: the loop in `devices::wait`, with this client's
+/// token source and sync calls.
+fn wait_for_devices(client: &Rc<Client>) -> JsValue {
+    let c = client.clone();
+    let tokens: devices::TokenFn = Rc::new(move |force| {
+        let c = c.clone();
+        Box::pin(async move { c.token(force).await })
+    });
+    let call = |action: Action| -> devices::SyncCall {
+        let c = client.clone();
+        Rc::new(move |opts: CallOptions| {
+            let c = c.clone();
+            Box::pin(async move { c.call(action, &opts).await.map(|(_, r)| r) })
+        })
+    };
+    let hooks = Rc::new(devices::WaitHooks {
+        tokens,
+        status: call(Action::Status),
+        trigger: call(Action::Trigger),
+    });
+    let defaults = client.defaults.clone();
+    let f = move |serials: JsValue, options: JsValue| {
+        future_to_promise(devices::wait(
+            hooks.clone(),
+            defaults.clone(),
+            serials,
+            options,
+        ))
+    };
+    Closure::<dyn Fn(JsValue, JsValue) -> Promise>::new(f).into_js_value()
+}
+
 /// Builds the client object.
 pub fn create(options: &JsValue) -> Result<JsValue, UsageError> {
     check_keys(options, &CLIENT_KEYS)?;
@@ -172,5 +205,6 @@ pub fn create(options: &JsValue) -> Result<JsValue, UsageError> {
         "waitForSync",
         &async_method(&client, |c, o| async move { c.wait(o).await }),
     );
+    set(&obj, "waitForDevices", &wait_for_devices(&client));
     Ok(obj)
 }

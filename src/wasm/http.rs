@@ -91,6 +91,19 @@ pub async fn send(
     timeout_ms: u32,
     controller: &AbortController,
 ) -> Result<Transport, JsValue> {
+    send_capped(request, timeout_ms, controller, MAX_BODY_BYTES).await
+}
+
+/// Device list pages can be large (about 1 KB a row, up to 1000 rows a page).
+pub const MAX_PAGE_BYTES: usize = 8 * 1024 * 1024;
+
+/// [`send`] reading at most `cap` bytes of body.
+pub async fn send_capped(
+    request: &Request,
+    timeout_ms: u32,
+    controller: &AbortController,
+    cap: usize,
+) -> Result<Transport, JsValue> {
     let timed_out = Rc::new(Cell::new(false));
     let broken: Rc<Cell<Option<JsValue>>> = Rc::new(Cell::new(None));
     let _deadline = {
@@ -131,7 +144,7 @@ pub async fn send(
     let status = response.status();
     let body = match (status, response.body()) {
         (204 | 205 | 304, _) | (_, None) => String::new(),
-        (_, Some(stream)) => read_capped(stream).await,
+        (_, Some(stream)) => read_capped(stream, cap).await,
     };
     let [retry_after, request_id, date] = ANSWER_HEADERS.map(header);
     Ok(Transport::Answer {
@@ -159,7 +172,7 @@ fn request_init(request: &Request, controller: &AbortController) -> Option<Reque
 
 /// Reads at most [`MAX_BODY_BYTES`] of a body, then cancels the rest. A body that breaks
 /// off (connection reset, timeout) yields what arrived: the status is still known.
-async fn read_capped(stream: web_sys::ReadableStream) -> String {
+async fn read_capped(stream: web_sys::ReadableStream, cap: usize) -> String {
     let mut bytes: Vec<u8> = Vec::new();
     let reader: ReadableStreamDefaultReader = match stream.get_reader().dyn_into() {
         Ok(r) => r,
@@ -181,12 +194,12 @@ async fn read_capped(stream: web_sys::ReadableStream) -> String {
         let Some(array) = value.dyn_ref::<Uint8Array>() else {
             break;
         };
-        let room = MAX_BODY_BYTES - bytes.len();
+        let room = cap - bytes.len();
         let n = (array.length() as usize).min(room);
         let start = bytes.len();
         bytes.resize(start + n, 0);
         array.subarray(0, n as u32).copy_to(&mut bytes[start..]);
-        if bytes.len() >= MAX_BODY_BYTES {
+        if bytes.len() >= cap {
             let _ = reader.cancel();
             break;
         }

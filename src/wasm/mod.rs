@@ -2,6 +2,7 @@
 //! decisions are made in `crate::model`.
 
 pub mod client;
+pub mod devices;
 pub mod env;
 pub mod error;
 pub mod flight;
