@@ -34,6 +34,7 @@ export const SyncErrorCode = Object.freeze({
   signInCancelled: "signInCancelled",
   interactionInProgress: "interactionInProgress",
   popupBlocked: "popupBlocked",
+  aborted: "aborted",
 });
 
 /** Every Microsoft cloud (option `cloud`). */

@@ -17,6 +17,14 @@ export type {
   WaitForSyncOptions,
   SyncClient,
   GraphRootCheck,
+  SyncNotSent,
+  NotSentOutcome,
+  TokenProblem,
+  TokenDescription,
+  DescribeTokenOptions,
+  TenantSpec,
+  SyncTenantsOptions,
+  TenantRow,
 } from "./autopilot_sync.js";
 export {
   triggerSync,
@@ -25,6 +33,8 @@ export {
   checkGraphRoot,
   isLoopbackHost,
   nextSyncAllowedAt,
+  describeToken,
+  syncTenants,
 } from "./autopilot_sync.js";
 export {
   Outcome,

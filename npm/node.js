@@ -19,6 +19,8 @@ export {
   checkGraphRoot,
   isLoopbackHost,
   nextSyncAllowedAt,
+  describeToken,
+  syncTenants,
 } from "./autopilot_sync.js";
 export {
   Outcome,

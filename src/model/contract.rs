@@ -62,6 +62,7 @@ fn error_when(c: ErrorCode) -> &'static str {
         ErrorCode::SignInCancelled => "the user cancelled or declined sign-in (MSAL `user_cancelled`, or `access_denied` from the authority)",
         ErrorCode::InteractionInProgress => "another sign-in is already under way in this page",
         ErrorCode::PopupBlocked => "the browser blocked the sign-in popup (MSAL `popup_window_error` / `empty_window_error`)",
+        ErrorCode::Aborted => "`syncTenants`: its `signal` aborted before this tenant finished (the row's `error`; `cause` holds the signal's reason)",
     }
 }
 

@@ -25,11 +25,13 @@ pub enum ErrorCode {
     InteractionInProgress,
     /// The browser blocked the sign-in popup.
     PopupBlocked,
+    /// `syncTenants` was aborted before this tenant finished (`cause` holds the reason).
+    Aborted,
 }
 
 impl ErrorCode {
     /// Every code, in documentation order.
-    pub const ALL: [ErrorCode; 8] = [
+    pub const ALL: [ErrorCode; 9] = [
         ErrorCode::InvalidToken,
         ErrorCode::InvalidOptions,
         ErrorCode::TokenUnavailable,
@@ -38,6 +40,7 @@ impl ErrorCode {
         ErrorCode::SignInCancelled,
         ErrorCode::InteractionInProgress,
         ErrorCode::PopupBlocked,
+        ErrorCode::Aborted,
     ];
 
     /// The string JS sees in `error.code`.
@@ -51,6 +54,7 @@ impl ErrorCode {
             ErrorCode::SignInCancelled => "signInCancelled",
             ErrorCode::InteractionInProgress => "interactionInProgress",
             ErrorCode::PopupBlocked => "popupBlocked",
+            ErrorCode::Aborted => "aborted",
         }
     }
 }
