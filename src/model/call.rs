@@ -219,8 +219,15 @@ fn seconds_until(at: f64, now_ms: f64) -> Option<u32> {
 /// after it: `nextAttemptAt` and `retryAfterSeconds` from `nextManualSyncAt`
 /// (`lastManualSyncTriggerDateTime` + 10 minutes), by the one rule of
 /// [`next_sync_allowed_at`].
-pub fn with_wait_from_settings(result: &SyncResult, status: &SyncStatus, now_ms: f64) -> SyncResult {
-    let next = status.next_manual_sync_at.as_deref().and_then(parse_iso8601);
+pub fn with_wait_from_settings(
+    result: &SyncResult,
+    status: &SyncStatus,
+    now_ms: f64,
+) -> SyncResult {
+    let next = status
+        .next_manual_sync_at
+        .as_deref()
+        .and_then(parse_iso8601);
     let at = next_sync_allowed_at(Some(result.outcome), None, graph_now(result), next, now_ms);
     let mut r = result.clone();
     r.next_attempt_at = at;
@@ -522,11 +529,17 @@ mod tests {
                 panic!()
             };
             assert!(Reply::Result(r.clone()).wants_settings_read());
-            let w = with_wait_from_settings(&r, &status(SyncState::Completed, Some(NOW + 4.0 * min)), NOW);
+            let w = with_wait_from_settings(
+                &r,
+                &status(SyncState::Completed, Some(NOW + 4.0 * min)),
+                NOW,
+            );
             assert_eq!(w.outcome, outcome);
             assert_eq!(w.next_attempt_at, Some(NOW + 4.0 * min));
             assert_eq!(w.retry_after_seconds, Some(240));
-            assert!(w.to_json().contains(r#""nextAttemptAt":"2026-11-18T11:10:40.000Z""#));
+            assert!(w
+                .to_json()
+                .contains(r#""nextAttemptAt":"2026-11-18T11:10:40.000Z""#));
         }
         // A readable Retry-After needs no read.
         let ra = Response::Answer(Answer {
@@ -545,12 +558,21 @@ mod tests {
     fn cooling_down_from_settings() {
         let min = 60_000.0;
         let r = cooling_down(&status(SyncState::Completed, Some(NOW + 3.0 * min)), NOW).unwrap();
-        assert_eq!((r.outcome, r.not_sent, r.http_status), (Outcome::Throttled, true, None));
-        assert_eq!((r.retry_after_seconds, r.next_attempt_at), (Some(180), Some(NOW + 3.0 * min)));
+        assert_eq!(
+            (r.outcome, r.not_sent, r.http_status),
+            (Outcome::Throttled, true, None)
+        );
+        assert_eq!(
+            (r.retry_after_seconds, r.next_attempt_at),
+            (Some(180), Some(NOW + 3.0 * min))
+        );
         assert!(r.message.starts_with("Not sent"));
         assert!(r.to_json().ends_with(r#""notSent":true}"#));
         let r = cooling_down(&status(SyncState::InProgress, None), NOW).unwrap();
-        assert_eq!((r.outcome, r.next_attempt_at), (Outcome::AlreadyInProgress, None));
+        assert_eq!(
+            (r.outcome, r.next_attempt_at),
+            (Outcome::AlreadyInProgress, None)
+        );
         assert!(cooling_down(&status(SyncState::Completed, Some(NOW - min)), NOW).is_none());
         assert!(cooling_down(&status(SyncState::Failed, None), NOW).is_none());
     }

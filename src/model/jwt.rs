@@ -150,7 +150,9 @@ pub fn read_token(raw: &str) -> Option<TokenFacts> {
         Some(Json::Arr(list)) => list.iter().filter_map(Json::as_str).collect(),
         _ => Vec::new(),
     };
-    let graph = audiences.iter().find_map(|a| graph_cloud(a).map(|c| (*a, c)));
+    let graph = audiences
+        .iter()
+        .find_map(|a| graph_cloud(a).map(|c| (*a, c)));
     let (audience, graph_audience, cloud) = match graph {
         Some((a, Some(c))) => (Some(a.into()), true, Some(c)),
         Some((a, None)) => (
@@ -511,7 +513,9 @@ mod tests {
         assert!(!f.app_only);
         assert_eq!(r.expired, Some(false));
         let app = describe_token(
-            &jwt(r#""aud":"https://graph.microsoft.com","upn":"x","roles":["DeviceManagementServiceConfig.ReadWrite.All"]"#),
+            &jwt(
+                r#""aud":"https://graph.microsoft.com","upn":"x","roles":["DeviceManagementServiceConfig.ReadWrite.All"]"#,
+            ),
             None,
             NOW,
         );
@@ -520,7 +524,9 @@ mod tests {
         assert_eq!(app.expired, None);
         // The permission problem names the claim and the permission.
         let ro = describe_token(
-            &jwt(r#""aud":"https://graph.microsoft.com","idtyp":"app","roles":["DeviceManagementServiceConfig.Read.All"]"#),
+            &jwt(
+                r#""aud":"https://graph.microsoft.com","idtyp":"app","roles":["DeviceManagementServiceConfig.Read.All"]"#,
+            ),
             None,
             NOW,
         );
@@ -543,7 +549,9 @@ mod tests {
             let r = describe_token(raw, Some(Cloud::Global), NOW);
             assert!(r.facts.is_none(), "{raw}");
             assert!(r.problems.is_empty() && r.can_sync.is_none());
-            assert!(r.to_json().starts_with(r#"{"kind":"opaque","audience":null"#));
+            assert!(r
+                .to_json()
+                .starts_with(r#"{"kind":"opaque","audience":null"#));
             assert!(!needs_refresh(raw, NOW));
         }
         let t = jwt(r#""aud":"https://graph.microsoft.com","scp":"x""#);
@@ -565,7 +573,9 @@ mod tests {
             (s + 30, true),
             (s - 10, true),
         ] {
-            let t = jwt(&format!(r#""aud":"https://graph.microsoft.com","exp":{exp}"#));
+            let t = jwt(&format!(
+                r#""aud":"https://graph.microsoft.com","exp":{exp}"#
+            ));
             assert_eq!(needs_refresh(&t, NOW), want, "exp {exp}");
         }
         assert!(!needs_refresh(&jwt(r#""aud":"x""#), NOW));

@@ -5,10 +5,10 @@ use crate::prelude::*;
 
 use alloc::borrow::Cow;
 
+use super::call::next_sync_allowed_at;
 use super::graph_error::parse_error_body;
 use super::json::ObjectWriter;
 use super::retry_after::parse_retry_after;
-use super::call::next_sync_allowed_at;
 use super::time::{decimal, format_iso};
 
 /// Which Graph call a result belongs to; only the wording of messages differs.

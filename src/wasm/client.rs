@@ -142,8 +142,7 @@ impl Client {
         match (&*reply, read.ok().and_then(|(_, s)| s)) {
             (Reply::Result(result), Some(status)) => match &*status {
                 Reply::Status(st) => {
-                    let completed =
-                        Reply::Result(with_wait_from_settings(result, st, now_ms()));
+                    let completed = Reply::Result(with_wait_from_settings(result, st, now_ms()));
                     let js = js_sys::JSON::parse(&completed.to_json()).unwrap_or(r);
                     (js, Some(Rc::new(completed)))
                 }

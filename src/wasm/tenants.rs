@@ -18,7 +18,9 @@ use super::client::Client;
 use super::env::now_ms;
 use super::error::{is_sync_error, sync_error};
 use super::object::{get, obj};
-use super::options::{call_options, check_keys, duration_opt, function_opt, signal_opt, DEFAULT_TIMEOUT_MS};
+use super::options::{
+    call_options, check_keys, duration_opt, function_opt, signal_opt, DEFAULT_TIMEOUT_MS,
+};
 use crate::model::{cooling_down, wrong_type, Action, ErrorCode, Reply, UsageError};
 
 /// Option names of `syncTenants`.
@@ -47,7 +49,9 @@ struct Run {
     resolve: Function,
 }
 
-fn options(options: &JsValue) -> Result<(u32, Option<AbortSignal>, Option<Function>, bool, u32), UsageError> {
+fn options(
+    options: &JsValue,
+) -> Result<(u32, Option<AbortSignal>, Option<Function>, bool, u32), UsageError> {
     check_keys(options, &OPTION_KEYS)?;
     let concurrency = match get(options, "concurrency") {
         v if v.is_undefined() || v.is_null() => DEFAULT_CONCURRENCY,
@@ -76,7 +80,11 @@ fn options(options: &JsValue) -> Result<(u32, Option<AbortSignal>, Option<Functi
 /// Starts the run; rejects only on a bad `tenants` list or bad options (nothing sent).
 pub fn sync_tenants(tenants: &JsValue, opts: &JsValue) -> Promise {
     if !Array::is_array(tenants) {
-        let e: JsValue = wrong_type("tenants", "an array of { id, getToken, label?, cloud?, baseUrl? }").into();
+        let e: JsValue = wrong_type(
+            "tenants",
+            "an array of { id, getToken, label?, cloud?, baseUrl? }",
+        )
+        .into();
         return Promise::reject(&e);
     }
     let (concurrency, signal, on_result, skip, timeout_ms) = match options(opts) {
@@ -149,7 +157,10 @@ fn row_error(e: JsValue) -> JsValue {
 
 fn tenant_client(run: &Run, t: &JsValue) -> Result<Client, UsageError> {
     if !t.is_object() || t.is_function() || Array::is_array(t) {
-        return Err(wrong_type("tenants[i]", "an object { id, getToken, label?, cloud?, baseUrl? }"));
+        return Err(wrong_type(
+            "tenants[i]",
+            "an object { id, getToken, label?, cloud?, baseUrl? }",
+        ));
     }
     if get(t, "id").as_string().is_none_or(|s| s.is_empty()) {
         return Err(wrong_type("id", "a non-empty string"));
@@ -159,7 +170,10 @@ fn tenant_client(run: &Run, t: &JsValue) -> Result<Client, UsageError> {
         return Err(wrong_type("label", "a string"));
     }
     let get_token = function_opt(t, "getToken")?.ok_or_else(|| {
-        wrong_type("getToken", "a function that returns (a Promise of) an access token")
+        wrong_type(
+            "getToken",
+            "a function that returns (a Promise of) an access token",
+        )
     })?;
     let mut defaults = call_options(t, None, &TENANT_KEYS)?;
     defaults.timeout_ms = run.timeout_ms;
@@ -173,7 +187,11 @@ fn tenant_client(run: &Run, t: &JsValue) -> Result<Client, UsageError> {
 async fn one(run: &Run, t: &JsValue) -> JsValue {
     let id = get(t, "id");
     let label = get(t, "label");
-    let label = if label.is_string() { label } else { JsValue::NULL };
+    let label = if label.is_string() {
+        label
+    } else {
+        JsValue::NULL
+    };
     let row = |key: &str, value: &JsValue| obj(&[("tenant", &id), ("label", &label), (key, value)]);
     if let Some(s) = run.signal.as_ref().filter(|s| s.aborted()) {
         return row("error", &row_error(s.reason()));
