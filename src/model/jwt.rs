@@ -92,7 +92,7 @@ fn seconds_ms(claims: &Json, key: &str) -> Option<f64> {
     };
     let whole = n.split('.').next()?;
     let secs: u64 = whole.parse().ok()?;
-    (secs < 1 << 40).then(|| secs as f64 * 1000.0)
+    (secs < 1 << 40).then_some(secs as f64 * 1000.0)
 }
 
 fn string(claims: &Json, key: &str) -> Option<String> {

@@ -49,14 +49,21 @@ struct Run {
     resolve: Function,
 }
 
-fn options(
-    options: &JsValue,
-) -> Result<(u32, Option<AbortSignal>, Option<Function>, bool, u32), UsageError> {
+/// `syncTenants` options, checked.
+struct RunOptions {
+    concurrency: u32,
+    signal: Option<AbortSignal>,
+    on_result: Option<Function>,
+    skip: bool,
+    timeout_ms: u32,
+}
+
+fn options(options: &JsValue) -> Result<RunOptions, UsageError> {
     check_keys(options, &OPTION_KEYS)?;
     let concurrency = match get(options, "concurrency") {
         v if v.is_undefined() || v.is_null() => DEFAULT_CONCURRENCY,
         v => match v.as_f64() {
-            Some(n) if n >= 1.0 && n <= f64::from(MAX_CONCURRENCY) && n == (n as u32) as f64 => {
+            Some(n) if n >= 1.0 && n <= f64::from(MAX_CONCURRENCY) && n == f64::from(n as u32) => {
                 n as u32
             }
             _ => return Err(wrong_type("concurrency", "a whole number from 1 to 16")),
@@ -68,13 +75,13 @@ fn options(
             .as_bool()
             .ok_or_else(|| wrong_type("skipIfCoolingDown", "a boolean"))?,
     };
-    Ok((
+    Ok(RunOptions {
         concurrency,
-        signal_opt(options, "signal")?,
-        function_opt(options, "onResult")?,
+        signal: signal_opt(options, "signal")?,
+        on_result: function_opt(options, "onResult")?,
         skip,
-        duration_opt(options, "timeoutMs")?.unwrap_or(DEFAULT_TIMEOUT_MS),
-    ))
+        timeout_ms: duration_opt(options, "timeoutMs")?.unwrap_or(DEFAULT_TIMEOUT_MS),
+    })
 }
 
 /// Starts the run; rejects only on a bad `tenants` list or bad options (nothing sent).
@@ -87,7 +94,13 @@ pub fn sync_tenants(tenants: &JsValue, opts: &JsValue) -> Promise {
         .into();
         return Promise::reject(&e);
     }
-    let (concurrency, signal, on_result, skip, timeout_ms) = match options(opts) {
+    let RunOptions {
+        concurrency,
+        signal,
+        on_result,
+        skip,
+        timeout_ms,
+    } = match options(opts) {
         Ok(o) => o,
         Err(e) => return Promise::reject(&e.into()),
     };
