@@ -301,10 +301,19 @@ export interface MsalProviderOptions {
     interaction?: "popup" | "redirect";
     /** A full https authority URL; overrides `cloud` + `tenantId` (e.g. a local OIDC authority). */
     authority?: string;
-    /** Host names MSAL may trust as authorities (needed for non-Microsoft authorities). */
+    /**
+     * Authorities MSAL may trust besides Microsoft's (needed for any other authority): each
+     * `host[:port]` exactly as in `authority` — MSAL compares the port too.
+     */
     knownAuthorities?: string[];
-    /** MSAL `system.protocolMode`: `"AAD"` (default) or `"OIDC"`. */
+    /** MSAL `system.protocolMode`: `"AAD"` (default) or `"OIDC"` (any non-Entra authority). */
     protocolMode?: "AAD" | "OIDC";
+    /**
+     * Where MSAL keeps tokens and accounts: `"sessionStorage"` (default: this tab, until it
+     * closes), `"localStorage"` (every tab of the origin, across restarts) or `"memory"` (this
+     * page only: nothing in any storage; after a reload `getToken` signs in again).
+     */
+    cacheLocation?: "sessionStorage" | "localStorage" | "memory";
 }
 
 /** The signed-in account. */

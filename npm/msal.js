@@ -9,7 +9,7 @@ import { loadOnce } from "./load.js";
 import { SyncError } from "./contract.js";
 
 const load = loadOnce(initWasm);
-let msal;
+let msal; // the import of @azure/msal-browser
 
 /**
  * Loads this entry's wasm (`msal/autopilot_sync_msal_bg.wasm`); optional, and safe to call
@@ -27,9 +27,9 @@ function msalUnavailable(cause) {
   );
 }
 
-/** MSAL's PublicClientApplication, imported on first use (once it loaded, it is kept). */
-function publicClientApplication() {
-  msal ??= import("@azure/msal-browser").then(
+/** Imports MSAL's PublicClientApplication; a failure becomes a SyncError (and may be retried). */
+function importMsal() {
+  return import("@azure/msal-browser").then(
     (m) => {
       if (typeof m.PublicClientApplication !== "function") throw msalUnavailable();
       return m.PublicClientApplication;
@@ -39,12 +39,19 @@ function publicClientApplication() {
       throw msalUnavailable(e);
     },
   );
-  return msal;
 }
+
+// Started with this entry, as a static import would be (so MSAL loads alongside the wasm
+// glue, not after it); a missing MSAL is reported by createMsalTokenProvider, not here.
+msal = importMsal();
+msal.catch(() => {});
 
 /** Creates an MSAL-backed token provider (loads MSAL and this entry's wasm first if needed). */
 export async function createMsalTokenProvider(options) {
-  const PublicClientApplication = await publicClientApplication();
-  await init();
+  msal ??= importMsal();
+  const wasm = init(); // in parallel; a missing MSAL is the error to report first
+  wasm.catch(() => {});
+  const PublicClientApplication = await msal;
+  await wasm;
   return create(options, { PublicClientApplication });
 }

@@ -6,13 +6,17 @@
 # that need it) is reported as skipped, which counts as a failure.
 #
 # JS tests: an explicit list of files (tests/*.test.mjs, expanded by the shell), because
-# `node --test tests/` works on Node 20 only; each test has a time limit
-# (AUTOPILOT_SYNC_TEST_TIMEOUT_MS, default 120 s), so a stuck page or child process fails
-# the test instead of hanging the run.
+# `node --test tests/` works on Node 20 only. Each test has a time limit
+# (tests/helpers/test.mjs: AUTOPILOT_SYNC_TEST_TIMEOUT_MS, default 120 s), so a stuck page
+# or child process fails the test instead of hanging the run; node:test's --test-timeout
+# applies to each whole file too, so it is the per-file limit (default 20 min).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
-TEST_TIMEOUT_MS=${AUTOPILOT_SYNC_TEST_TIMEOUT_MS:-120000}
+FILE_TIMEOUT_MS=${AUTOPILOT_SYNC_FILE_TIMEOUT_MS:-1200000}
+# Each step also has a limit (default 30 min; a loaded 2-core machine needs ~10 for the
+# slowest), so a hung process (a cargo test, a browser) fails its step instead of the run.
+STEP_TIMEOUT_S=${AUTOPILOT_SYNC_STEP_TIMEOUT_S:-1800}
 
 names=() results=() times=()
 failed=0
@@ -23,8 +27,9 @@ run() {
   shift
   printf '\n=== %s\n' "$name"
   local start=$SECONDS status
-  "$@"
+  timeout --kill-after=30 "$STEP_TIMEOUT_S" "$@"
   status=$?
+  [ "$status" -eq 124 ] && printf '(step stopped after %s s)\n' "$STEP_TIMEOUT_S"
   names+=("$name")
   times+=($((SECONDS - start)))
   if [ "$status" -eq 0 ]; then
@@ -43,10 +48,7 @@ skip() {
   failed=1
 }
 
-js_tests() {
-  local files=(tests/*.test.mjs)
-  node --test --test-concurrency=1 --test-timeout="$TEST_TIMEOUT_MS" "${files[@]}"
-}
+js_files=(tests/*.test.mjs)
 
 if run "set-up" bash scripts/ensure-tools.sh; then
   run "format" cargo fmt --all -- --check
@@ -59,7 +61,8 @@ if run "set-up" bash scripts/ensure-tools.sh; then
   run "build graph-sim" cargo build -p graph-sim --quiet || built=0
   if [ "$built" = 1 ]; then
     run "wasm tests in Node and headless Chromium, against graph-sim" node tests/run-wasm-tests.mjs
-    run "JS tests: package, types, pages (node:test, Chromium)" js_tests
+    run "JS tests: package, types, pages (node:test, Chromium)" \
+      node --test --test-concurrency=1 --test-timeout="$FILE_TIMEOUT_MS" "${js_files[@]}"
   else
     skip "wasm tests in Node and headless Chromium, against graph-sim" "the build failed"
     skip "JS tests: package, types, pages (node:test, Chromium)" "the build failed"

@@ -1,6 +1,7 @@
 // The public API's types: the committed snapshot (api/), a strict TypeScript compile of
 // real usage, and the key sets of real result objects against the .d.ts.
-import { after, before, test } from "node:test";
+import { after, before } from "node:test";
+import { test } from "./helpers/test.mjs";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";

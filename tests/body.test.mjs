@@ -2,7 +2,8 @@
 // are read only up to 64 KiB) and a 2xx status read whose body is not a settings object
 // (README outcome table: unexpectedResponse). In Node with the global fetch intercepted
 // (exact byte counts) and against graph-sim over real HTTP, and in Chromium.
-import { after, afterEach, before, describe, test } from "node:test";
+import { after, afterEach, before, describe } from "node:test";
+import { test } from "./helpers/test.mjs";
 import assert from "node:assert/strict";
 import { getSyncStatus, triggerSync } from "autopilot-sync";
 import { startGraphSim } from "./helpers/graph-sim.mjs";

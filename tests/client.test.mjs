@@ -4,7 +4,8 @@
 // clientRequestId per call, single flight. Against graph-sim, or with the global fetch
 // intercepted where the test must hold or inspect a request. Nothing waits on the wall
 // clock: every step waits for an event (an answer, an abort, an onUpdate call).
-import { after, afterEach, before, beforeEach, describe, test } from "node:test";
+import { after, afterEach, before, beforeEach, describe } from "node:test";
+import { test } from "./helpers/test.mjs";
 import assert from "node:assert/strict";
 import { createSyncClient, getSyncStatus, triggerSync } from "autopilot-sync";
 import { startGraphSim } from "./helpers/graph-sim.mjs";

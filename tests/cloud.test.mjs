@@ -4,7 +4,8 @@
 // `baseUrl` shape through the real WHATWG URL parser (Node's and Chromium's), observed
 // as the URL actually requested. Never the internet: in Node the global fetch is
 // intercepted; in Chromium every non-loopback request is answered by Playwright routing.
-import { after, afterEach, before, describe, test } from "node:test";
+import { after, afterEach, before, describe } from "node:test";
+import { test } from "./helpers/test.mjs";
 import assert from "node:assert/strict";
 import { createSyncClient, getSyncStatus, triggerSync } from "autopilot-sync";
 import { startGraphSim } from "./helpers/graph-sim.mjs";

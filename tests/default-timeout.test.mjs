@@ -3,7 +3,8 @@
 // package reads from the global object, and a fetch that never answers is abandoned at
 // exactly 30,000 ms, not before. Its own file (own process), so no earlier call has armed
 // the package's shared timer on the real clock.
-import { afterEach, mock, test } from "node:test";
+import { afterEach, mock } from "node:test";
+import { test } from "./helpers/test.mjs";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createSyncClient, getSyncStatus, triggerSync } from "autopilot-sync";

@@ -67,19 +67,29 @@ async function open(path = "/") {
   assert.equal(await ff.eval(() => document.documentElement.dataset.ready), "true", "the page started");
 }
 
+// The demo page's sync card is the package's element: Sync now, the outcome, the
+// countdown and the progress are in its shadow root (ids scoped there).
+const SYNC = "#sync-card";
+const inSync = (fn, ...args) => ff.eval(`return (${fn})(document.querySelector("#sync-card").shadowRoot, ...arguments);`, ...args);
 const outcomeIs = (outcome) =>
-  ff.waitFor((o) => document.querySelector("#outcome").dataset.outcome === o && document.querySelector("#busy").hidden, {
-    args: [outcome],
-    message: `outcome ${outcome}`,
-  });
+  ff.waitFor(
+    (o) => {
+      const root = document.querySelector("#sync-card").shadowRoot;
+      return root.querySelector("#outcome").dataset.outcome === o && root.querySelector("#busy").hidden;
+    },
+    { args: [outcome], message: `outcome ${outcome}` },
+  );
 
 async function syncAndExpect(outcome) {
-  await ff.click("#sync-now");
+  await ff.click("#sync-now", SYNC);
   await outcomeIs(outcome);
 }
 
 const progressIs = (state) =>
-  ff.waitFor((s) => document.querySelector("#progress").dataset.state === s, { args: [state], message: `progress ${state}` });
+  ff.waitFor((s) => document.querySelector("#sync-card").shadowRoot.querySelector("#progress").dataset.state === s, {
+    args: [state],
+    message: `progress ${state}`,
+  });
 
 async function screenshot(name) {
   mkdirSync(SCREENSHOTS, { recursive: true });
@@ -124,9 +134,9 @@ test("on load: the simulated tenant is chosen and the status card is filled", as
   assert.match(await ff.text("#graph-root"), /127\.0\.0\.1.*simulated/);
   assert.equal(await ff.text("#st-status"), "unknown");
   assert.equal(await ff.text("#st-last-sync"), "never");
-  assert.equal(await ff.enabled("#sync-now"), true);
+  assert.equal(await ff.enabled("#sync-now", SYNC), true);
   assert.match(await ff.text("#status-note"), /^Read at /);
-  assert.equal(await ff.displayed("#outcome"), false, "no outcome before a sync");
+  assert.equal(await inSync((root) => root.querySelector("#outcome").textContent), "", "no outcome before a sync");
   await screenshot("loaded");
 });
 
@@ -147,17 +157,21 @@ test("204 → progress → completed, then 429 with a countdown from Retry-After
   assert.equal(Date.parse(iso), Date.parse(graph.lastSyncDateTime), "the page shows Graph's instant, in a zone that is not UTC");
 
   await syncAndExpect("throttled");
-  assert.equal(await ff.enabled("#sync-now"), false, "disabled during the countdown");
+  assert.equal(await ff.enabled("#sync-now", SYNC), false, "disabled during the countdown");
   // Page and simulator share an origin here, so Retry-After is readable whatever the
   // simulator's CORS default. It and nextManualSyncAt agree: 600 s from the trigger,
   // 30 s of which have passed on Graph's clock (the next test takes the header away).
-  assert.match(await ff.text("#countdown"), /Next sync allowed in 9:\d\d/);
-  const seconds = Number(await ff.attr("#countdown", "data-seconds"));
+  assert.match(await ff.text("#countdown", SYNC), /Next sync allowed in 9:\d\d/);
+  const seconds = Number(await inSync((root) => root.querySelector("#countdown").dataset.seconds));
   assert.ok(seconds > 555 && seconds <= 570, `about 570 s left: ${seconds}`);
-  const at = Date.parse(await ff.attr("#countdown-at time", "datetime"));
+  const at = Date.parse(await inSync((root) => root.querySelector("#countdown time").dateTime));
   assert.ok(Math.abs(at - (Date.now() + seconds * 1000)) < 15_000, "the countdown's end time is about now + its seconds");
-  const left1 = await ff.text("#countdown-left");
-  await ff.waitFor((t) => document.querySelector("#countdown-left").textContent !== t, { args: [left1], timeout: 3_000, message: "the countdown to tick" });
+  const left1 = await inSync((root) => root.querySelector("#countdown .left").textContent);
+  await ff.waitFor((t) => document.querySelector("#sync-card").shadowRoot.querySelector("#countdown .left").textContent !== t, {
+    args: [left1],
+    timeout: 3_000,
+    message: "the countdown to tick",
+  });
 
   // Support details of the 429, as Microsoft support asks for them.
   assert.equal(await ff.text("#sd-call"), "POST windowsAutopilotSettings/sync");
@@ -186,7 +200,7 @@ test("204 → progress → completed, then 429 with a countdown from Retry-After
 
   // A click on the disabled button sends nothing.
   const before = (await site.requests()).filter((r) => r.method === "POST").length;
-  await ff.eval(() => document.querySelector("#sync-now").click());
+  await inSync((root) => root.querySelector("#sync-now").click());
   await new Promise((r) => setTimeout(r, 300));
   assert.equal((await site.requests()).filter((r) => r.method === "POST").length, before);
 });
@@ -200,9 +214,9 @@ test("429 without a Retry-After header: the countdown comes from Graph's nextMan
   await site.advance(60_000);
   await progressIs("completed");
   await syncAndExpect("throttled");
-  const seconds = Number(await ff.attr("#countdown", "data-seconds"));
+  const seconds = Number(await inSync((root) => root.querySelector("#countdown").dataset.seconds));
   assert.ok(seconds > 500 && seconds <= 545, `about 540 s left on Graph's clock: ${seconds}`);
-  assert.equal(await ff.enabled("#sync-now"), false);
+  assert.equal(await ff.enabled("#sync-now", SYNC), false);
   assert.equal(await ff.text("#sd-httpStatus"), "429");
 });
 
@@ -210,11 +224,11 @@ test("409: Sync now while a sync runs shows alreadyInProgress and keeps followin
   await open();
   await syncAndExpect("started");
   await syncAndExpect("alreadyInProgress");
-  assert.match(await ff.text("#outcome"), /already running/i);
+  assert.match(await ff.text("#outcome", SYNC), /already running/i);
   assert.equal(await ff.text("#sd-httpStatus"), "409");
   assert.equal(await ff.text("#sd-outcome"), "alreadyInProgress");
   assert.match(await ff.text("#sd-errorMessage"), /\S/, "Intune's message is in the support details");
-  assert.equal(await ff.enabled("#sync-now"), true);
+  assert.equal(await ff.enabled("#sync-now", SYNC), true, "a 409 does not block Sync now");
   await site.advance(30_000);
   await progressIs("completed");
   await screenshot("already-in-progress");
@@ -222,18 +236,22 @@ test("409: Sync now while a sync runs shows alreadyInProgress and keeps followin
 
 test("keyboard only: Tab reaches Sync now with a visible focus ring; Enter and Space activate it", async () => {
   await open();
-  let focused = "";
-  for (let i = 0; i < 20 && focused !== "sync-now"; i++) {
+  const focused = () => ff.eval(() => {
+    const a = document.activeElement;
+    return a?.id === "sync-card" ? `sync-card/${a.shadowRoot.activeElement?.id ?? ""}` : a?.id ?? "";
+  });
+  let now = "";
+  for (let i = 0; i < 25 && now !== "sync-card/sync-now"; i++) {
     await ff.press(KEY.Tab);
-    focused = await ff.eval(() => document.activeElement?.id ?? "");
+    now = await focused();
   }
-  assert.equal(focused, "sync-now", "Sync now is reachable with Tab");
-  assert.equal(await ff.eval(() => document.activeElement.matches(":focus-visible")), true, "keyboard focus is :focus-visible");
-  assert.notEqual(await ff.eval(() => getComputedStyle(document.activeElement).outlineStyle), "none", "visible focus");
+  assert.equal(now, "sync-card/sync-now", "Sync now is reachable with Tab");
+  assert.equal(await inSync((root) => root.activeElement.matches(":focus-visible")), true, "keyboard focus is :focus-visible");
+  assert.notEqual(await inSync((root) => getComputedStyle(root.activeElement).outlineStyle), "none", "visible focus");
 
   await ff.press(KEY.Enter);
   await outcomeIs("started");
-  assert.equal(await ff.eval(() => document.activeElement.id), "sync-now", "focus stays on Sync now");
+  assert.equal(await focused(), "sync-card/sync-now", "focus stays on Sync now");
 
   await ff.press(KEY.Space);
   await outcomeIs("alreadyInProgress");

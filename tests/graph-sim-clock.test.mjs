@@ -1,7 +1,8 @@
 // The simulated clock through tests/helpers/graph-sim.mjs: frozen, set and stepped, so
 // time-dependent answers are exact on any machine.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
+import { test } from './helpers/test.mjs';
 import { startGraphSim } from './helpers/graph-sim.mjs';
 
 const SYNC = '/beta/deviceManagement/windowsAutopilotSettings/sync';

@@ -1,6 +1,7 @@
 // Smoke test of tests/helpers/graph-sim.mjs against the real binary (cargo build -p graph-sim).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
+import { test } from './helpers/test.mjs';
 import { startGraphSim } from './helpers/graph-sim.mjs';
 
 const SYNC = '/beta/deviceManagement/windowsAutopilotSettings/sync';

@@ -1,6 +1,7 @@
 // The Rust MSAL binding against real MSAL.js 5 in Chromium, offline: Microsoft's sign-in
 // endpoints are answered by in-browser stubs (page.route), nothing leaves the machine.
-import { after, before, test } from "node:test";
+import { after, before } from "node:test";
+import { test } from "./helpers/test.mjs";
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -1,6 +1,7 @@
 // The admin page (www/) end to end: Debian Chromium (playwright-core) against graph-sim,
 // served with the same mounts as `npm start`. Screenshots: test-output/screenshots/.
-import { after, before, beforeEach, test } from "node:test";
+import { after, before, beforeEach } from "node:test";
+import { test } from "./helpers/test.mjs";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -141,8 +142,8 @@ test("on load: the simulated tenant is chosen and the status card is filled", as
 });
 
 test("started → inProgress → completed, then a second click is throttled with a countdown", async () => {
-  await site.clock({ freeze: true }); // Retry-After is then exact, however slow the machine
   await site.config({ exposeRetryAfter: true }); // this test is about a readable Retry-After
+  await site.clock({ freeze: true }); // Retry-After is then exact, however slow the machine
   await withPage("/", async (page) => {
     await syncAndExpect(page, "started");
     await page.waitForSelector('#progress[data-state="inProgress"]', WAIT);

@@ -3,7 +3,8 @@
 // over https (self-signed, hence --ignore-certificate-errors). Offline: nothing leaves
 // 127.0.0.1. Every test also checks: no CSP violations or uncaught errors, and no token
 // (access or refresh, as the authority issued them) in the DOM, localStorage or any URL.
-import { after, before, beforeEach, test } from "node:test";
+import { after, before, beforeEach } from "node:test";
+import { test } from "./helpers/test.mjs";
 import assert from "node:assert/strict";
 import { launchBrowser } from "./helpers/browser.mjs";
 import { openPage, startSite } from "./helpers/page.mjs";
@@ -52,7 +53,12 @@ function pagePath(extra = "") {
 async function withSignInPage(extra, body) {
   // `reads`: pending reads of request headers and token answers; awaited (errors
   // included) before anything is checked, so no bearer or secret is missed or swallowed.
-  const watch = { popups: [], urls: [], secrets: new Set(), bearers: [], reads: [] };
+  // A read that fails while the context is still open is recorded and fails the test;
+  // reads cut off by closing the context at the end are expected.
+  const watch = { popups: [], urls: [], secrets: new Set(), bearers: [], reads: [], readErrors: [], closing: false };
+  const track = (p) => watch.reads.push(p.catch((e) => {
+    if (!watch.closing) watch.readErrors.push(String(e));
+  }));
   const setup = (page) => {
     const context = page.context();
     // Request URLs have no fragment; navigations keep it (MSAL popups use fragments).
@@ -65,12 +71,12 @@ async function withSignInPage(extra, body) {
     context.on("request", (r) => {
       watch.urls.push(r.url());
       if (new URL(r.url()).pathname.startsWith("/beta/")) {
-        watch.reads.push(r.allHeaders().then((h) => h.authorization && watch.bearers.push(h.authorization)));
+        track(r.allHeaders().then((h) => h.authorization && watch.bearers.push(h.authorization)));
       }
     });
     context.on("response", (r) => {
       if (!/\/oauth2\/v2\.0\/token$/.test(new URL(r.url()).pathname) || r.request().method() !== "POST") return;
-      watch.reads.push(r.json().then((j) => {
+      track(r.json().then((j) => {
         for (const k of ["access_token", "refresh_token"]) if (typeof j?.[k] === "string") watch.secrets.add(j[k]);
       }, (e) => {
         // A failed token answer (a test may break the endpoint) has no JSON; anything else is a bug here.
@@ -85,6 +91,7 @@ async function withSignInPage(extra, body) {
       n = watch.reads.length;
       await Promise.all(batch);
     }
+    assert.deepEqual(watch.readErrors, [], "every request's headers and token answer could be read");
   };
   try {
     await body(page, watch);
@@ -93,6 +100,7 @@ async function withSignInPage(extra, body) {
     assert.deepEqual(await page.unexpected(), [], "no CSP violations, uncaught errors or console errors");
     await assertNoLeak(page, watch);
   } finally {
+    watch.closing = true;
     await page.context().close();
   }
 }

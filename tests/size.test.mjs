@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import test from "node:test";
+import { test } from "./helpers/test.mjs";
 import { CORE_FILES, REPO, measureCore, readBudget } from "../bench/size.mjs";
 
 test("the budget names exactly the files that are measured", () => {

@@ -2,7 +2,7 @@
 // sign-in authority, prints the URLs): started on free ports (`-- --port 0 --oidc-port 0`),
 // the printed page loaded in Chromium and used, then stopped with SIGTERM, and its
 // ports closed afterwards.
-import { test } from "node:test";
+import { test } from "./helpers/test.mjs";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";

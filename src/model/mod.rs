@@ -32,7 +32,8 @@ pub use outcome::{Action, Answer, Outcome, SyncResult};
 pub use retry_after::{parse_retry_after, MAX_RETRY_AFTER_SECONDS};
 pub use signin::{
     authority_for, check_authority, check_client_id, check_interaction, check_tenant,
-    error_code_for, is_interaction_required, message_for,
+    error_code_for, is_configuration_error, is_interaction_required, message_for,
+    misconfiguration_message,
 };
 pub use sync_state::{parse_sync_state, Settings, SyncState, SyncStatus, MANUAL_SYNC_INTERVAL_MS};
 pub use time::{ceil, floor, format_iso, parse_http_date, parse_iso8601};

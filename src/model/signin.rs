@@ -49,6 +49,108 @@ pub fn message_for(code: ErrorCode) -> &'static str {
     }
 }
 
+/// MSAL codes that mean "the authority's configuration could not be used": every wrong
+/// host, port, protocol mode or tenant path ends in one of these, with only MSAL's link.
+pub fn is_configuration_error(msal_code: &str) -> bool {
+    matches!(
+        msal_code,
+        "endpoints_resolution_error"
+            | "endpoint_resolution_error"
+            | "untrusted_authority"
+            | "openid_config_error"
+            | "authority_mismatch"
+            | "invalid_authority_metadata"
+    )
+}
+
+/// The message for a sign-in that failed on configuration: the likely causes, read from
+/// the options alone (`authority`, `knownAuthorities`, `protocolMode`). `None` for
+/// Microsoft's own sign-in hosts, where these options are not the usual cause. Built with
+/// `push_str` (no `format!`: the wasm links no `core::fmt`).
+pub fn misconfiguration_message(
+    authority: &str,
+    known: &[String],
+    protocol_mode: Option<&str>,
+) -> Option<String> {
+    let rest = authority.get(8..)?; // after "https://", which check_authority ensured
+    let host = rest.split(['/', '?', '#']).next()?.to_ascii_lowercase();
+    if Cloud::ALL
+        .iter()
+        .any(|c| c.authority_host().get(8..) == Some(host.as_str()))
+    {
+        return None;
+    }
+    let hostname = match host.rfind(':') {
+        Some(i) if !host.ends_with(']') => host.get(..i).unwrap_or(&host),
+        _ => host.as_str(),
+    };
+    let listed = |h: &str| known.iter().any(|k| k.trim().eq_ignore_ascii_case(h));
+    let quoted = |s: &str| {
+        let mut q = String::from("\"");
+        q.push_str(s);
+        q.push('"');
+        q
+    };
+    let mut causes: Vec<String> = Vec::new();
+    if !listed(&host) {
+        causes.push(if hostname != host && listed(hostname) {
+            [
+                "knownAuthorities lists ",
+                &quoted(hostname),
+                " but the authority is ",
+                &quoted(&host),
+                ": MSAL compares host and port, so list ",
+                &quoted(&host),
+            ]
+            .concat()
+        } else if known.is_empty() {
+            [
+                "knownAuthorities is not set: MSAL trusts only Microsoft's sign-in hosts unless it lists the authority's ",
+                &quoted(&host),
+            ]
+            .concat()
+        } else {
+            [
+                "knownAuthorities does not list the authority's host ",
+                &quoted(&host),
+                " (host[:port], exactly as in the URL)",
+            ]
+            .concat()
+        });
+    }
+    if protocol_mode != Some("OIDC") {
+        causes.push(
+            "protocolMode is not \"OIDC\", which an authority other than Microsoft Entra ID needs"
+                .into(),
+        );
+    }
+    if hostname == "localhost" {
+        causes.push(
+            "the authority is on \"localhost\": if its issuer says 127.0.0.1, MSAL refuses it (they are different hosts to MSAL); use the host the issuer names".into(),
+        );
+    }
+    if causes.is_empty() {
+        causes.push(
+            [
+                "the authority did not answer its OpenID configuration (",
+                authority.trim_end_matches('/'),
+                "/.well-known/openid-configuration): check the tenant path and that the authority is up",
+            ]
+            .concat(),
+        );
+    }
+    Some(
+        [
+            "Sign-in could not use the authority ",
+            authority,
+            ". Likely cause: ",
+            &causes.join("; also, "),
+            ". errorCode and cause hold MSAL's details.",
+        ]
+        .concat(),
+    )
+}
+
 /// A tenant: a GUID, a domain name, or `organizations` / `common`.
 pub fn check_tenant(tenant: &str) -> Result<&str, UsageError> {
     let ok = !tenant.is_empty()
@@ -112,6 +214,64 @@ pub fn check_interaction(v: &str) -> Result<bool, UsageError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn misconfiguration_messages() {
+        let a = "https://127.0.0.1:8443/sim-tenant";
+        let k = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let msg = |known: &[&str], mode| misconfiguration_message(a, &k(known), mode).unwrap();
+        // The port left out of knownAuthorities.
+        let m = msg(&["127.0.0.1"], Some("OIDC"));
+        assert!(
+            m.contains("lists \"127.0.0.1\" but the authority is \"127.0.0.1:8443\""),
+            "{m}"
+        );
+        assert!(!m.contains("protocolMode"), "{m}");
+        // No knownAuthorities at all, and another host listed.
+        assert!(msg(&[], Some("OIDC")).contains("knownAuthorities is not set"));
+        assert!(msg(&["login.example"], Some("OIDC"))
+            .contains("does not list the authority's host \"127.0.0.1:8443\""));
+        // protocolMode missing (and nothing else wrong).
+        let m = msg(&["127.0.0.1:8443"], None);
+        assert!(m.contains("protocolMode is not \"OIDC\""), "{m}");
+        assert!(!m.contains("knownAuthorities"), "{m}");
+        // localhost where the issuer may say 127.0.0.1.
+        let m = misconfiguration_message(
+            "https://localhost:8443/t",
+            &k(&["LOCALHOST:8443"]),
+            Some("OIDC"),
+        )
+        .unwrap();
+        assert!(m.contains("on \"localhost\""), "{m}");
+        assert!(
+            !m.contains("knownAuthorities"),
+            "listed case-insensitively: {m}"
+        );
+        // Everything consistent: the tenant path or the authority itself.
+        let m = msg(&["127.0.0.1:8443"], Some("OIDC"));
+        assert!(
+            m.contains("https://127.0.0.1:8443/sim-tenant/.well-known/openid-configuration"),
+            "{m}"
+        );
+        // Several causes at once are all named.
+        let m = misconfiguration_message("https://LOCALHOST:9/t", &[], None).unwrap();
+        assert_eq!(m.matches("; also, ").count(), 2, "{m}");
+        assert!(m.contains("\"localhost:9\""), "{m}");
+        // Microsoft's own hosts: not these options' fault.
+        for cloud in Cloud::ALL {
+            let authority = authority_for(cloud, "contoso.example");
+            assert_eq!(misconfiguration_message(&authority, &[], None), None);
+        }
+        // IPv6 loopback with a port.
+        let m =
+            misconfiguration_message("https://[::1]:8443/t", &k(&["[::1]"]), Some("OIDC")).unwrap();
+        assert!(
+            m.contains("lists \"[::1]\" but the authority is \"[::1]:8443\""),
+            "{m}"
+        );
+        assert!(is_configuration_error("endpoints_resolution_error"));
+        assert!(!is_configuration_error("user_cancelled"));
+    }
 
     #[test]
     fn msal_codes() {

@@ -16,7 +16,8 @@ use super::object::{async_method, get, obj, set};
 use super::options::{check_keys, string_opt};
 use crate::model::{
     authority_for, check_authority, check_client_id, check_interaction, check_tenant,
-    error_code_for, is_interaction_required, message_for,
+    error_code_for, is_configuration_error, is_interaction_required, message_for,
+    misconfiguration_message,
 };
 use crate::model::{wrong_type, Cloud, UsageError};
 
@@ -67,7 +68,8 @@ mod raw {
 }
 
 /// Option names of `createMsalTokenProvider`.
-const KEYS: [&str; 8] = [
+const KEYS: [&str; 9] = [
+    "cacheLocation",
     "clientId",
     "tenantId",
     "cloud",
@@ -79,11 +81,16 @@ const KEYS: [&str; 8] = [
 ];
 
 /// An MSAL error as our `SyncError`, MSAL's `errorCode` kept and the original as `cause`.
-fn sign_in_error(e: JsValue) -> JsValue {
+/// A configuration failure says what in the options likely caused it (`misconfiguration`).
+fn sign_in_error(e: JsValue, misconfiguration: Option<&str>) -> JsValue {
     let msal_code = get(&e, "errorCode").as_string().unwrap_or_default();
     let code = error_code_for(&msal_code);
     let code_ref = (!msal_code.is_empty()).then_some(msal_code.as_str());
-    sync_error(code, message_for(code), Some(&e), code_ref)
+    let message = match misconfiguration {
+        Some(m) if is_configuration_error(&msal_code) => m,
+        _ => message_for(code),
+    };
+    sync_error(code, message, Some(&e), code_ref)
 }
 
 /// The provider's state: one `PublicClientApplication` and the request scopes.
@@ -91,9 +98,15 @@ struct Provider {
     pca: raw::Pca,
     scopes: JsValue,
     popup: bool,
+    /// The message for a configuration failure, when the authority is not Microsoft's.
+    misconfiguration: Option<String>,
 }
 
 impl Provider {
+    fn error(&self, e: JsValue) -> JsValue {
+        sign_in_error(e, self.misconfiguration.as_deref())
+    }
+
     fn active_account(&self) -> JsValue {
         let a = self.pca.get_active_account().unwrap_or(JsValue::NULL);
         if !a.is_null() && !a.is_undefined() {
@@ -148,13 +161,13 @@ impl Provider {
                 .pca
                 .login_popup(&request)
                 .await
-                .map_err(sign_in_error)?;
+                .map_err(|e| self.error(e))?;
             self.remember(&r);
         } else {
             self.pca
                 .login_redirect(&request)
                 .await
-                .map_err(sign_in_error)?;
+                .map_err(|e| self.error(e))?;
         }
         Ok(self.account_summary())
     }
@@ -170,14 +183,14 @@ impl Provider {
                 .pca
                 .acquire_token_popup(&request)
                 .await
-                .map_err(sign_in_error)?;
+                .map_err(|e| self.error(e))?;
             self.remember(&r);
             Ok(get(&r, "accessToken"))
         } else {
             self.pca
                 .acquire_token_redirect(&request)
                 .await
-                .map_err(sign_in_error)?;
+                .map_err(|e| self.error(e))?;
             // The page is navigating to the sign-in page: nothing to resolve with.
             Ok(wasm_bindgen_futures::JsFuture::from(Promise::new(&mut |_, _| {})).await?)
         }
@@ -202,7 +215,7 @@ impl Provider {
                 if is_interaction_required(&name, &code) {
                     self.interactive_token(&account).await
                 } else {
-                    Err(sign_in_error(e))
+                    Err(self.error(e))
                 }
             }
         }
@@ -222,13 +235,21 @@ impl Provider {
         // Whatever the end-session page did, this page forgets the account.
         let _ = self.pca.clear_cache(&request).await;
         let _ = self.pca.set_active_account(&JsValue::NULL);
-        r.map(|_| JsValue::UNDEFINED).map_err(sign_in_error)
+        r.map(|_| JsValue::UNDEFINED).map_err(|e| self.error(e))
     }
 }
 
-/// Reads the options into MSAL's configuration object; returns it with the scopes and
-/// whether interaction uses popups.
-fn configuration(options: &JsValue) -> Result<(JsValue, JsValue, bool), UsageError> {
+/// What [`configuration`] reads: MSAL's configuration object, the scopes, whether
+/// interaction uses popups, and the message for a configuration failure.
+struct Configuration {
+    msal: JsValue,
+    scopes: JsValue,
+    popup: bool,
+    misconfiguration: Option<String>,
+}
+
+/// Reads the options into MSAL's configuration object.
+fn configuration(options: &JsValue) -> Result<Configuration, UsageError> {
     check_keys(options, &KEYS)?;
     let client_id = string_opt(options, "clientId")?
         .ok_or_else(|| wrong_type("clientId", "the application (client) ID, a GUID"))?;
@@ -237,6 +258,7 @@ fn configuration(options: &JsValue) -> Result<(JsValue, JsValue, bool), UsageErr
         Some(c) => Cloud::parse(&c)?,
         None => Cloud::Global,
     };
+    let explicit = string_opt(options, "authority")?.is_some();
     let authority = match string_opt(options, "authority")? {
         Some(a) => check_authority(a.trim())?.to_string(),
         None => {
@@ -257,35 +279,60 @@ fn configuration(options: &JsValue) -> Result<(JsValue, JsValue, bool), UsageErr
     let redirect_uri = JsValue::from(redirect_uri);
     let auth = obj(&[
         ("clientId", &client_id.into()),
-        ("authority", &authority.into()),
+        ("authority", &authority.as_str().into()),
         ("redirectUri", &redirect_uri),
         ("postLogoutRedirectUri", &redirect_uri),
     ]);
     let known = get(options, "knownAuthorities");
+    let mut known_hosts: Vec<String> = Vec::new();
     if !known.is_undefined() && !known.is_null() {
         let list = Array::is_array(&known)
             .then(|| Array::from(&known))
             .filter(|a| a.iter().all(|v| v.is_string()))
-            .ok_or_else(|| wrong_type("knownAuthorities", "an array of host names"))?;
+            .ok_or_else(|| {
+                wrong_type(
+                    "knownAuthorities",
+                    "an array of hosts, each host[:port] as in the authority URL",
+                )
+            })?;
+        known_hosts = list.iter().filter_map(|v| v.as_string()).collect();
         set(&auth, "knownAuthorities", &list);
     }
+    // MSAL's names; "memory" reads better in our options than MSAL's "memoryStorage".
+    let cache_location = match string_opt(options, "cacheLocation")?.as_deref() {
+        None | Some("sessionStorage") => "sessionStorage",
+        Some("localStorage") => "localStorage",
+        Some("memory") => "memoryStorage",
+        Some(_) => {
+            return Err(wrong_type(
+                "cacheLocation",
+                "\"sessionStorage\", \"localStorage\" or \"memory\"",
+            ))
+        }
+    };
     let system: JsValue = Object::new().into();
-    if let Some(mode) = string_opt(options, "protocolMode")? {
+    let protocol_mode = string_opt(options, "protocolMode")?;
+    if let Some(mode) = &protocol_mode {
         if mode != "AAD" && mode != "OIDC" {
             return Err(wrong_type("protocolMode", "\"AAD\" or \"OIDC\""));
         }
-        set(&system, "protocolMode", &mode.into());
+        set(&system, "protocolMode", &mode.as_str().into());
     }
+    let misconfiguration = explicit
+        .then(|| misconfiguration_message(&authority, &known_hosts, protocol_mode.as_deref()))
+        .flatten();
     let config = obj(&[
         ("auth", &auth),
-        (
-            "cache",
-            &obj(&[("cacheLocation", &"sessionStorage".into())]),
-        ),
+        ("cache", &obj(&[("cacheLocation", &cache_location.into())])),
         ("system", &system),
     ]);
     let scopes: JsValue = Array::of1(&cloud.sync_scope().into()).into();
-    Ok((config, scopes, popup))
+    Ok(Configuration {
+        msal: config,
+        scopes,
+        popup,
+        misconfiguration,
+    })
 }
 
 /// `redirect.html` beside the current page (the redirect bridge `www/` ships).
@@ -302,7 +349,13 @@ fn default_redirect_uri() -> String {
 /// answer handled. A redirect that came back with an error does not fail creation; it is
 /// kept in `redirectError`.
 pub async fn create(options: JsValue, msal: JsValue) -> Result<JsValue, JsValue> {
-    let (config, scopes, popup) = configuration(&options)?;
+    let Configuration {
+        msal: config,
+        scopes,
+        popup,
+        misconfiguration,
+    } = configuration(&options)?;
+    let failed = |e| sign_in_error(e, misconfiguration.as_deref());
     let ctor: Function = get(&msal, "PublicClientApplication")
         .dyn_into()
         .map_err(|_| {
@@ -312,10 +365,15 @@ pub async fn create(options: JsValue, msal: JsValue) -> Result<JsValue, JsValue>
             ))
         })?;
     let pca: raw::Pca = Reflect::construct(&ctor, &Array::of1(&config))
-        .map_err(sign_in_error)?
+        .map_err(failed)?
         .unchecked_into();
-    pca.initialize().await.map_err(sign_in_error)?;
-    let provider = Rc::new(Provider { pca, scopes, popup });
+    pca.initialize().await.map_err(failed)?;
+    let provider = Rc::new(Provider {
+        pca,
+        scopes,
+        popup,
+        misconfiguration: misconfiguration.clone(),
+    });
     let redirect_error = match provider.pca.handle_redirect_promise().await {
         Ok(r) => {
             if r.is_object() {
@@ -323,7 +381,7 @@ pub async fn create(options: JsValue, msal: JsValue) -> Result<JsValue, JsValue>
             }
             JsValue::NULL
         }
-        Err(e) => sign_in_error(e),
+        Err(e) => provider.error(e),
     };
 
     let out: JsValue = Object::new().into();

@@ -51,7 +51,10 @@ async function startGeckodriver(env) {
   let output = "";
   const exited = new Promise((resolve) => child.once("exit", resolve));
   const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`geckodriver did not start within ${START_TIMEOUT_MS / 1000} s: ${output}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL"); // never leave a driver behind
+      reject(new Error(`geckodriver did not start within ${START_TIMEOUT_MS / 1000} s: ${output}`));
+    }, START_TIMEOUT_MS);
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on("line", (line) => {
         output = (output + line + "\n").slice(-8_192);

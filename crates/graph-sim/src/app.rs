@@ -8,6 +8,7 @@ use std::sync::Arc;
 use http::{HeaderValue, Method, StatusCode};
 
 use crate::control::{self, ControlError};
+use crate::devices::{self, DEVICE, DEVICES, IMPORTED, IMPORTED_ONE};
 use crate::faults::{self, FaultAction};
 use crate::graph::{self, SETTINGS, SYNC, SYNC_QUALIFIED};
 use crate::http::{
@@ -16,21 +17,12 @@ use crate::http::{
 use crate::oidc::config::valid_tenant;
 use crate::oidc::{authorize, discovery, pages, token, wire};
 use crate::requests::RequestRecord;
-use crate::router::{get, post, Match, Req, Res, Router, Scope};
+use crate::router::{get, post, Https, Match, Oversized, Req, Res, Router, Scope};
 use crate::state::AppState;
 use crate::timefmt;
 
 /// Largest request body read; a larger one gets 413 (the server marks it [`Oversized`]).
 pub const MAX_BODY: usize = 16 * 1024 * 1024;
-
-/// Request extension: the request came on the https listener (the authority's routes
-/// answer there only).
-#[derive(Clone, Copy, Debug)]
-pub struct Https;
-
-/// Request extension: the body was larger than [`MAX_BODY`] and was not kept.
-#[derive(Clone, Copy, Debug)]
-pub struct Oversized;
 
 /// Every route of the simulator.
 pub fn routes() -> Router {
@@ -40,6 +32,10 @@ pub fn routes() -> Router {
         .route(Graph, SETTINGS, get(graph::settings))
         .route(Graph, SYNC, post(graph::sync))
         .route(Graph, SYNC_QUALIFIED, post(graph::sync))
+        .route(Graph, DEVICES, get(devices::list))
+        .route(Graph, DEVICE, get(devices::get_one))
+        .route(Graph, IMPORTED, get(devices::imported))
+        .route(Graph, IMPORTED_ONE, get(devices::imported_one))
         .known(Graph, "/v1.0/deviceManagement")
         // The control API.
         .route(Control, "/_sim/reset", post(control::reset))
@@ -61,6 +57,13 @@ pub fn routes() -> Router {
             Control,
             "/_sim/config",
             get(control::config).patch(control::patch_config),
+        )
+        .route(
+            Control,
+            "/_sim/devices",
+            get(control::devices)
+                .post(control::add_devices)
+                .delete(control::clear_devices),
         )
         .route(
             Control,

@@ -15,6 +15,8 @@ const AFTER_HELP: &str = "\
 Graph endpoints:
   POST /beta/deviceManagement/windowsAutopilotSettings/sync (and .../microsoft.graph.sync)
   GET  /beta/deviceManagement/windowsAutopilotSettings
+  GET  /beta/deviceManagement/windowsAutopilotDeviceIdentities[/ID]  ($filter=contains(serialNumber,'SN'), $top)
+  GET  /beta/deviceManagement/importedWindowsAutopilotDeviceIdentities[/ID]
 
 Control API (JSON, CORS enabled):
   POST   /_sim/reset                      everything back to these flags' defaults
@@ -27,8 +29,11 @@ Control API (JSON, CORS enabled):
   GET|POST|DELETE /_sim/faults            {\"kind\": \"status|html|delay|close|truncate|huge|nonUtf8\", ...}
   GET|PATCH /_sim/config                  {\"cooldownSeconds\", \"syncDurationMs\", \"syncResult\",
                                            \"retryAfterHeader\", \"exposeRetryAfter\", \"settingsEnvelope\",
-                                           \"syncSuccessStatus\", \"intuneLicence\"}
+                                           \"syncSuccessStatus\", \"intuneLicence\", \"devicePageSize\"}
 
+  GET|POST|DELETE /_sim/devices           {\"serialNumber\", \"groupTag\", \"importError\": {\"code\", \"name\"},
+                                           \"visible\": \"immediately|afterSync|never\", \"profileAfterMs\",
+                                           \"profileResult\": \"assigned|failed\", \"importDurationMs\"}
   GET|PATCH /_sim/oidc                    {\"defaultUser\", \"consent\", \"tokenLifetimeSeconds\"} + counters
 
 OIDC authority (with --oidc-port; https, self-signed certificate; any TENANT segment):
@@ -87,6 +92,9 @@ pub struct Args {
     /// Start with the simulated clock stopped (move it with POST /_sim/clock).
     #[arg(long)]
     pub freeze_clock: bool,
+    /// Most devices on one page of windowsAutopilotDeviceIdentities (then @odata.nextLink).
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub device_page_size: u32,
     /// Answer the settings GET as {"value": {...}}.
     #[arg(long)]
     pub settings_envelope: bool,
@@ -216,6 +224,7 @@ impl Args {
             expose_retry_after: self.expose_retry_after,
             sync_success_status: self.sync_success_status,
             intune_licence: !self.no_intune_licence,
+            device_page_size: self.device_page_size,
             settings_envelope: self.settings_envelope,
         }
     }

@@ -5,8 +5,10 @@ use std::sync::Arc;
 use http::{Response, StatusCode};
 use serde::{Deserialize, Serialize};
 
+use crate::devices::profile_status;
 use crate::faults::parse_faults;
 use crate::http::{json, no_content, Body, IntoResponse};
+use crate::inventory::{DeviceSpec, Inventory};
 use crate::oidc::config::OidcPatch;
 use crate::oidc::session;
 use crate::router::{Req, Res};
@@ -54,6 +56,7 @@ pub async fn reset(state: Arc<AppState>, _req: Req) -> Res {
     s.sim.reset();
     s.tenants.clear();
     s.faults.clear();
+    s.devices.clear();
     s.log.clear();
     s.oidc.reset();
     no_content()
@@ -226,4 +229,84 @@ pub async fn patch_oidc(state: Arc<AppState>, req: Req) -> Result {
     let mut s = state.lock();
     s.oidc.apply(&patch).map_err(bad)?;
     Ok(json(StatusCode::OK, &session::view(auth, &s.oidc)))
+}
+
+/// Parses one device, an array, or `{"devices": [...]}`.
+fn parse_devices(value: serde_json::Value) -> Result<Vec<DeviceSpec>> {
+    let list = match value {
+        serde_json::Value::Array(items) => items,
+        serde_json::Value::Object(mut map) if map.contains_key("devices") && map.len() == 1 => {
+            match map.remove("devices") {
+                Some(serde_json::Value::Array(items)) => items,
+                _ => return Err(bad("\"devices\" must be an array")),
+            }
+        }
+        other @ serde_json::Value::Object(_) => vec![other],
+        _ => {
+            return Err(bad(
+                "expected a device object, {\"devices\": [...]} or an array",
+            ))
+        }
+    };
+    list.into_iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let mut d: DeviceSpec =
+                serde_json::from_value(v).map_err(|e| bad(format!("device {i}: {e}")))?;
+            d.serial_number = d.serial_number.trim().to_string();
+            if d.serial_number.is_empty() {
+                return Err(bad(format!("device {i}: serialNumber is empty")));
+            }
+            Ok(d)
+        })
+        .collect()
+}
+
+fn devices_view(inv: &Inventory, now: i64) -> serde_json::Value {
+    let at = |t: Option<i64>| t.map(timefmt::iso_millis);
+    serde_json::Value::Array(
+        inv.all()
+            .iter()
+            .map(|d| {
+                let mut v = serde_json::to_value(&d.spec).unwrap_or_default();
+                let (profile, assigned) = profile_status(d, now);
+                let extra = serde_json::json!({
+                    "id": d.id,
+                    "importId": d.import_id,
+                    "addedAt": timefmt::iso_millis(d.added_ms),
+                    "importStatus": d.import_status(now),
+                    "listed": d.listed(now),
+                    "listedAt": at(d.visible_ms.filter(|_| d.spec.import_error.is_none())),
+                    "profileStatus": profile,
+                    "profileAssignedAt": at(assigned),
+                });
+                if let (Some(obj), serde_json::Value::Object(more)) = (v.as_object_mut(), extra) {
+                    obj.extend(more);
+                }
+                v
+            })
+            .collect(),
+    )
+}
+
+/// `GET /_sim/devices`: the inventory and each device's state now.
+pub async fn devices(state: Arc<AppState>, _req: Req) -> Res {
+    let s = state.lock();
+    json(StatusCode::OK, &devices_view(&s.devices, s.sim.now_ms()))
+}
+
+/// `POST /_sim/devices`: imports devices (one, an array or `{"devices": [...]}`); a serial
+/// already there is replaced.
+pub async fn add_devices(state: Arc<AppState>, req: Req) -> Result {
+    let specs = parse_devices(parse_value(req.body())?)?;
+    let mut s = state.lock();
+    let now = s.sim.now_ms();
+    s.devices.add(specs, now);
+    Ok(json(StatusCode::OK, &devices_view(&s.devices, now)))
+}
+
+/// `DELETE /_sim/devices`.
+pub async fn clear_devices(state: Arc<AppState>, _req: Req) -> Res {
+    state.lock().devices.clear();
+    no_content()
 }

@@ -105,6 +105,12 @@ pub async fn sync(state: Arc<AppState>, req: Req) -> Result<Res, GraphError> {
         }
         let now = s.sim.now_ms();
         let decision = s.in_tenant(grant.tenant.as_deref(), |sim| sim.trigger(now));
+        // The device inventory is the default tenant's.
+        if decision == SyncDecision::Started && grant.tenant.is_none() {
+            let end = now
+                .saturating_add(i64::try_from(s.sim.config().sync_duration_ms).unwrap_or(i64::MAX));
+            s.devices.sync_started(now, end);
+        }
         (decision, s.sim.config().clone())
     };
     match decision {

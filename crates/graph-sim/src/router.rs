@@ -15,6 +15,15 @@ use http::{Method, Request, Response};
 use crate::http::{Body, IntoResponse};
 use crate::state::AppState;
 
+/// Request extension: the request came on the https listener (the authority's routes
+/// answer there only).
+#[derive(Clone, Copy, Debug)]
+pub struct Https;
+
+/// Request extension: the body was larger than the server reads and was not kept.
+#[derive(Clone, Copy, Debug)]
+pub struct Oversized;
+
 /// A request as handlers see it: the body already read.
 pub type Req = Request<Bytes>;
 /// A response.

@@ -16,9 +16,9 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
 
-use crate::app::{App, Https, Oversized, MAX_BODY};
+use crate::app::{App, MAX_BODY};
 use crate::http::Abort;
-use crate::router::Res;
+use crate::router::{Https, Oversized, Res};
 
 /// How long shutdown waits for open connections (a slow `delay` fault, say) to finish.
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);

@@ -61,6 +61,8 @@ pub struct RuntimeConfig {
     pub sync_success_status: u16,
     /// Whether the tenant has an Intune licence (without one: 403 with a nested body).
     pub intune_licence: bool,
+    /// Most devices on one page of `windowsAutopilotDeviceIdentities`.
+    pub device_page_size: u32,
 }
 
 impl Default for RuntimeConfig {
@@ -74,6 +76,7 @@ impl Default for RuntimeConfig {
             settings_envelope: false,
             sync_success_status: 204,
             intune_licence: true,
+            device_page_size: 1000,
         }
     }
 }
@@ -98,11 +101,16 @@ pub struct ConfigPatch {
     pub sync_success_status: Option<u16>,
     /// See [`RuntimeConfig::intune_licence`].
     pub intune_licence: Option<bool>,
+    /// See [`RuntimeConfig::device_page_size`] (at least 1).
+    pub device_page_size: Option<u32>,
 }
 
 impl ConfigPatch {
     /// Refuses values outside their range.
     pub fn validate(&self) -> Result<(), String> {
+        if self.device_page_size == Some(0) {
+            return Err("devicePageSize must be at least 1".into());
+        }
         match self.sync_success_status {
             None | Some(200 | 204) => Ok(()),
             Some(other) => Err(format!("syncSuccessStatus must be 200 or 204, not {other}")),
@@ -222,6 +230,9 @@ impl Sim {
         }
         if let Some(v) = patch.intune_licence {
             c.intune_licence = v;
+        }
+        if let Some(v) = patch.device_page_size {
+            c.device_page_size = v;
         }
     }
 

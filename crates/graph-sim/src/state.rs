@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::auth::TokenVerifier;
 use crate::faults::FaultQueue;
+use crate::inventory::Inventory;
 use crate::oidc::config::{Authority, OidcConfig};
 use crate::oidc::session::OidcState;
 use crate::requests::RequestLog;
@@ -19,6 +20,8 @@ pub struct State {
     pub sim: Sim,
     /// Pending faults.
     pub faults: FaultQueue,
+    /// The Autopilot devices (`POST /_sim/devices`).
+    pub devices: Inventory,
     /// Logged Graph and authority requests.
     pub log: RequestLog,
     /// Sync history of every tenant but the default one, by tenant name or `tid`.
@@ -65,6 +68,7 @@ impl AppState {
             state: Mutex::new(State {
                 sim,
                 faults: FaultQueue::default(),
+                devices: Inventory::default(),
                 log: RequestLog::default(),
                 tenants: Default::default(),
                 oidc: OidcState::new(oidc),

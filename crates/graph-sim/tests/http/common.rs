@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use graph_sim::app::Https;
+use graph_sim::router::Https;
 use graph_sim::{App, Args, RunningServer};
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode};
 use http_body_util::BodyExt;

@@ -111,7 +111,7 @@ async fn config_patch_changes_behaviour() {
         json!({
             "cooldownSeconds": 5, "syncDurationMs": 100, "syncResult": "completed",
             "retryAfterHeader": false, "exposeRetryAfter": false, "settingsEnvelope": false,
-            "syncSuccessStatus": 204, "intuneLicence": true
+            "syncSuccessStatus": 204, "intuneLicence": true, "devicePageSize": 1000
         })
     );
     assert_eq!(sim.sync().await.status(), 204);
@@ -266,6 +266,8 @@ async fn get_config_reports_flags_and_patches() {
         "--sync-success-status",
         "200",
         "--no-intune-licence",
+        "--device-page-size",
+        "7",
     ])
     .await;
     let (status, config) = sim.control(Method::GET, "/_sim/config", None).await;
@@ -275,7 +277,7 @@ async fn get_config_reports_flags_and_patches() {
         json!({
             "cooldownSeconds": 60, "syncDurationMs": 5000, "syncResult": "failed",
             "retryAfterHeader": false, "exposeRetryAfter": true, "settingsEnvelope": true,
-            "syncSuccessStatus": 200, "intuneLicence": false
+            "syncSuccessStatus": 200, "intuneLicence": false, "devicePageSize": 7
         })
     );
     sim.control(

@@ -5,6 +5,7 @@
 mod cli;
 mod common;
 mod control;
+mod devices;
 mod faults;
 mod headers;
 mod oidc;
