@@ -74,6 +74,10 @@ button:focus-visible, summary:focus-visible, textarea:focus-visible { outline: 3
 [part~="message"][data-kind="info"] { border-left-color: var(--_info); }
 [part~="message"][data-kind="warn"] { border-left-color: var(--_warn); }
 [part~="message"][data-kind="error"] { border-left-color: var(--_error); }
+[part~="progress"] { border-left: 4px solid var(--_info); padding-left: 0.75rem; }
+[part~="progress"][data-state="completed"] { border-left-color: var(--_ok); }
+[part~="progress"][data-state="failed"] { border-left-color: var(--_error); }
+[part~="progress"][data-state="failed"] .state { color: var(--_error); font-weight: 600; }
 .title { display: block; font-weight: 600; }
 [part~="error"] { color: var(--_error); font-weight: 600; }
 progress { width: 100%; accent-color: var(--_accent); }

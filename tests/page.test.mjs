@@ -500,8 +500,11 @@ test("a failed sync: progress ends in the failed state, announced, with the erro
     await page.waitForSelector('#progress[data-state="failed"]', WAIT);
     assert.match(await text(page, "#progress-state"), /failed/i);
     assert.equal(await text(page, "#st-status"), "failed");
-    await page.waitForFunction(() => /failed/i.test(document.querySelector("#announcer").textContent), null, WAIT);
-    const [r, g, b] = await page.evaluate(() => getComputedStyle(document.querySelector("#progress")).borderLeftColor.match(/\d+/g).map(Number));
+    // Announced in the sync card's live region (the element's shadow root).
+    assert.equal(await page.evaluate(() => document.querySelector("autopilot-sync").shadowRoot.querySelector("#outcome").getAttribute("aria-live")), "polite");
+    await page.waitForFunction(() => /Sync failed/.test(document.querySelector("autopilot-sync").shadowRoot.querySelector("#outcome").textContent), null, WAIT);
+    const [r, g, b] = await page.evaluate(() =>
+      getComputedStyle(document.querySelector("autopilot-sync").shadowRoot.querySelector("#progress")).borderLeftColor.match(/\d+/g).map(Number));
     assert.ok(r > g + 60 && r > b + 60, `a red edge for failed: rgb(${r}, ${g}, ${b})`);
   });
 });
@@ -586,13 +589,23 @@ test("dark mode follows the system: computed colours are dark with readable text
     await withPage("/", async (page) => {
       await syncAndExpect(page, "started");
       colours[colorScheme] = await page.evaluate(() => {
-        const css = (sel, prop) => getComputedStyle(document.querySelector(sel))[prop];
-        const card = document.querySelector("#outcome");
+        // The sync card's parts live in the element's shadow root; the rest in the page.
+        const find = (sel) => document.querySelector(sel) ?? document.querySelector("autopilot-sync").shadowRoot.querySelector(sel);
+        const css = (sel, prop) => getComputedStyle(find(sel))[prop];
+        const card = find("#outcome");
         return {
           pageBg: css("body", "backgroundColor"),
           pageText: css("body", "color"),
-          outcomeBg: css("#outcome", "backgroundColor"),
-          outcomeText: getComputedStyle(card.querySelector("#outcome-title") ?? card).color,
+          // What is behind the outcome text: the first opaque background up the tree,
+          // through the shadow root to the page.
+          outcomeBg: (() => {
+            for (let e = card; e; e = e.parentElement ?? e.getRootNode().host) {
+              const bg = getComputedStyle(e).backgroundColor;
+              if (!/^rgba\(.*, 0\)$|^transparent$/.test(bg)) return bg;
+            }
+            return css("body", "backgroundColor");
+          })(),
+          outcomeText: getComputedStyle(card.querySelector(".title, #outcome-title") ?? card).color,
           buttonBg: css("#sync-now", "backgroundColor"),
           buttonText: css("#sync-now", "color"),
           input: css("#token", "backgroundColor"),

@@ -342,7 +342,7 @@ test("a silent refresh that fails for a reason other than interaction does not p
     assert.equal(watch.popups.length, 1, "no second popup: only the first sign-in prompted");
     assert.deepEqual((await posts()).map((r) => r.status), [401], "the expired token's 401; no retry without a token");
     assert.equal((await oidc()).counters.authorizeRequests, 1, "no new authorization request");
-    await page.waitForFunction(() => !document.querySelector("#busy").checkVisibility(), null, WAIT);
+    await page.waitForFunction(() => !document.querySelector("autopilot-sync").shadowRoot.querySelector("#busy").checkVisibility(), null, WAIT);
     assert.equal(await page.isEnabled("#sync-now"), true, "the page stays usable");
   });
 });
