@@ -23,8 +23,15 @@ export type SyncOutcome = "started" | "alreadyInProgress" | "throttled" | "unaut
 
 /** Fields every result carries. */
 export interface SyncResultFields {
-    /** Seconds from `Retry-After` (rounded up; an HTTP-date counted from now); null when absent or unreadable. */
+    /** Seconds from `Retry-After` (rounded up; an HTTP-date counted from now); on a client after a 409/429 without a readable one, seconds until `nextAttemptAt`; else null. */
     retryAfterSeconds: number | null;
+    /**
+     * When the next attempt may be sent (ISO 8601 UTC), or null: from `Retry-After` when
+     * readable; on a client after a 409/429 without it, from one settings read
+     * (`lastManualSyncTriggerDateTime` + 10 minutes); 10 minutes after `started` or an
+     * unexplained `throttled`. The rule of `nextSyncAllowedAt`.
+     */
+    nextAttemptAt: string | null;
     /** One plain English sentence for an admin; never empty. */
     message: string;
     /** Graph's innermost meaningful error code (Intune's nested JSON unwrapped). */
@@ -72,6 +79,19 @@ export interface SyncNoAnswer extends SyncResultFields {
     retryAfterSeconds: null;
 }
 
+/** The outcomes `syncTenants` can report without sending a POST. */
+export type NotSentOutcome = "throttled" | "alreadyInProgress";
+
+/** `syncTenants` with `skipIfCoolingDown`: the settings said a POST would be refused, so none was sent. */
+export interface SyncNotSent extends SyncResultFields {
+    ok: false;
+    outcome: NotSentOutcome;
+    httpStatus: null;
+    retryable: true;
+    /** Only on these results. */
+    notSent: true;
+}
+
 /** Any failed call. */
 export type SyncFailure = SyncRetryLater | SyncRefused | SyncNoAnswer;
 
@@ -89,6 +109,8 @@ export interface SyncStatus {
     lastManualSyncTriggerDateTime: string | null;
     /** `lastManualSyncTriggerDateTime` + 10 minutes (ISO 8601 UTC); null when unknown. */
     nextManualSyncAt: string | null;
+    /** `nextManualSyncAt` while it is still ahead (this machine's clock), else null. */
+    nextAttemptAt: string | null;
     requestId: string | null;
     clientRequestId: string;
 }
@@ -97,7 +119,7 @@ export interface SyncStatus {
 export type SyncStatusResult = SyncStatus | SyncFailure;
 
 /** `code` of a `SyncError`. */
-export type SyncErrorCode = "invalidToken" | "invalidOptions" | "tokenUnavailable" | "waitTimeout" | "signInFailed" | "signInCancelled" | "interactionInProgress" | "popupBlocked" | "internalError";
+export type SyncErrorCode = "invalidToken" | "invalidOptions" | "tokenUnavailable" | "waitTimeout" | "signInFailed" | "signInCancelled" | "interactionInProgress" | "popupBlocked" | "internalError" | "aborted";
 
 /** Thrown (as a rejection) only when no request was sent. */
 export interface SyncError extends Error {
@@ -111,7 +133,7 @@ export interface SyncError extends Error {
     lastStatus?: SyncStatusResult;
 }
 
-/** Supplies tokens to a client; `forceRefresh` is true after a 401. */
+/** Supplies tokens to a client; `forceRefresh` is true after a 401, or before sending a JWT within 2 minutes of its `exp`. */
 export type GetToken = (request: { forceRefresh: boolean }) => Promise<string> | string;
 
 /** Options of `createSyncClient`. */
@@ -229,6 +251,99 @@ export function getDevices(token: string, serials: string[], options?: SyncOptio
 /** A client that gets its tokens from `getToken`. Throws a `SyncError` on bad options. */
 export function createSyncClient(options: SyncClientOptions): SyncClient;
 
+/** A problem `describeToken` found. */
+export interface TokenProblem {
+    code: "expired" | "notYetValid" | "wrongAudience" | "wrongCloud" | "missingPermission";
+    /** One sentence for an admin; never contains the token. */
+    message: string;
+}
+
+/** What an access token says about itself. Decoded WITHOUT checking the signature: a hint for the UI, not a security decision. */
+export interface TokenDescription {
+    /** `"opaque"`: not a readable JWT (every other field null, `problems` empty). */
+    kind: "jwt" | "opaque";
+    /** `aud`. */
+    audience: string | null;
+    /** The cloud whose Graph the token is for; null when it cannot tell. */
+    cloud: Cloud | null;
+    /** `tid`. */
+    tenantId: string | null;
+    /** `upn` / `preferred_username` of a delegated token; null for app-only tokens. */
+    user: string | null;
+    /** `appid` / `azp`. */
+    appId: string | null;
+    /** App-only (client credentials) token: permissions are in `roles`. */
+    appOnly: boolean | null;
+    /** Delegated permissions (`scp`). */
+    scopes: string[] | null;
+    /** Application permissions (`roles`). */
+    roles: string[] | null;
+    /** `iat`, ISO 8601 UTC. */
+    issuedAt: string | null;
+    /** `exp`, ISO 8601 UTC. */
+    expiresAt: string | null;
+    expired: boolean | null;
+    /** Whether the permissions allow `triggerSync` (DeviceManagementServiceConfig.ReadWrite.All); null when unknown. */
+    canSync: boolean | null;
+    /** Whether they allow `getSyncStatus` (Read.All or ReadWrite.All); null when unknown. */
+    canRead: boolean | null;
+    problems: TokenProblem[];
+}
+
+/** Options of `describeToken`. */
+export interface DescribeTokenOptions {
+    /** The cloud the token will be sent to (enables the `wrongCloud` check). */
+    cloud?: Cloud;
+    /** The Graph root it will be sent to; a Microsoft cloud's Graph host enables `wrongCloud`. */
+    baseUrl?: string;
+    /** "Now" in ms since the epoch (default `Date.now()`). */
+    now?: number;
+}
+
+/**
+ * Decodes a JWT access token's payload (no request, no signature check) into what the UI
+ * needs before Sync now. Never throws on the token (garbage is `kind: "opaque"`); throws a
+ * `SyncError` only on bad options. Needs the wasm loaded.
+ */
+export function describeToken(token: unknown, options?: DescribeTokenOptions): TokenDescription;
+
+/** One tenant of `syncTenants`. */
+export interface TenantSpec {
+    /** Your id for the tenant (echoed as the row's `tenant`). */
+    id: string;
+    label?: string;
+    cloud?: Cloud;
+    baseUrl?: string;
+    /** Its token source (an app-only token for that tenant, usually). */
+    getToken: GetToken;
+}
+
+/** Options of `syncTenants`. */
+export interface SyncTenantsOptions {
+    /** Tenants handled at once (each sends one request at a time). Default 4, 1–16. */
+    concurrency?: number;
+    /** Aborting stops starting tenants; unfinished ones end with a `SyncError` of code `aborted`. */
+    signal?: AbortSignal;
+    /** Called as each tenant ends, with its row and its index. Exceptions are ignored. */
+    onResult?: (row: TenantRow, index: number) => void;
+    /** Read the settings first; when a sync is running or the 10-minute window is closed, send no POST. Default true. */
+    skipIfCoolingDown?: boolean;
+    /** Per request. Default 30000. */
+    timeoutMs?: number;
+}
+
+/** One row of `syncTenants`: a result, or the `SyncError` that stopped that tenant. */
+export type TenantRow =
+| { tenant: string; label: string | null; result: SyncResult | SyncNotSent }
+| { tenant: string; label: string | null; error: SyncError };
+
+/**
+ * Starts a sync in each tenant, `concurrency` at a time; resolves with one row per tenant
+ * in input order. One tenant's failure never stops the others. Rejects only on a bad
+ * list or bad options (nothing sent). Needs the wasm loaded.
+ */
+export function syncTenants(tenants: TenantSpec[], options?: SyncTenantsOptions): Promise<TenantRow[]>;
+
 /** The verdict on a would-be `baseUrl`: the library's own rule (https, or http only to loopback; no credentials, query or fragment). */
 export type GraphRootCheck =
 | { ok: true; graphRoot: string }
@@ -256,10 +371,12 @@ export interface InitOutput {
     readonly memory: WebAssembly.Memory;
     readonly checkGraphRoot: (a: any) => any;
     readonly createSyncClient: (a: any) => [number, number, number];
+    readonly describeToken: (a: any, b: any) => [number, number, number];
     readonly getDevices: (a: any, b: any, c: any) => any;
     readonly getSyncStatus: (a: any, b: any) => any;
     readonly isLoopbackHost: (a: number, b: number) => number;
     readonly nextSyncAllowedAt: (a: any, b: any, c: any) => any;
+    readonly syncTenants: (a: any, b: any) => any;
     readonly triggerSync: (a: any, b: any) => any;
     readonly wasm_bindgen__convert__closures_____invoke__hd29911978317c547: (a: number, b: number, c: any, d: any) => any;
     readonly wasm_bindgen__convert__closures_____invoke__h5ae6ccbea8e435ff: (a: number, b: number, c: any, d: any) => void;

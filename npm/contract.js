@@ -35,6 +35,7 @@ export const SyncErrorCode = Object.freeze({
   interactionInProgress: "interactionInProgress",
   popupBlocked: "popupBlocked",
   internalError: "internalError",
+  aborted: "aborted",
 });
 
 /** Every Microsoft cloud (option `cloud`). */

@@ -24,6 +24,14 @@ export type {
   WaitForDevicesOptions,
   DevicesWaitFields,
   DevicesWaitReport,
+  SyncNotSent,
+  NotSentOutcome,
+  TokenProblem,
+  TokenDescription,
+  DescribeTokenOptions,
+  TenantSpec,
+  SyncTenantsOptions,
+  TenantRow,
 } from "./autopilot_sync.js";
 export {
   triggerSync,
@@ -33,6 +41,8 @@ export {
   isLoopbackHost,
   nextSyncAllowedAt,
   getDevices,
+  describeToken,
+  syncTenants,
 } from "./autopilot_sync.js";
 export {
   Outcome,

@@ -8,6 +8,8 @@ import glueInit, {
   isLoopbackHost as rawIsLoopbackHost,
   nextSyncAllowedAt as rawNextSyncAllowedAt,
   getDevices as rawGetDevices,
+  describeToken as rawDescribeToken,
+  syncTenants as rawSyncTenants,
 } from "./autopilot_sync.js";
 import { loadOnce } from "./load.js";
 
@@ -55,6 +57,16 @@ export function isLoopbackHost(hostname) {
 /** When the next manual sync may start (ms since the epoch), or null. Needs `await init()` first. */
 export function nextSyncAllowedAt(result, status, now) {
   return rawNextSyncAllowedAt(result, status, now);
+}
+
+/** What an access token says about itself (no request, no signature check). Needs `await init()` first. */
+export function describeToken(token, options) {
+  return rawDescribeToken(token, options);
+}
+
+/** One sync per tenant, a bounded number at a time. Loads the wasm first if needed. */
+export function syncTenants(tenants, options) {
+  return init().then(() => rawSyncTenants(tenants, options));
 }
 
 export {

@@ -20,6 +20,8 @@ export {
   isLoopbackHost,
   nextSyncAllowedAt,
   getDevices,
+  describeToken,
+  syncTenants,
 } from "./autopilot_sync.js";
 export {
   Outcome,

@@ -10,7 +10,8 @@ use crate::prelude::*;
 
 use super::bounds::{scrub, MAX_FIELD_CHARS, MAX_MESSAGE_CHARS};
 use super::outcome::{Action, Answer, Outcome, SyncResult};
-use super::sync_state::{parse_sync_state, SyncStatus, MANUAL_SYNC_INTERVAL_MS};
+use super::sync_state::{parse_sync_state, SyncState, SyncStatus, MANUAL_SYNC_INTERVAL_MS};
+use super::time::{ceil, format_iso, parse_http_date, parse_iso8601};
 
 /// Path of the settings object under a Graph root.
 const SETTINGS_PATH: &str = "/beta/deviceManagement/windowsAutopilotSettings";
@@ -87,7 +88,7 @@ pub enum Response<'a> {
 }
 
 /// What a call resolves with.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
     /// A `SyncResult` (every trigger; a failed status read).
     Result(SyncResult),
@@ -124,12 +125,14 @@ impl Reply {
         let outcome = Outcome::from_status(answer.status);
         if action == Action::Status && outcome == Outcome::Started {
             if let Some(state) = parse_sync_state(answer.body) {
+                let next = state.next_manual_sync_at.as_deref().and_then(parse_iso8601);
                 return Reply::Status(SyncStatus {
                     ok: true,
                     sync_status: state.sync_status,
                     last_sync_date_time: state.last_sync,
                     last_manual_sync_trigger_date_time: state.last_manual_trigger,
                     next_manual_sync_at: state.next_manual_sync_at,
+                    next_attempt_at: next_sync_allowed_at(None, None, None, next, now_ms),
                     request_id: answer
                         .request_id
                         .map(str::trim)
@@ -186,6 +189,14 @@ impl Reply {
         !already_refreshed && matches!(self, Reply::Result(r) if r.outcome == Outcome::Unauthorized)
     }
 
+    /// Whether a client should read the settings object after this reply to learn the
+    /// wait: a 429 or 409 whose `Retry-After` was not readable (browsers under CORS).
+    pub fn wants_settings_read(&self) -> bool {
+        matches!(self, Reply::Result(r)
+            if matches!(r.outcome, Outcome::Throttled | Outcome::AlreadyInProgress)
+                && r.retry_after_seconds.is_none())
+    }
+
     /// Whether `waitForSync` stops at this reply: a final sync state, or a failure that
     /// will not pass by waiting.
     pub fn ends_wait(&self) -> bool {
@@ -229,9 +240,81 @@ pub fn next_sync_allowed_at(
     }
 }
 
+/// Parses a result's `date` (Intune's `innerError.date` or the `Date` header).
+fn graph_now(result: &SyncResult) -> Option<f64> {
+    let d = result.date.as_deref()?;
+    parse_iso8601(d).or_else(|| parse_http_date(d))
+}
+
+fn seconds_until(at: f64, now_ms: f64) -> Option<u32> {
+    let s = ceil((at - now_ms) / 1000.0);
+    (s > 0.0).then(|| s.min(f64::from(u32::MAX)) as u32)
+}
+
+/// A 429/409 whose `Retry-After` was unreadable, completed from a settings read made right
+/// after it: `nextAttemptAt` and `retryAfterSeconds` from `nextManualSyncAt`
+/// (`lastManualSyncTriggerDateTime` + 10 minutes), by the one rule of
+/// [`next_sync_allowed_at`].
+pub fn with_wait_from_settings(
+    result: &SyncResult,
+    status: &SyncStatus,
+    now_ms: f64,
+) -> SyncResult {
+    let next = status
+        .next_manual_sync_at
+        .as_deref()
+        .and_then(parse_iso8601);
+    let at = next_sync_allowed_at(Some(result.outcome), None, graph_now(result), next, now_ms);
+    let mut r = result.clone();
+    r.next_attempt_at = at;
+    r.retry_after_seconds = at.and_then(|a| seconds_until(a, now_ms));
+    r
+}
+
+/// Whether a POST would be refused now, judged from a settings read: a sync is running
+/// (`alreadyInProgress`) or the 10-minute window is still closed (`throttled`). The result
+/// says so without a POST having been sent (`notSent`).
+pub fn cooling_down(action_status: &SyncStatus, now_ms: f64) -> Option<SyncResult> {
+    let running = action_status.sync_status == SyncState::InProgress;
+    let at = action_status.next_attempt_at.filter(|a| *a > now_ms);
+    let (outcome, message): (Outcome, String) = if running {
+        (
+            Outcome::AlreadyInProgress,
+            "Not sent: a Windows Autopilot sync is already running in this tenant.".into(),
+        )
+    } else {
+        let at = at?;
+        let mut m = String::from("Not sent: the last manual sync was triggered at ");
+        m.push_str(
+            action_status
+                .last_manual_sync_trigger_date_time
+                .as_deref()
+                .unwrap_or("an unknown time"),
+        );
+        m.push_str("; Intune allows the next one at ");
+        m.push_str(&format_iso(at));
+        m.push('.');
+        (Outcome::Throttled, m)
+    };
+    Some(SyncResult {
+        ok: false,
+        outcome,
+        http_status: None,
+        retryable: true,
+        retry_after_seconds: at.and_then(|a| seconds_until(a, now_ms)),
+        next_attempt_at: at,
+        not_sent: true,
+        message: message.into(),
+        error_code: None,
+        error_message: None,
+        request_id: action_status.request_id.clone(),
+        client_request_id: action_status.client_request_id.clone(),
+        date: None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::sync_state::SyncState;
     use super::*;
 
     const NOW: f64 = 1_795_000_000_000.0;
@@ -582,5 +665,76 @@ mod tests {
                 "case {i}"
             );
         }
+    }
+
+    fn status(state: SyncState, next: Option<f64>) -> SyncStatus {
+        SyncStatus {
+            ok: true,
+            sync_status: state,
+            last_sync_date_time: None,
+            last_manual_sync_trigger_date_time: next
+                .map(|n| format_iso(n - MANUAL_SYNC_INTERVAL_MS)),
+            next_manual_sync_at: next.map(format_iso),
+            next_attempt_at: next_sync_allowed_at(None, None, None, next, NOW),
+            request_id: Some("rid".into()),
+            client_request_id: "cid".into(),
+        }
+    }
+
+    #[test]
+    fn wait_from_a_settings_read() {
+        let min = 60_000.0;
+        // A 429 and a 409 whose Retry-After was hidden: nothing readable, so the settings say.
+        for (code, outcome) in [(429, Outcome::Throttled), (409, Outcome::AlreadyInProgress)] {
+            let Reply::Result(r) = Reply::read(Action::Trigger, &answer(code, ""), "c", NOW) else {
+                panic!()
+            };
+            assert!(Reply::Result(r.clone()).wants_settings_read());
+            let w = with_wait_from_settings(
+                &r,
+                &status(SyncState::Completed, Some(NOW + 4.0 * min)),
+                NOW,
+            );
+            assert_eq!(w.outcome, outcome);
+            assert_eq!(w.next_attempt_at, Some(NOW + 4.0 * min));
+            assert_eq!(w.retry_after_seconds, Some(240));
+            assert!(w
+                .to_json()
+                .contains(r#""nextAttemptAt":"2026-11-18T11:10:40.000Z""#));
+        }
+        // A readable Retry-After needs no read.
+        let ra = Response::Answer(Answer {
+            status: 429,
+            retry_after: Some("30"),
+            ..Default::default()
+        });
+        let reply = Reply::read(Action::Trigger, &ra, "c", NOW);
+        assert!(!reply.wants_settings_read());
+        let Reply::Result(r) = reply else { panic!() };
+        assert_eq!(r.next_attempt_at, Some(NOW + 30_000.0));
+        assert!(!Reply::read(Action::Trigger, &answer(403, ""), "c", NOW).wants_settings_read());
+    }
+
+    #[test]
+    fn cooling_down_from_settings() {
+        let min = 60_000.0;
+        let r = cooling_down(&status(SyncState::Completed, Some(NOW + 3.0 * min)), NOW).unwrap();
+        assert_eq!(
+            (r.outcome, r.not_sent, r.http_status),
+            (Outcome::Throttled, true, None)
+        );
+        assert_eq!(
+            (r.retry_after_seconds, r.next_attempt_at),
+            (Some(180), Some(NOW + 3.0 * min))
+        );
+        assert!(r.message.starts_with("Not sent"));
+        assert!(r.to_json().ends_with(r#""notSent":true}"#));
+        let r = cooling_down(&status(SyncState::InProgress, None), NOW).unwrap();
+        assert_eq!(
+            (r.outcome, r.next_attempt_at),
+            (Outcome::AlreadyInProgress, None)
+        );
+        assert!(cooling_down(&status(SyncState::Completed, Some(NOW - min)), NOW).is_none());
+        assert!(cooling_down(&status(SyncState::Failed, None), NOW).is_none());
     }
 }

@@ -28,11 +28,13 @@ pub enum ErrorCode {
     /// A failure inside the library or in a host function it calls (an overridden global
     /// that throws); the original is the error's `cause`.
     InternalError,
+    /// `syncTenants` was aborted before this tenant finished (`cause` holds the reason).
+    Aborted,
 }
 
 impl ErrorCode {
     /// Every code, in documentation order.
-    pub const ALL: [ErrorCode; 9] = [
+    pub const ALL: [ErrorCode; 10] = [
         ErrorCode::InvalidToken,
         ErrorCode::InvalidOptions,
         ErrorCode::TokenUnavailable,
@@ -42,6 +44,7 @@ impl ErrorCode {
         ErrorCode::InteractionInProgress,
         ErrorCode::PopupBlocked,
         ErrorCode::InternalError,
+        ErrorCode::Aborted,
     ];
 
     /// The string JS sees in `error.code`.
@@ -56,6 +59,7 @@ impl ErrorCode {
             ErrorCode::InteractionInProgress => "interactionInProgress",
             ErrorCode::PopupBlocked => "popupBlocked",
             ErrorCode::InternalError => "internalError",
+            ErrorCode::Aborted => "aborted",
         }
     }
 }

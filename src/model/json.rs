@@ -333,7 +333,33 @@ impl ObjectWriter {
         self.raw(key, json)
     }
 
-    fn raw(&mut self, key: &str, json: &str) -> &mut Self {
+    /// `"key": true|false` or `"key": null`.
+    pub fn opt_bool(&mut self, key: &str, value: Option<bool>) -> &mut Self {
+        match value {
+            Some(v) => self.bool(key, v),
+            None => self.raw(key, "null"),
+        }
+    }
+
+    /// `"key": ["a", "b"]` or `"key": null`.
+    pub fn opt_str_list(&mut self, key: &str, value: Option<&[String]>) -> &mut Self {
+        let Some(items) = value else {
+            return self.raw(key, "null");
+        };
+        self.key(key);
+        self.out.push('[');
+        for (i, v) in items.iter().enumerate() {
+            if i > 0 {
+                self.out.push(',');
+            }
+            push_string(&mut self.out, v);
+        }
+        self.out.push(']');
+        self
+    }
+
+    /// `"key": <json>`, the value already JSON text.
+    pub fn raw(&mut self, key: &str, json: &str) -> &mut Self {
         self.key(key);
         self.out.push_str(json);
         self

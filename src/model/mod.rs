@@ -15,6 +15,7 @@ mod fuzz;
 mod graph_error;
 mod guid;
 mod json;
+mod jwt;
 mod outcome;
 mod retry_after;
 mod signin;
@@ -23,7 +24,10 @@ mod time;
 mod token;
 
 pub use bounds::{cap, redact, MAX_FIELD_CHARS, MAX_MESSAGE_CHARS, MAX_TOKEN_BYTES, REDACTED};
-pub use call::{next_sync_allowed_at, Reply, Request, Response, ANSWER_HEADERS};
+pub use call::{
+    cooling_down, next_sync_allowed_at, with_wait_from_settings, Reply, Request, Response,
+    ANSWER_HEADERS,
+};
 pub use cloud::{check_base_url, is_loopback, Cloud, UrlParts};
 pub use devices::{
     decide, devices_json, fallback_term, follow_link, normalize_serials, parse_identities,
@@ -34,6 +38,7 @@ pub use devices::{
 pub use errors::{ms_text, unknown_option, wrong_type, ErrorCode, UsageError};
 pub use graph_error::{parse_error_body, GraphError};
 pub use guid::uuid_v4;
+pub use jwt::{describe_token, needs_refresh, read_token, TokenFacts, TokenReport, TOKEN_SKEW_MS};
 pub use outcome::{Action, Answer, Outcome, SyncResult};
 pub use retry_after::{parse_retry_after, MAX_RETRY_AFTER_SECONDS};
 pub use signin::{
@@ -52,6 +57,7 @@ mod never_panics {
     //! matter to it, and must answer.
     use super::cloud::is_loopback;
     use super::graph_error::parse_error_body;
+    use super::jwt::describe_token;
     use super::retry_after::parse_retry_after;
     use super::signin::{check_authority, check_client_id, check_tenant};
     use super::sync_state::parse_sync_state;
@@ -147,6 +153,7 @@ mod never_panics {
             let _ = parse_iso8601(&s);
             let _ = parse_http_date(&s);
             let _ = check_token(&s);
+            let _ = describe_token(&s, None, 0.0);
             let _ = check_client_request_id(&s);
             let _ = is_loopback(&s);
             let _ = check_tenant(&s);

@@ -5,10 +5,11 @@ use crate::prelude::*;
 
 use alloc::borrow::Cow;
 
+use super::call::next_sync_allowed_at;
 use super::graph_error::parse_error_body;
 use super::json::ObjectWriter;
 use super::retry_after::parse_retry_after;
-use super::time::decimal;
+use super::time::{decimal, format_iso};
 
 /// Which Graph call a result belongs to; only the wording of messages differs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,7 +167,7 @@ fn join3(a: &str, status: Option<u16>, c: &str) -> String {
 
 /// The result object `triggerSync` resolves with (and `getSyncStatus` when `ok` is false).
 /// Field names and order are the JS contract; see `SyncResult` in the `.d.ts`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SyncResult {
     /// True only for `started`.
     pub ok: bool,
@@ -178,6 +179,12 @@ pub struct SyncResult {
     pub retryable: bool,
     /// Seconds from `Retry-After` (or Intune's nested `RetryAfter`).
     pub retry_after_seconds: Option<u32>,
+    /// When the next attempt may be sent (ms since the epoch, caller's clock); see
+    /// [`next_sync_allowed_at`](super::call::next_sync_allowed_at).
+    pub next_attempt_at: Option<f64>,
+    /// True only for a result decided without sending the POST (`syncTenants` found the
+    /// window closed or a sync running).
+    pub not_sent: bool,
     /// One sentence for an admin; never empty.
     pub message: Cow<'static, str>,
     /// Graph's innermost meaningful error code.
@@ -215,19 +222,26 @@ fn non_empty(v: Option<&str>) -> Option<String> {
 impl SyncResult {
     /// The JS object, as JSON: exactly the documented keys, in this order.
     pub fn to_json(&self) -> String {
-        ObjectWriter::new()
-            .bool("ok", self.ok)
+        let mut w = ObjectWriter::new();
+        w.bool("ok", self.ok)
             .str("outcome", self.outcome.as_str())
             .opt_num("httpStatus", self.http_status.map(u32::from))
             .bool("retryable", self.retryable)
             .opt_num("retryAfterSeconds", self.retry_after_seconds)
+            .opt_str(
+                "nextAttemptAt",
+                self.next_attempt_at.map(format_iso).as_deref(),
+            )
             .str("message", &self.message)
             .opt_str("errorCode", self.error_code.as_deref())
             .opt_str("errorMessage", self.error_message.as_deref())
             .opt_str("requestId", self.request_id.as_deref())
             .str("clientRequestId", &self.client_request_id)
-            .opt_str("date", self.date.as_deref())
-            .finish()
+            .opt_str("date", self.date.as_deref());
+        if self.not_sent {
+            w.bool("notSent", true);
+        }
+        w.finish()
     }
 
     /// Classifies an HTTP answer. `now_ms` is the caller's clock, for HTTP-date `Retry-After`.
@@ -270,6 +284,14 @@ impl SyncResult {
             http_status: Some(answer.status),
             retryable: outcome.retryable(),
             retry_after_seconds,
+            next_attempt_at: next_sync_allowed_at(
+                Some(outcome),
+                retry_after_seconds,
+                None,
+                None,
+                now_ms,
+            ),
+            not_sent: false,
             message: outcome.message(action, Some(answer.status)),
             error_code: error.code,
             error_message: error.message,
@@ -287,6 +309,8 @@ impl SyncResult {
             http_status: None,
             retryable: outcome.retryable(),
             retry_after_seconds: None,
+            next_attempt_at: None,
+            not_sent: false,
             message: outcome.message(action, None),
             error_code: None,
             error_message: None,
@@ -400,6 +424,8 @@ mod tests {
                 http_status: Some(429),
                 retryable: true,
                 retry_after_seconds: Some(3),
+                next_attempt_at: Some(NOW + 3000.0),
+                not_sent: false,
                 message: Outcome::Throttled.message(Action::Trigger, Some(429)),
                 error_code: Some("TooManyRequests".into()),
                 error_message: Some("Too many".into()),
@@ -484,6 +510,7 @@ mod tests {
                 "httpStatus",
                 "retryable",
                 "retryAfterSeconds",
+                "nextAttemptAt",
                 "message",
                 "errorCode",
                 "errorMessage",
@@ -495,7 +522,7 @@ mod tests {
         assert_eq!(
             r.to_json(),
             concat!(
-                r#"{"ok":false,"outcome":"throttled","httpStatus":429,"retryable":true,"retryAfterSeconds":7,"#,
+                r#"{"ok":false,"outcome":"throttled","httpStatus":429,"retryable":true,"retryAfterSeconds":7,"nextAttemptAt":"1994-11-06T08:49:44.000Z","#,
                 r#""message":"Intune allows one Windows Autopilot sync every 10 minutes; try again once 10 minutes have passed since the last sync.","#,
                 r#""errorCode":null,"errorMessage":null,"requestId":"r\"1","clientRequestId":"c","date":null}"#
             )

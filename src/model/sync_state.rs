@@ -58,7 +58,7 @@ impl SyncState {
 }
 
 /// What `getSyncStatus` resolves with when `ok` is true.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SyncStatus {
     /// Always true.
     pub ok: bool,
@@ -70,6 +70,9 @@ pub struct SyncStatus {
     pub last_manual_sync_trigger_date_time: Option<String>,
     /// `lastManualSyncTriggerDateTime` + 10 minutes, as ISO 8601 UTC.
     pub next_manual_sync_at: Option<String>,
+    /// When a sync may next be started (ms since the epoch, caller's clock): the
+    /// `nextManualSyncAt` still ahead, else `None`.
+    pub next_attempt_at: Option<f64>,
     /// `request-id` response header.
     pub request_id: Option<String>,
     /// The `client-request-id` that was sent.
@@ -88,6 +91,10 @@ impl SyncStatus {
                 self.last_manual_sync_trigger_date_time.as_deref(),
             )
             .opt_str("nextManualSyncAt", self.next_manual_sync_at.as_deref())
+            .opt_str(
+                "nextAttemptAt",
+                self.next_attempt_at.map(format_iso).as_deref(),
+            )
             .opt_str("requestId", self.request_id.as_deref())
             .str("clientRequestId", &self.client_request_id)
             .finish()
@@ -179,12 +186,13 @@ mod tests {
             last_sync_date_time: Some("2026-11-28T10:00:30Z".into()),
             last_manual_sync_trigger_date_time: None,
             next_manual_sync_at: None,
+            next_attempt_at: Some(1_795_000_000_000.0),
             request_id: None,
             client_request_id: "c".into(),
         };
         assert_eq!(
             s.to_json(),
-            r#"{"ok":true,"syncStatus":"completed","lastSyncDateTime":"2026-11-28T10:00:30Z","lastManualSyncTriggerDateTime":null,"nextManualSyncAt":null,"requestId":null,"clientRequestId":"c"}"#
+            r#"{"ok":true,"syncStatus":"completed","lastSyncDateTime":"2026-11-28T10:00:30Z","lastManualSyncTriggerDateTime":null,"nextManualSyncAt":null,"nextAttemptAt":"2026-11-18T11:06:40.000Z","requestId":null,"clientRequestId":"c"}"#
         );
     }
 

@@ -19,7 +19,7 @@ use super::object::{async_method, get, obj, set};
 use super::options::{
     call_options, check_keys, duration_opt, function_opt, signal_opt, CallOptions, CALL_KEYS,
 };
-use crate::model::{ceil, Action, Reply};
+use crate::model::{ceil, needs_refresh, with_wait_from_settings, Action, Reply};
 use crate::model::{check_token, ms_text, wrong_type, ErrorCode, UsageError};
 
 /// Option names of `createSyncClient`.
@@ -37,9 +37,10 @@ const WAIT_KEYS: [&str; 4] = ["intervalMs", "timeoutMs", "signal", "onUpdate"];
 const DEFAULT_INTERVAL_MS: u32 = 15_000;
 const DEFAULT_WAIT_MS: u32 = 900_000;
 
-struct Client {
-    get_token: Function,
-    defaults: CallOptions,
+/// A token source and the options its calls default to (also one tenant of `syncTenants`).
+pub struct Client {
+    pub(super) get_token: Function,
+    pub(super) defaults: CallOptions,
 }
 
 /// Validates a token-check failure or a rejection of `getToken` into a `SyncError`.
@@ -80,32 +81,75 @@ impl Client {
             .map_err(|_| bad("an unusable access token"))
     }
 
-    /// One call with the client's token; on `unauthorized`, one forced refresh and one retry.
-    async fn call(
+    /// One call with the client's token. A JWT within 2 minutes of its `exp` is refreshed
+    /// before sending (no request wasted on a 401); on `unauthorized`, one forced refresh
+    /// and one retry (not after a refresh already made for this call). A 429/409 without
+    /// a readable `Retry-After` is followed by one settings read for the wait.
+    pub(super) async fn call(
         &self,
         action: Action,
         opts: &CallOptions,
     ) -> Result<(JsValue, Option<Rc<Reply>>), JsValue> {
         let mut force = false;
         loop {
-            let token = self.token(force).await?;
+            let mut token = self.token(force).await?;
+            if !force && needs_refresh(&token, now_ms()) {
+                force = true;
+                token = self.token(true).await?;
+            }
             if let Some(s) = opts.signal.as_ref().filter(|s| s.aborted()) {
                 return Err(s.reason());
             }
-            let pending = flight::start(
-                action,
-                &token,
-                &opts.root,
-                opts.timeout_ms,
-                opts.request_id(),
-                opts.signal.clone(),
-            );
-            let r = JsFuture::from(pending.promise.clone()).await?;
-            let reply = pending.reply();
+            let (r, reply) = Self::send(action, &token, opts).await?;
             if !reply.as_ref().is_some_and(|x| x.earns_token_refresh(force)) {
-                return Ok((r, reply));
+                return match reply {
+                    Some(rep) if action == Action::Trigger && rep.wants_settings_read() => {
+                        Ok(Self::wait_from_settings(&token, opts, r, rep).await)
+                    }
+                    reply => Ok((r, reply)),
+                };
             }
             force = true;
+        }
+    }
+
+    async fn send(
+        action: Action,
+        token: &str,
+        opts: &CallOptions,
+    ) -> Result<(JsValue, Option<Rc<Reply>>), JsValue> {
+        let pending = flight::start(
+            action,
+            token,
+            &opts.root,
+            opts.timeout_ms,
+            opts.request_id(),
+            opts.signal.clone(),
+        );
+        let r = JsFuture::from(pending.promise.clone()).await?;
+        Ok((r, pending.reply()))
+    }
+
+    /// After a 429/409 whose `Retry-After` was unreadable: one GET of the settings object
+    /// (never a second POST); the result gains `nextAttemptAt`/`retryAfterSeconds` from
+    /// `lastManualSyncTriggerDateTime` + 10 minutes. If the read fails, the result stays.
+    async fn wait_from_settings(
+        token: &str,
+        opts: &CallOptions,
+        r: JsValue,
+        reply: Rc<Reply>,
+    ) -> (JsValue, Option<Rc<Reply>>) {
+        let read = Self::send(Action::Status, token, opts).await;
+        match (&*reply, read.ok().and_then(|(_, s)| s)) {
+            (Reply::Result(result), Some(status)) => match &*status {
+                Reply::Status(st) => {
+                    let completed = Reply::Result(with_wait_from_settings(result, st, now_ms()));
+                    let js = js_sys::JSON::parse(&completed.to_json()).unwrap_or(r);
+                    (js, Some(Rc::new(completed)))
+                }
+                Reply::Result(_) => (r, Some(reply.clone())),
+            },
+            _ => (r, Some(reply.clone())),
         }
     }
 

@@ -97,9 +97,10 @@ async fn get_page(ctx: &Ctx, url: &str) -> Result<String, (SyncResult, u16)> {
     };
     match transport.response() {
         crate::model::Response::Answer(a) if (200..300).contains(&a.status) => Ok(a.body.into()),
-        crate::model::Response::Answer(a) => {
-            failure(SyncResult::from_answer(Action::Status, &a, &crid, now_ms()), a.status)
-        }
+        crate::model::Response::Answer(a) => failure(
+            SyncResult::from_answer(Action::Status, &a, &crid, now_ms()),
+            a.status,
+        ),
         other => match Reply::read(Action::Status, &other, &crid, now_ms()) {
             Reply::Result(r) => failure(r, 0),
             Reply::Status(_) => unreachable_failure(&crid),

@@ -8,8 +8,11 @@ use crate::prelude::*;
 use wasm_bindgen::JsValue;
 
 use super::object::{get, obj};
-use super::options::parse_base_url;
-use crate::model::{next_sync_allowed_at, parse_http_date, parse_iso8601, Outcome};
+use super::options::{check_keys, graph_root, parse_base_url};
+use crate::model::{
+    describe_token, next_sync_allowed_at, parse_http_date, parse_iso8601, wrong_type, Cloud,
+    Outcome, UsageError,
+};
 
 /// `{ ok: true, graphRoot }` or `{ ok: false, code: "invalidOptions", message }` for a
 /// would-be `baseUrl`.
@@ -68,4 +71,23 @@ pub fn next_sync_allowed(result: &JsValue, status: &JsValue, now: &JsValue) -> J
         now,
     );
     at.map_or(JsValue::NULL, JsValue::from_f64)
+}
+
+/// `describeToken(token, { cloud?, baseUrl?, now? })`: what a token says about itself.
+/// Any token value is described (non-strings and garbage as `opaque`); only bad options throw.
+pub fn describe(token: &JsValue, options: &JsValue) -> Result<JsValue, UsageError> {
+    check_keys(options, &["cloud", "baseUrl", "now"])?;
+    let expected = graph_root(options)?
+        .and_then(|root| Cloud::ALL.into_iter().find(|c| c.graph_host() == root));
+    let now = get(options, "now");
+    let now = if now.is_undefined() || now.is_null() {
+        super::env::now_ms()
+    } else {
+        now.as_f64()
+            .filter(|n| n.is_finite())
+            .ok_or_else(|| wrong_type("now", "a number of milliseconds since the epoch"))?
+    };
+    let text = token.as_string().unwrap_or_default();
+    let report = describe_token(&text, expected, now);
+    Ok(js_sys::JSON::parse(&report.to_json()).unwrap_or(JsValue::NULL))
 }

@@ -12,6 +12,7 @@ pub mod http;
 pub mod msal;
 pub mod object;
 pub mod options;
+pub mod tenants;
 
 /// A global of the glue. The module runs on one JS thread (wasm32 without the `atomics`
 /// feature: no shared memory), so a plain `static` needs no thread-local storage; this

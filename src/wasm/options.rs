@@ -157,7 +157,8 @@ pub fn function_opt(options: &JsValue, name: &str) -> Result<Option<Function>, U
 static LAST_BASE: Local<core::cell::RefCell<Option<(String, String)>>> =
     Local(core::cell::RefCell::new(None));
 
-fn graph_root(options: &JsValue) -> Result<Option<String>, UsageError> {
+/// The Graph root `cloud`/`baseUrl` name (`baseUrl` wins), or `None` when neither is given.
+pub fn graph_root(options: &JsValue) -> Result<Option<String>, UsageError> {
     let base = string_opt(options, "baseUrl")?;
     let cloud = string_opt(options, "cloud")?;
     let cloud = cloud.as_deref().map(Cloud::parse).transpose()?;

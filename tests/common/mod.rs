@@ -126,12 +126,13 @@ async fn trigger(token: &str, o: JsValue) -> JsValue {
         .expect("triggerSync rejected")
 }
 
-const RESULT_KEYS: [&str; 11] = [
+const RESULT_KEYS: [&str; 12] = [
     "ok",
     "outcome",
     "httpStatus",
     "retryable",
     "retryAfterSeconds",
+    "nextAttemptAt",
     "message",
     "errorCode",
     "errorMessage",

@@ -4,6 +4,9 @@ import init, {
   triggerSync,
   getSyncStatus,
   createSyncClient,
+  describeToken,
+  syncTenants,
+  type TenantRow,
   type SyncResult,
   type SyncStatusResult,
   type SyncError,
@@ -63,7 +66,7 @@ export async function client(): Promise<void> {
     await c.triggerSync({ signal: new AbortController().signal });
   } catch (e) {
     const err = e as SyncError;
-    const code: "invalidToken" | "invalidOptions" | "tokenUnavailable" | "waitTimeout" | "signInFailed" | "signInCancelled" | "interactionInProgress" | "popupBlocked" | "internalError" = err.code;
+    const code: "invalidToken" | "invalidOptions" | "tokenUnavailable" | "waitTimeout" | "signInFailed" | "signInCancelled" | "interactionInProgress" | "popupBlocked" | "internalError" | "aborted" = err.code;
     void code;
   }
 }
@@ -80,3 +83,28 @@ export async function noAnyLeaks(token: string): Promise<void> {
   // @ts-expect-error results are not `any`
   r.noSuchField.toString();
 }
+
+export async function tenants(tokens: Record<string, string>): Promise<string[]> {
+  const d = describeToken(tokens.a, { cloud: "global" });
+  const tenant: string | null = d.tenantId;
+  const canSync: boolean | null = d.canSync;
+  for (const p of d.problems) {
+    const c: "expired" | "notYetValid" | "wrongAudience" | "wrongCloud" | "missingPermission" = p.code;
+    void c;
+  }
+  void tenant;
+  void canSync;
+  const rows: TenantRow[] = await syncTenants(
+    Object.keys(tokens).map((id) => ({ id, label: id.toUpperCase(), getToken: () => tokens[id] })),
+    { concurrency: 4, skipIfCoolingDown: true, onResult: (row, i) => void [row.tenant, i] },
+  );
+  return rows.map((row) => {
+    if ("error" in row) return `${row.tenant}: ${row.error.code}`;
+    const at: string | null = row.result.nextAttemptAt;
+    return `${row.label ?? row.tenant}: ${row.result.outcome} ${at}`;
+  });
+}
+// @ts-expect-error concurrency is a number
+void syncTenants([], { concurrency: "4" });
+// @ts-expect-error every tenant needs getToken
+void syncTenants([{ id: "a" }]);

@@ -248,7 +248,7 @@ impl App {
             let mut s = self.state.lock();
             let now = s.sim.now_ms();
             let ctx = GraphCtx::new(req.headers(), now);
-            let record = RequestRecord::new(
+            let mut record = RequestRecord::new(
                 method.to_string(),
                 req.uri().path().to_string(),
                 req.uri().query().map(str::to_string),
@@ -256,6 +256,12 @@ impl App {
                 body_len,
                 timefmt::iso_millis(now),
             );
+            record.tenant = req
+                .headers()
+                .get(http::header::AUTHORIZATION)
+                .and_then(|h| crate::auth::bearer_token(Some(h.as_bytes())).ok())
+                .and_then(|t| self.state.verifier().verify_at(t, now).ok())
+                .and_then(|g| g.tenant);
             let seq = s.log.push(record);
             let fault = if method == Method::OPTIONS {
                 None

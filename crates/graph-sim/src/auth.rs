@@ -38,6 +38,9 @@ impl Access {
 pub struct Grant {
     /// Permission level.
     pub access: Access,
+    /// The tenant the token belongs to (`--token TOKEN=rw@tenant`, a JWT's `tid`); `None`
+    /// is the default tenant.
+    pub tenant: Option<String>,
 }
 
 /// Why a token was refused. Never carries the token itself.
@@ -82,17 +85,24 @@ pub trait TokenVerifier: Send + Sync {
     }
 }
 
-/// Fixed tokens from the command line (`--token TOKEN=rw|ro`).
+/// Fixed tokens from the command line (`--token TOKEN=rw|ro[@tenant]`).
 #[derive(Clone, Default)]
 pub struct StaticTokens {
-    tokens: HashMap<String, Access>,
+    tokens: HashMap<String, (Access, Option<String>)>,
 }
 
 impl StaticTokens {
-    /// Builds the table from `(token, access)` pairs.
+    /// Builds the table from `(token, access)` pairs, all in the default tenant.
     pub fn new(pairs: impl IntoIterator<Item = (String, Access)>) -> Self {
+        Self::with_tenants(pairs.into_iter().map(|(t, a)| (t, a, None)))
+    }
+
+    /// Builds the table from `(token, access, tenant)` triples.
+    pub fn with_tenants(
+        triples: impl IntoIterator<Item = (String, Access, Option<String>)>,
+    ) -> Self {
         StaticTokens {
-            tokens: pairs.into_iter().collect(),
+            tokens: triples.into_iter().map(|(t, a, n)| (t, (a, n))).collect(),
         }
     }
 }
@@ -108,7 +118,10 @@ impl fmt::Debug for StaticTokens {
 impl TokenVerifier for StaticTokens {
     fn verify(&self, token: &str) -> Result<Grant, AuthFailure> {
         match self.tokens.get(token) {
-            Some(access) => Ok(Grant { access: *access }),
+            Some((access, tenant)) => Ok(Grant {
+                access: *access,
+                tenant: tenant.clone(),
+            }),
             None => Err(AuthFailure::Unknown),
         }
     }
@@ -209,7 +222,8 @@ mod tests {
         assert_eq!(
             chain.verify("a"),
             Ok(Grant {
-                access: Access::ReadOnly
+                access: Access::ReadOnly,
+                tenant: None
             })
         );
         assert_eq!(chain.verify("zz"), Err(AuthFailure::Unknown));

@@ -70,8 +70,9 @@ pub struct Args {
     /// How a sync ends.
     #[arg(long, value_enum, default_value_t = SyncResult::Completed)]
     pub sync_result: SyncResult,
-    /// Accepted token and its access, repeatable [default: sim-admin-token=rw, sim-reader-token=ro].
-    #[arg(long = "token", value_name = "TOKEN=rw|ro", value_parser = parse_token)]
+    /// Accepted token and its access, repeatable; `@TENANT` puts it in its own tenant (own sync
+    /// state, window and log) [default: sim-admin-token=rw, sim-reader-token=ro].
+    #[arg(long = "token", value_name = "TOKEN=rw|ro[@TENANT]", value_parser = parse_token)]
     pub tokens: Vec<TokenSpec>,
     /// Omit the Retry-After header on 429.
     #[arg(long)]
@@ -128,6 +129,8 @@ pub struct TokenSpec {
     pub token: String,
     /// What it may do.
     pub access: Access,
+    /// Its tenant (`TOKEN=rw@tenantA`); `None` = the default tenant.
+    pub tenant: Option<String>,
 }
 
 impl fmt::Debug for TokenSpec {
@@ -135,6 +138,7 @@ impl fmt::Debug for TokenSpec {
         f.debug_struct("TokenSpec")
             .field("token", &"<redacted>")
             .field("access", &self.access)
+            .field("tenant", &self.tenant)
             .finish()
     }
 }
@@ -150,7 +154,20 @@ fn parse_success_status(s: &str) -> Result<u16, String> {
 fn parse_token(s: &str) -> Result<TokenSpec, String> {
     let (token, access) = s
         .rsplit_once('=')
-        .ok_or_else(|| "expected TOKEN=rw or TOKEN=ro".to_string())?;
+        .ok_or_else(|| "expected TOKEN=rw or TOKEN=ro, optionally @TENANT".to_string())?;
+    let (access, tenant) = match access.split_once('@') {
+        Some((a, t))
+            if !t.is_empty()
+                && t.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) =>
+        {
+            (a, Some(t.to_string()))
+        }
+        Some(_) => {
+            return Err("the tenant after @ must be letters, digits, '-', '_' or '.'".into())
+        }
+        None => (access, None),
+    };
     let access = match access {
         "rw" => Access::ReadWrite,
         "ro" => Access::ReadOnly,
@@ -162,6 +179,7 @@ fn parse_token(s: &str) -> Result<TokenSpec, String> {
     Ok(TokenSpec {
         token: token.to_string(),
         access,
+        tenant,
     })
 }
 
@@ -229,10 +247,12 @@ impl Args {
             TokenSpec {
                 token: "sim-admin-token".into(),
                 access: Access::ReadWrite,
+                tenant: None,
             },
             TokenSpec {
                 token: "sim-reader-token".into(),
                 access: Access::ReadOnly,
+                tenant: None,
             },
         ]
     }

@@ -54,6 +54,7 @@ fn parse_object<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
 pub async fn reset(state: Arc<AppState>, _req: Req) -> Res {
     let mut s = state.lock();
     s.sim.reset();
+    s.tenants.clear();
     s.faults.clear();
     s.devices.clear();
     s.log.clear();
@@ -71,11 +72,21 @@ struct StateView {
     clock_offset_ms: i64,
     clock_frozen: bool,
     config: RuntimeConfig,
+    /// Every tenant but the default one that has been called, by name or `tid`.
+    tenants: std::collections::BTreeMap<String, TenantView>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TenantView {
+    sync_status: SyncStatus,
+    last_sync_date_time: String,
+    last_manual_sync_trigger_date_time: String,
 }
 
 /// `GET /_sim/state`: sync state, simulated clock and configuration.
 pub async fn state(state: Arc<AppState>, _req: Req) -> Res {
-    let s = state.lock();
+    let mut s = state.lock();
     let now = s.sim.now_ms();
     let fmt = |t: Option<i64>| t.map_or_else(|| timefmt::NEVER.to_string(), timefmt::iso_millis);
     json(
@@ -88,6 +99,20 @@ pub async fn state(state: Arc<AppState>, _req: Req) -> Res {
             clock_offset_ms: s.sim.clock().offset_ms(),
             clock_frozen: s.sim.clock().frozen(),
             config: s.sim.config().clone(),
+            tenants: {
+                let names: Vec<String> = s.tenants.keys().cloned().collect();
+                names
+                    .into_iter()
+                    .map(|t| {
+                        let view = s.in_tenant(Some(&t), |sim| TenantView {
+                            sync_status: sim.status(now),
+                            last_sync_date_time: fmt(sim.last_sync_ms(now)),
+                            last_manual_sync_trigger_date_time: fmt(sim.last_trigger_ms()),
+                        });
+                        (t, view)
+                    })
+                    .collect()
+            },
         },
     )
 }

@@ -123,7 +123,7 @@ fn not_found(ctx: &GraphCtx) -> GraphError {
 
 /// Reads need `Read.All` (or `ReadWrite.All`) and an Intune licence.
 fn check_read(state: &AppState, ctx: &GraphCtx, req: &Req) -> Result<(), GraphError> {
-    if !authorize(state, ctx, req)?.can_read() {
+    if !authorize(state, ctx, req)?.access.can_read() {
         return Err(forbidden(
             ctx,
             &format!("{}, {}", crate::auth::READ_SCOPE, crate::auth::WRITE_SCOPE),

@@ -6,7 +6,7 @@ use http::header::{HeaderValue, CONTENT_LENGTH, RETRY_AFTER, WWW_AUTHENTICATE};
 use http::StatusCode;
 use serde::Serialize;
 
-use crate::auth::{bearer_token, Access, AuthFailure, READ_SCOPE, WRITE_SCOPE};
+use crate::auth::{bearer_token, AuthFailure, Grant, READ_SCOPE, WRITE_SCOPE};
 use crate::http::{json, no_content, GraphCtx, GraphError};
 use crate::router::{Req, Res};
 use crate::sim::{SyncDecision, SyncStatus};
@@ -38,11 +38,10 @@ pub fn ctx(state: &AppState, req: &Req) -> GraphCtx {
 }
 
 /// Checks the bearer token; 401 with `WWW-Authenticate` when it is missing or refused.
-pub fn authorize(state: &AppState, ctx: &GraphCtx, req: &Req) -> Result<Access, GraphError> {
+pub fn authorize(state: &AppState, ctx: &GraphCtx, req: &Req) -> Result<Grant, GraphError> {
     let header = req.headers().get(http::header::AUTHORIZATION);
     bearer_token(header.map(|v| v.as_bytes()))
         .and_then(|token| state.verifier().verify_at(token, ctx.now_ms))
-        .map(|grant| grant.access)
         .map_err(|failure: AuthFailure| {
             GraphError::new(
                 ctx,
@@ -86,7 +85,8 @@ pub fn unlicensed(ctx: &GraphCtx) -> GraphError {
 /// the cooldown with Intune's nested document (`"RetryAfter": null`).
 pub async fn sync(state: Arc<AppState>, req: Req) -> Result<Res, GraphError> {
     let ctx = ctx(&state, &req);
-    if !authorize(&state, &ctx, &req)?.can_write() {
+    let grant = authorize(&state, &ctx, &req)?;
+    if !grant.access.can_write() {
         return Err(forbidden(&ctx, WRITE_SCOPE));
     }
     if !req.body().is_empty() {
@@ -104,8 +104,9 @@ pub async fn sync(state: Arc<AppState>, req: Req) -> Result<Res, GraphError> {
             return Err(unlicensed(&ctx));
         }
         let now = s.sim.now_ms();
-        let decision = s.sim.trigger(now);
-        if decision == SyncDecision::Started {
+        let decision = s.in_tenant(grant.tenant.as_deref(), |sim| sim.trigger(now));
+        // The device inventory is the default tenant's.
+        if decision == SyncDecision::Started && grant.tenant.is_none() {
             let end = now
                 .saturating_add(i64::try_from(s.sim.config().sync_duration_ms).unwrap_or(i64::MAX));
             s.devices.sync_started(now, end);
@@ -164,28 +165,28 @@ struct Settings {
 /// `GET .../windowsAutopilotSettings`: the sync state, bare or in `{"value": ...}`.
 pub async fn settings(state: Arc<AppState>, req: Req) -> Result<Res, GraphError> {
     let ctx = ctx(&state, &req);
-    if !authorize(&state, &ctx, &req)?.can_read() {
+    let grant = authorize(&state, &ctx, &req)?;
+    if !grant.access.can_read() {
         return Err(forbidden(&ctx, &format!("{READ_SCOPE}, {WRITE_SCOPE}")));
     }
     let (settings, envelope) = {
-        let s = state.lock();
+        let mut s = state.lock();
         if !s.sim.config().intune_licence {
             return Err(unlicensed(&ctx));
         }
         let now = s.sim.now_ms();
         let fmt =
             |t: Option<i64>| t.map_or_else(|| timefmt::NEVER.to_string(), timefmt::iso_millis);
-        (
-            Settings {
-                context: None,
-                odata_type: None,
-                id: SETTINGS_ID,
-                last_sync: fmt(s.sim.last_sync_ms(now)),
-                last_trigger: fmt(s.sim.last_trigger_ms()),
-                status: s.sim.status(now),
-            },
-            s.sim.config().settings_envelope,
-        )
+        let envelope = s.sim.config().settings_envelope;
+        let settings = s.in_tenant(grant.tenant.as_deref(), |sim| Settings {
+            context: None,
+            odata_type: None,
+            id: SETTINGS_ID,
+            last_sync: fmt(sim.last_sync_ms(now)),
+            last_trigger: fmt(sim.last_trigger_ms()),
+            status: sim.status(now),
+        });
+        (settings, envelope)
     };
     if envelope {
         #[derive(Serialize)]

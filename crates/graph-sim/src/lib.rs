@@ -75,10 +75,10 @@ pub fn app(args: &Args) -> Result<App, StartError> {
 fn build(args: &Args, authority_origin: Option<String>) -> Result<App, StartError> {
     let site = static_files::StaticSite::new(args.static_dir.as_deref(), &args.mounts)
         .map_err(StartError)?;
-    let tokens = auth::StaticTokens::new(
+    let tokens = auth::StaticTokens::with_tenants(
         args.tokens_or_default()
             .into_iter()
-            .map(|t| (t.token, t.access)),
+            .map(|t| (t.token, t.access, t.tenant)),
     );
     let authority = authority_origin.map(|origin| {
         oidc::keys::start_keygen();

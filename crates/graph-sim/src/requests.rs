@@ -32,6 +32,8 @@ pub struct RequestRecord {
     pub status: Option<u16>,
     /// Arrival time on the simulated clock.
     pub at: String,
+    /// The tenant of the request's token (`null`: the default tenant, or no valid token).
+    pub tenant: Option<String>,
 }
 
 /// Redacted copy of request headers.
@@ -116,6 +118,7 @@ impl RequestRecord {
             body_length,
             status: None,
             at,
+            tenant: None,
         }
     }
 }

@@ -146,6 +146,14 @@ impl Run {
     }
 }
 
+/// One tenant's sync history; the default tenant's lives in [`Sim`] itself, the others'
+/// in `State::tenants` (see [`Sim::in_tenant`]). Configuration and clock are shared.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TenantSync {
+    run: Option<Run>,
+    previous_end_ms: Option<i64>,
+}
+
 /// Sync state, runtime configuration and the simulated clock.
 #[derive(Clone, Debug)]
 pub struct Sim {
@@ -226,6 +234,17 @@ impl Sim {
         if let Some(v) = patch.device_page_size {
             c.device_page_size = v;
         }
+    }
+
+    /// Runs `f` with `slot` as the sync history (another tenant's), then stores it back:
+    /// that tenant gets its own run, window and status under the shared clock and config.
+    pub fn in_tenant<R>(&mut self, slot: &mut TenantSync, f: impl FnOnce(&mut Sim) -> R) -> R {
+        std::mem::swap(&mut self.run, &mut slot.run);
+        std::mem::swap(&mut self.previous_end_ms, &mut slot.previous_end_ms);
+        let r = f(self);
+        std::mem::swap(&mut self.run, &mut slot.run);
+        std::mem::swap(&mut self.previous_end_ms, &mut slot.previous_end_ms);
+        r
     }
 
     /// Simulated now.
@@ -314,6 +333,28 @@ mod tests {
         // The previous completion stays visible while the new sync runs.
         assert_eq!(sim.last_sync_ms(T0 + 600_001), Some(T0 + 30_000));
         assert_eq!(sim.last_trigger_ms(), Some(T0 + 600_000));
+    }
+
+    #[test]
+    fn tenants_have_their_own_window() {
+        let mut sim = Sim::new(RuntimeConfig::default(), Clock::new(false));
+        let mut a = TenantSync::default();
+        assert_eq!(sim.trigger(T0), SyncDecision::Started);
+        assert_eq!(
+            sim.in_tenant(&mut a, |s| s.trigger(T0 + 1)),
+            SyncDecision::Started
+        );
+        assert_eq!(
+            sim.in_tenant(&mut a, |s| s.trigger(T0 + 2)),
+            SyncDecision::AlreadyRunning
+        );
+        assert_eq!(sim.in_tenant(&mut a, |s| s.last_trigger_ms()), Some(T0 + 1));
+        assert_eq!(sim.last_trigger_ms(), Some(T0));
+        let mut b = TenantSync::default();
+        assert_eq!(
+            sim.in_tenant(&mut b, |s| s.status(T0 + 3)),
+            SyncStatus::Unknown
+        );
     }
 
     #[test]

@@ -24,8 +24,23 @@ pub struct State {
     pub devices: Inventory,
     /// Logged Graph and authority requests.
     pub log: RequestLog,
+    /// Sync history of every tenant but the default one, by tenant name or `tid`.
+    pub tenants: std::collections::BTreeMap<String, crate::sim::TenantSync>,
     /// The authority's configuration, counters, codes, tokens and sessions.
     pub oidc: OidcState,
+}
+
+impl State {
+    /// Runs `f` on the simulator as `tenant` sees it (`None`: the default tenant).
+    pub fn in_tenant<R>(&mut self, tenant: Option<&str>, f: impl FnOnce(&mut Sim) -> R) -> R {
+        match tenant {
+            None => f(&mut self.sim),
+            Some(t) => {
+                let slot = self.tenants.entry(t.to_string()).or_default();
+                self.sim.in_tenant(slot, f)
+            }
+        }
+    }
 }
 
 /// What every handler receives: the locked state and the fixed parts.
@@ -55,6 +70,7 @@ impl AppState {
                 faults: FaultQueue::default(),
                 devices: Inventory::default(),
                 log: RequestLog::default(),
+                tenants: Default::default(),
                 oidc: OidcState::new(oidc),
             }),
             verifier,

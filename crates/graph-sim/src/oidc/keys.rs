@@ -261,7 +261,12 @@ impl TokenVerifier for JwtVerifier {
         } else {
             Access::NoPermission
         };
-        Ok(Grant { access })
+        // The authority's own default tenant is the simulator's default tenant.
+        let tenant = claims["tid"]
+            .as_str()
+            .filter(|t| *t != super::config::SIM_TENANT_ID)
+            .map(String::from);
+        Ok(Grant { access, tenant })
     }
 }
 

@@ -370,3 +370,91 @@ async fn no_intune_licence_answers_403_doubly_nested() {
     .await;
     assert_eq!(sim.sync().await.status(), 204);
 }
+
+#[tokio::test]
+async fn each_tenant_has_its_own_sync_state_window_and_log_entries() {
+    let sim = start(&[
+        "--token",
+        "a-rw=rw@tenantA",
+        "--token",
+        "b-rw=rw@tenantB",
+        "--token",
+        "b-ro=ro@tenantB",
+        "--token",
+        "default-rw=rw",
+    ])
+    .await;
+    let status = |t: &'static str| {
+        let sim = &sim;
+        async move {
+            let v: serde_json::Value = sim
+                .call(Method::GET, SETTINGS, Some(t))
+                .await
+                .json()
+                .await
+                .unwrap();
+            v["syncStatus"].as_str().unwrap().to_string()
+        }
+    };
+    // tenantA starts, then is running (409); tenantB and the default tenant are untouched.
+    assert_eq!(
+        sim.call(Method::POST, SYNC, Some("a-rw")).await.status(),
+        204
+    );
+    assert_eq!(
+        sim.call(Method::POST, SYNC, Some("a-rw")).await.status(),
+        409
+    );
+    assert_eq!(status("b-ro").await, "unknown");
+    assert_eq!(status("default-rw").await, "unknown");
+    assert_eq!(status("a-rw").await, "inProgress");
+    // tenantB's read-only token may read, not start; its read-write token starts it.
+    assert_eq!(
+        sim.call(Method::POST, SYNC, Some("b-ro")).await.status(),
+        403
+    );
+    assert_eq!(
+        sim.call(Method::POST, SYNC, Some("b-rw")).await.status(),
+        204
+    );
+    // After tenantA's sync ended its window is still closed (429); the default tenant starts.
+    let (code, _) = sim
+        .control(
+            Method::POST,
+            "/_sim/clock",
+            Some(serde_json::json!({ "advanceMs": 60_000 })),
+        )
+        .await;
+    assert_eq!(code, 200);
+    assert_eq!(
+        sim.call(Method::POST, SYNC, Some("a-rw")).await.status(),
+        429
+    );
+    assert_eq!(
+        sim.call(Method::POST, SYNC, Some("default-rw"))
+            .await
+            .status(),
+        204
+    );
+    let state = sim.state().await;
+    assert_eq!(state["tenants"]["tenantA"]["syncStatus"], "completed");
+    assert_eq!(state["tenants"]["tenantB"]["syncStatus"], "completed");
+    assert_eq!(
+        state["syncStatus"], "inProgress",
+        "the default tenant's own sync"
+    );
+    // Every logged Graph request names its tenant (null: the default one).
+    let (_, log) = sim.control(Method::GET, "/_sim/requests", None).await;
+    let tenants: Vec<Option<&str>> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["path"].as_str().unwrap().starts_with(SETTINGS))
+        .map(|r| r["tenant"].as_str())
+        .collect();
+    let (a, b) = (Some("tenantA"), Some("tenantB"));
+    assert_eq!(tenants, [a, a, b, None, a, b, b, a, None]);
+    // Reset forgets every tenant.
+    sim.control(Method::POST, "/_sim/reset", None).await;
+    assert_eq!(sim.state().await["tenants"], serde_json::json!({}));
+}
