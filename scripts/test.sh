@@ -60,11 +60,11 @@ if run "set-up" bash scripts/ensure-tools.sh; then
   run "build the package" node scripts/build.mjs --quiet || built=0
   run "build graph-sim" cargo build -p graph-sim --quiet || built=0
   if [ "$built" = 1 ]; then
-    run "wasm tests in Node and headless Chromium, against graph-sim" node tests/run-wasm-tests.mjs
+    run "wasm tests in Node, headless Chromium and Firefox, against graph-sim" node tests/run-wasm-tests.mjs
     run "JS tests: package, types, pages (node:test, Chromium)" \
       node --test --test-concurrency=1 --test-timeout="$FILE_TIMEOUT_MS" "${js_files[@]}"
   else
-    skip "wasm tests in Node and headless Chromium, against graph-sim" "the build failed"
+    skip "wasm tests in Node, headless Chromium and Firefox, against graph-sim" "the build failed"
     skip "JS tests: package, types, pages (node:test, Chromium)" "the build failed"
   fi
 else
