@@ -119,7 +119,7 @@ export interface SyncStatus {
 export type SyncStatusResult = SyncStatus | SyncFailure;
 
 /** `code` of a `SyncError`. */
-export type SyncErrorCode = "invalidToken" | "invalidOptions" | "tokenUnavailable" | "waitTimeout" | "signInFailed" | "signInCancelled" | "interactionInProgress" | "popupBlocked" | "internalError" | "aborted";
+export type SyncErrorCode = "invalidToken" | "invalidOptions" | "tokenUnavailable" | "waitTimeout" | "signInFailed" | "signInCancelled" | "interactionInProgress" | "popupBlocked" | "internalError" | "aborted" | "msalUnavailable";
 
 /** Thrown (as a rejection) only when no request was sent. */
 export interface SyncError extends Error {

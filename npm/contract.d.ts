@@ -10,8 +10,8 @@ export declare const SyncState: Readonly<{ unknown: "unknown"; inProgress: "inPr
 export type SyncState = "unknown" | "inProgress" | "completed" | "failed";
 
 /** Every `code` of a `SyncError`. */
-export declare const SyncErrorCode: Readonly<{ invalidToken: "invalidToken"; invalidOptions: "invalidOptions"; tokenUnavailable: "tokenUnavailable"; waitTimeout: "waitTimeout"; signInFailed: "signInFailed"; signInCancelled: "signInCancelled"; interactionInProgress: "interactionInProgress"; popupBlocked: "popupBlocked"; internalError: "internalError"; aborted: "aborted" }>;
-export type SyncErrorCode = "invalidToken" | "invalidOptions" | "tokenUnavailable" | "waitTimeout" | "signInFailed" | "signInCancelled" | "interactionInProgress" | "popupBlocked" | "internalError" | "aborted";
+export declare const SyncErrorCode: Readonly<{ invalidToken: "invalidToken"; invalidOptions: "invalidOptions"; tokenUnavailable: "tokenUnavailable"; waitTimeout: "waitTimeout"; signInFailed: "signInFailed"; signInCancelled: "signInCancelled"; interactionInProgress: "interactionInProgress"; popupBlocked: "popupBlocked"; internalError: "internalError"; aborted: "aborted"; msalUnavailable: "msalUnavailable" }>;
+export type SyncErrorCode = "invalidToken" | "invalidOptions" | "tokenUnavailable" | "waitTimeout" | "signInFailed" | "signInCancelled" | "interactionInProgress" | "popupBlocked" | "internalError" | "aborted" | "msalUnavailable";
 
 /** Every Microsoft cloud (option `cloud`). */
 export declare const Cloud: Readonly<{ global: "global"; usGov: "usGov"; usGovDod: "usGovDod"; china: "china" }>;

@@ -36,6 +36,7 @@ export const SyncErrorCode = Object.freeze({
   popupBlocked: "popupBlocked",
   internalError: "internalError",
   aborted: "aborted",
+  msalUnavailable: "msalUnavailable",
 });
 
 /** Every Microsoft cloud (option `cloud`). */

@@ -6,7 +6,7 @@
 // failing the import of this entry.
 import initWasm, { createMsalTokenProvider as create } from "./msal/autopilot_sync_msal.js";
 import { loadOnce } from "./load.js";
-import { SyncError } from "./contract.js";
+import { SyncError, SyncErrorCode } from "./contract.js";
 
 const load = loadOnce(initWasm);
 let msal; // the import of @azure/msal-browser
@@ -21,7 +21,7 @@ export default function init(input) {
 
 function msalUnavailable(cause) {
   return new SyncError(
-    "msalUnavailable",
+    SyncErrorCode.msalUnavailable,
     'Sign-in needs the package "@azure/msal-browser" (version 5), which is not installed: run `npm install @azure/msal-browser`, or pass your own getToken to createSyncClient.',
     { cause },
   );

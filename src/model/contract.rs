@@ -64,6 +64,7 @@ fn error_when(c: ErrorCode) -> &'static str {
         ErrorCode::PopupBlocked => "the browser blocked the sign-in popup (MSAL `popup_window_error` / `empty_window_error`)",
         ErrorCode::InternalError => "a failure inside the library or in a host function it calls (for instance an overridden global `setTimeout` that throws); `cause` holds the original. Never left as an uncaught exception or a pending promise",
         ErrorCode::Aborted => "`syncTenants`: its `signal` aborted before this tenant finished (the row's `error`; `cause` holds the signal's reason)",
+        ErrorCode::MsalUnavailable => "`createMsalTokenProvider`: `@azure/msal-browser` is not installed or could not be loaded (it is an optional peer dependency); `cause` holds the import error",
     }
 }
 

@@ -30,11 +30,14 @@ pub enum ErrorCode {
     InternalError,
     /// `syncTenants` was aborted before this tenant finished (`cause` holds the reason).
     Aborted,
+    /// `autopilot-sync/msal` could not load `@azure/msal-browser` (an optional peer
+    /// dependency); `cause` holds the import error.
+    MsalUnavailable,
 }
 
 impl ErrorCode {
     /// Every code, in documentation order.
-    pub const ALL: [ErrorCode; 10] = [
+    pub const ALL: [ErrorCode; 11] = [
         ErrorCode::InvalidToken,
         ErrorCode::InvalidOptions,
         ErrorCode::TokenUnavailable,
@@ -45,6 +48,7 @@ impl ErrorCode {
         ErrorCode::PopupBlocked,
         ErrorCode::InternalError,
         ErrorCode::Aborted,
+        ErrorCode::MsalUnavailable,
     ];
 
     /// The string JS sees in `error.code`.
@@ -60,6 +64,7 @@ impl ErrorCode {
             ErrorCode::PopupBlocked => "popupBlocked",
             ErrorCode::InternalError => "internalError",
             ErrorCode::Aborted => "aborted",
+            ErrorCode::MsalUnavailable => "msalUnavailable",
         }
     }
 }

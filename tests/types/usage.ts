@@ -66,7 +66,7 @@ export async function client(): Promise<void> {
     await c.triggerSync({ signal: new AbortController().signal });
   } catch (e) {
     const err = e as SyncError;
-    const code: "invalidToken" | "invalidOptions" | "tokenUnavailable" | "waitTimeout" | "signInFailed" | "signInCancelled" | "interactionInProgress" | "popupBlocked" | "internalError" | "aborted" = err.code;
+    const code: "invalidToken" | "invalidOptions" | "tokenUnavailable" | "waitTimeout" | "signInFailed" | "signInCancelled" | "interactionInProgress" | "popupBlocked" | "internalError" | "aborted" | "msalUnavailable" = err.code;
     void code;
   }
 }
