@@ -1,5 +1,5 @@
 // GENERATED from the Rust model (src/model/contract.rs): do not edit.
-import type { SyncStatusResult } from "./autopilot_sync.js";
+import type { SyncStatusResult, TenantRow } from "./autopilot_sync.js";
 
 /** Every `outcome` of a result. */
 export declare const Outcome: Readonly<{ started: "started"; alreadyInProgress: "alreadyInProgress"; throttled: "throttled"; unauthorized: "unauthorized"; forbidden: "forbidden"; serviceUnavailable: "serviceUnavailable"; unexpectedResponse: "unexpectedResponse"; networkError: "networkError"; timeout: "timeout" }>;
@@ -49,4 +49,6 @@ export declare class SyncError extends Error {
   cause?: unknown;
   /** On `waitTimeout`: the last status seen. */
   lastStatus?: SyncStatusResult;
+  /** On the `internalError` of a `syncTenants` whose `onResult` threw: every tenant's row. */
+  rows?: TenantRow[];
 }

@@ -5,7 +5,7 @@
 // every test can tell whether a request was sent.
 import { afterEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createSyncClient, getSyncStatus, SyncError, triggerSync } from "autopilot-sync";
+import { createSyncClient, getSyncStatus, SyncError, syncTenants, triggerSync } from "autopilot-sync";
 import { held, noContent, settings, stubFetch } from "./helpers/fetch-stub.mjs";
 
 const ROOT = "http://127.0.0.1:9";
@@ -114,6 +114,67 @@ describe("no escape, no hang: a replaced global that throws becomes an internalE
     isSyncError("internalError")(r.error);
     assert.equal(r.error.cause, boom);
     assert.equal(polls, 1);
+  });
+
+  test("waitForSync: an onUpdate that throws rejects with a SyncError (internalError, the exception as cause), no further poll", async () => {
+    stub = stubFetch(() => settings("inProgress"));
+    const client = createSyncClient({ getToken: () => TOKEN, baseUrl: ROOT });
+    const boom = new TypeError("render() failed in the caller's UI");
+    let calls = 0;
+    const r = await settles(() =>
+      client.waitForSync({
+        intervalMs: 10,
+        onUpdate: () => {
+          calls++;
+          throw boom;
+        },
+      }),
+    );
+    isSyncError("internalError")(r.error);
+    assert.equal(r.error.cause, boom, "the caller's own exception is the cause");
+    assert.match(r.error.message, /onUpdate threw/);
+    assert.equal(calls, 1, "the wait stopped at the first throw");
+    assert.equal(stub.calls.length, 1, "no further status read");
+    // A thrown non-Error value (a string) is wrapped the same way.
+    const s = await settles(() =>
+      client.waitForSync({
+        intervalMs: 10,
+        onUpdate: () => {
+          throw "plain string";
+        },
+      }),
+    );
+    isSyncError("internalError")(s.error);
+    assert.equal(s.error.cause, "plain string");
+  });
+
+  test("syncTenants: an onResult that throws does not stop any tenant; the run then rejects (internalError, first exception as cause, every row kept)", async () => {
+    stub = stubFetch((call) => (call.method === "POST" ? noContent() : settings("completed")));
+    const boom = new Error("progress table broke");
+    const seen = [];
+    const tenants = Array.from({ length: 5 }, (_, i) => ({ id: `t${i}`, baseUrl: ROOT, getToken: () => `${TOKEN}${i}` }));
+    const r = await settles(() =>
+      syncTenants(tenants, {
+        concurrency: 2,
+        onResult: (row, i) => {
+          seen.push(i);
+          if (i === 1 || i === 3) throw i === 1 ? boom : new Error("second failure");
+        },
+      }),
+    );
+    isSyncError("internalError")(r.error);
+    assert.equal(r.error.cause, boom, "the first exception is the cause");
+    assert.match(r.error.message, /onResult threw/);
+    assert.deepEqual(seen.sort(), [0, 1, 2, 3, 4], "onResult was still called for every tenant");
+    assert.equal(stub.calls.filter((c) => c.method === "POST").length, 5, "every tenant's sync was sent");
+    assert.equal(r.error.rows.length, 5, "no row is lost");
+    r.error.rows.forEach((row, i) => {
+      assert.equal(row.tenant, `t${i}`);
+      assert.equal(row.result.outcome, "started");
+    });
+    // Without a throw, the same run resolves with its rows.
+    const ok = await settles(() => syncTenants(tenants, { onResult: () => {} }));
+    assert.equal(ok.value.length, 5);
   });
 
   test("crypto.getRandomValues, Math.random and Date.now that throw: the call still completes with a GUID", async () => {

@@ -62,7 +62,7 @@ fn error_when(c: ErrorCode) -> &'static str {
         ErrorCode::SignInCancelled => "the user cancelled or declined sign-in (MSAL `user_cancelled`, or `access_denied` from the authority)",
         ErrorCode::InteractionInProgress => "another sign-in is already under way in this page",
         ErrorCode::PopupBlocked => "the browser blocked the sign-in popup (MSAL `popup_window_error` / `empty_window_error`)",
-        ErrorCode::InternalError => "a failure inside the library or in a host function it calls (for instance an overridden global `setTimeout` that throws); `cause` holds the original. Never left as an uncaught exception or a pending promise",
+        ErrorCode::InternalError => "a failure inside the library or in a host function it calls (for instance an overridden global `setTimeout` that throws), or a caller's `onUpdate`/`onResult` that threw; `cause` holds the original. Never left as an uncaught exception or a pending promise",
         ErrorCode::Aborted => "`syncTenants`: its `signal` aborted before this tenant finished (the row's `error`; `cause` holds the signal's reason)",
         ErrorCode::MsalUnavailable => "`createMsalTokenProvider`: `@azure/msal-browser` is not installed or could not be loaded (it is an optional peer dependency); `cause` holds the import error",
     }
@@ -211,7 +211,7 @@ fn literal_object(values: &[&str]) -> String {
 fn contract_dts() -> String {
     let mut o = String::from(
         "// GENERATED from the Rust model (src/model/contract.rs): do not edit.\n\
-         import type { SyncStatusResult } from \"./autopilot_sync.js\";\n\n",
+         import type { SyncStatusResult, TenantRow } from \"./autopilot_sync.js\";\n\n",
     );
     for (doc, name, values) in [
         ("Every `outcome` of a result.", "Outcome", outcomes()),
@@ -247,7 +247,8 @@ fn contract_dts() -> String {
          name: \"SyncError\";\n  code: SyncErrorCode;\n  \
          /** MSAL's `errorCode`, when the error came from sign-in. */\n  errorCode?: string;\n  \
          /** The original error. */\n  cause?: unknown;\n  \
-         /** On `waitTimeout`: the last status seen. */\n  lastStatus?: SyncStatusResult;\n}\n",
+         /** On `waitTimeout`: the last status seen. */\n  lastStatus?: SyncStatusResult;\n  \
+         /** On the `internalError` of a `syncTenants` whose `onResult` threw: every tenant's row. */\n  rows?: TenantRow[];\n}\n",
     );
     o
 }

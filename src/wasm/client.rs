@@ -13,7 +13,7 @@ use web_sys::AbortSignal;
 
 use super::devices;
 use super::env::{now_ms, sleep};
-use super::error::{is_sync_error, sync_error};
+use super::error::{callback_threw, is_sync_error, sync_error};
 use super::flight;
 use super::object::{async_method, get, obj, set};
 use super::options::{
@@ -168,7 +168,9 @@ impl Client {
         loop {
             let (status, reply) = self.call(Action::Status, &opts).await?;
             if let Some(f) = &on_update {
-                f.call1(&JsValue::UNDEFINED, &status)?;
+                f.call1(&JsValue::UNDEFINED, &status).map_err(|e| {
+                    callback_threw("onUpdate", "the wait stopped; the sync itself is not affected.", e)
+                })?;
             }
             if reply.is_none_or(|r| r.ends_wait()) {
                 return Ok(status);

@@ -16,6 +16,7 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{AbortController, AbortSignal};
 
 use super::env::{now_ms, sleep};
+use super::error::callback_threw;
 use super::http::{send_capped, MAX_PAGE_BYTES};
 use super::object::set;
 use super::options::{check_keys, duration_opt, function_opt, signal_opt, string_opt, CallOptions};
@@ -385,7 +386,9 @@ pub async fn wait(
             &synced.map_or(JsValue::NULL, |(_, o)| JsValue::from_str(o.as_str())),
         );
         if let Some(f) = &on_update {
-            f.call1(&JsValue::UNDEFINED, &report)?;
+            f.call1(&JsValue::UNDEFINED, &report).map_err(|e| {
+                callback_threw("onUpdate", "the wait stopped; syncs already started are not affected.", e)
+            })?;
         }
         if done || timed_out {
             return Ok(report);

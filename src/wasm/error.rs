@@ -51,6 +51,15 @@ pub fn internal(original: JsValue) -> JsValue {
     )
 }
 
+/// An `internalError` for a caller's callback (`onUpdate`, `onResult`) that threw: the
+/// original is the `cause`, so every rejection of the package stays a `SyncError`.
+pub fn callback_threw(name: &str, effect: &str, original: JsValue) -> JsValue {
+    let mut m = String::from(name);
+    m.push_str(" threw (see the cause); ");
+    m.push_str(effect);
+    sync_error(ErrorCode::InternalError, &m, Some(&original), None)
+}
+
 impl From<UsageError> for JsValue {
     fn from(e: UsageError) -> JsValue {
         sync_error(e.code, &e.message, None, None)

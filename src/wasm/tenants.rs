@@ -16,8 +16,8 @@ use web_sys::AbortSignal;
 
 use super::client::Client;
 use super::env::now_ms;
-use super::error::{is_sync_error, sync_error};
-use super::object::{get, obj};
+use super::error::{callback_threw, is_sync_error, sync_error};
+use super::object::{get, obj, set};
 use super::options::{
     call_options, check_keys, duration_opt, function_opt, signal_opt, DEFAULT_TIMEOUT_MS,
 };
@@ -47,6 +47,9 @@ struct Run {
     skip: bool,
     timeout_ms: u32,
     resolve: Function,
+    reject: Function,
+    /// The first error thrown by `onResult` (the run still finishes every tenant).
+    callback_error: RefCell<Option<JsValue>>,
 }
 
 /// `syncTenants` options, checked.
@@ -84,7 +87,8 @@ fn options(options: &JsValue) -> Result<RunOptions, UsageError> {
     })
 }
 
-/// Starts the run; rejects only on a bad `tenants` list or bad options (nothing sent).
+/// Starts the run; rejects on a bad `tenants` list or bad options (nothing sent), or, after
+/// every tenant ran, when `onResult` threw (`internalError` carrying every row).
 pub fn sync_tenants(tenants: &JsValue, opts: &JsValue) -> Promise {
     if !Array::is_array(tenants) {
         let e: JsValue = wrong_type(
@@ -106,9 +110,9 @@ pub fn sync_tenants(tenants: &JsValue, opts: &JsValue) -> Promise {
     };
     let tenants: Vec<JsValue> = tenants.unchecked_ref::<Array>().iter().collect();
     let n = tenants.len();
-    let mut resolve = None;
-    let promise = Promise::new(&mut |res, _| resolve = Some(res));
-    let Some(resolve) = resolve else {
+    let mut settle = None;
+    let promise = Promise::new(&mut |res, rej| settle = Some((res, rej)));
+    let Some((resolve, reject)) = settle else {
         return promise;
     };
     if n == 0 {
@@ -126,6 +130,8 @@ pub fn sync_tenants(tenants: &JsValue, opts: &JsValue) -> Promise {
         skip,
         timeout_ms,
         resolve,
+        reject,
+        callback_error: RefCell::new(None),
     });
     for _ in 0..workers {
         wasm_bindgen_futures::spawn_local(worker(run.clone()));
@@ -143,14 +149,29 @@ async fn worker(run: Rc<Run>) {
         let row = one(&run, tenant).await;
         run.rows.borrow_mut()[i] = row.clone();
         if let Some(f) = &run.on_result {
-            // A throwing callback must not stop the other tenants.
-            let _ = f.call2(&JsValue::UNDEFINED, &row, &JsValue::from(i as u32));
+            // A throwing callback must not stop the other tenants; the run rejects at the end.
+            if let Err(e) = f.call2(&JsValue::UNDEFINED, &row, &JsValue::from(i as u32)) {
+                run.callback_error.borrow_mut().get_or_insert(e);
+            }
         }
     }
     run.workers.set(run.workers.get() - 1);
     if run.workers.get() == 0 {
         let rows: Array = run.rows.borrow().iter().collect();
-        let _ = run.resolve.call1(&JsValue::UNDEFINED, &rows);
+        match run.callback_error.borrow_mut().take() {
+            None => {
+                let _ = run.resolve.call1(&JsValue::UNDEFINED, &rows);
+            }
+            Some(e) => {
+                let error = callback_threw(
+                    "onResult",
+                    "every tenant still ran; `rows` holds every tenant's row.",
+                    e,
+                );
+                set(&error, "rows", &rows);
+                let _ = run.reject.call1(&JsValue::UNDEFINED, &error);
+            }
+        }
     }
 }
 
