@@ -131,6 +131,8 @@ export interface SyncError extends Error {
     cause?: unknown;
     /** On `waitTimeout`: the last status seen. */
     lastStatus?: SyncStatusResult;
+    /** On the `internalError` of a `syncTenants` whose `onResult` threw: every tenant's row. */
+    rows?: TenantRow[];
 }
 
 /** Supplies tokens to a client; `forceRefresh` is true after a 401, or before sending a JWT within 2 minutes of its `exp`. */
@@ -148,7 +150,7 @@ export interface WaitForSyncOptions {
     /** Milliseconds before it rejects with a `SyncError` of code `waitTimeout`. Default 900000. */
     timeoutMs?: number;
     signal?: AbortSignal;
-    /** Called with every status read. */
+    /** Called with every status read. If it throws, the wait stops and rejects with a `SyncError` of code `internalError` (`cause`: the exception). */
     onUpdate?: (status: SyncStatusResult) => void;
 }
 
@@ -324,7 +326,7 @@ export interface SyncTenantsOptions {
     concurrency?: number;
     /** Aborting stops starting tenants; unfinished ones end with a `SyncError` of code `aborted`. */
     signal?: AbortSignal;
-    /** Called as each tenant ends, with its row and its index. Exceptions are ignored. */
+    /** Called as each tenant ends, with its row and its index. If it throws, every tenant still runs, then the promise rejects with a `SyncError` of code `internalError` (`cause`: the first exception, `rows`: every row). */
     onResult?: (row: TenantRow, index: number) => void;
     /** Read the settings first; when a sync is running or the 10-minute window is closed, send no POST. Default true. */
     skipIfCoolingDown?: boolean;
