@@ -169,7 +169,11 @@ impl Client {
             let (status, reply) = self.call(Action::Status, &opts).await?;
             if let Some(f) = &on_update {
                 f.call1(&JsValue::UNDEFINED, &status).map_err(|e| {
-                    callback_threw("onUpdate", "the wait stopped; the sync itself is not affected.", e)
+                    callback_threw(
+                        "onUpdate",
+                        "the wait stopped; the sync itself is not affected.",
+                        e,
+                    )
                 })?;
             }
             if reply.is_none_or(|r| r.ends_wait()) {

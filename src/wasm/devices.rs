@@ -387,7 +387,11 @@ pub async fn wait(
         );
         if let Some(f) = &on_update {
             f.call1(&JsValue::UNDEFINED, &report).map_err(|e| {
-                callback_threw("onUpdate", "the wait stopped; syncs already started are not affected.", e)
+                callback_threw(
+                    "onUpdate",
+                    "the wait stopped; syncs already started are not affected.",
+                    e,
+                )
             })?;
         }
         if done || timed_out {

@@ -9,7 +9,7 @@ use http::{HeaderValue, Method, StatusCode};
 
 use crate::control::{self, ControlError};
 use crate::devices::{self, DEVICE, DEVICES, IMPORTED, IMPORTED_ONE};
-use crate::faults::{self, FaultAction};
+use crate::faults::{self, FaultAction, ResetSwitch};
 use crate::graph::{self, SETTINGS, SYNC, SYNC_QUALIFIED};
 use crate::http::{
     add_cors, add_preflight, json, no_content, Abort, GraphCtx, GraphError, IntoResponse,
@@ -275,9 +275,9 @@ impl App {
             if let Some(d) = fault.delay() {
                 tokio::time::sleep(d).await;
             }
-            match faults::action(fault, &ctx) {
+            match faults::action(fault, &ctx, req.extensions().get::<ResetSwitch>()) {
                 FaultAction::Proceed => {}
-                FaultAction::Close => {
+                FaultAction::Close | FaultAction::Reset => {
                     self.state.lock().log.set_status(seq, None);
                     return Err(Abort);
                 }

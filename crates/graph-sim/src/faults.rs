@@ -1,6 +1,8 @@
 //! Injected failures for the next Graph requests (`POST /_sim/faults`).
 
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -30,6 +32,17 @@ pub enum FaultKind {
     Huge,
     /// A body with invalid UTF-8 (`application/json`).
     NonUtf8,
+    /// Reset the connection (TCP RST) before any response byte.
+    Reset,
+    /// Send the headers and the first `bytes` of the body (default half), then reset the
+    /// connection (TCP RST).
+    ResetMidBody,
+    /// Send the headers and the first `bytes` of the body (default half; 0 = headers
+    /// only), then stall `stallMs` (default 60 000) before sending the rest.
+    Stall,
+    /// One of `count` consecutive errors (default 503, with the fault's `headers`, e.g.
+    /// `Retry-After`, or without): `{"kind": "storm", "count": 5}`.
+    Storm,
 }
 
 /// One queued fault, as sent to and listed by the control API.
@@ -56,9 +69,12 @@ pub struct Fault {
     /// Wait this long before answering (any kind).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay_ms: Option<u64>,
-    /// Body size for `huge`.
+    /// Body size for `huge`; bytes sent before the break for `resetMidBody` and `stall`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bytes: Option<u64>,
+    /// How long a `stall` holds the rest of the body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stall_ms: Option<u64>,
 }
 
 fn one() -> u32 {
@@ -68,6 +84,27 @@ fn one() -> u32 {
 const MAX_DELAY_MS: u64 = 600_000;
 const MAX_HUGE_BYTES: u64 = 1 << 30;
 const DEFAULT_HUGE_BYTES: u64 = 5_000_000;
+const DEFAULT_STALL_MS: u64 = 60_000;
+/// How long the first part of a broken body is given to reach the client before the break.
+const FLUSH_PAUSE: Duration = Duration::from_millis(50);
+
+/// Set by a fault to make the server reset its connection (SO_LINGER 0, then close: a TCP
+/// RST instead of a FIN) when it drops it. The socket layer puts one in every request on
+/// a plain-TCP connection; without one (in-process calls, TLS) a reset is a plain close.
+#[derive(Clone, Debug, Default)]
+pub struct ResetSwitch(Arc<AtomicBool>);
+
+impl ResetSwitch {
+    /// Asks for a reset when the connection is dropped.
+    pub fn trip(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether a reset was asked for.
+    pub fn tripped(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
 
 impl Fault {
     fn validate(&mut self) -> Result<(), String> {
@@ -93,6 +130,12 @@ impl Fault {
         }
         if self.delay_ms.is_some_and(|d| d > MAX_DELAY_MS) {
             return Err(format!("delayMs must be at most {MAX_DELAY_MS}"));
+        }
+        if self.stall_ms.is_some_and(|d| d > MAX_DELAY_MS) {
+            return Err(format!("stallMs must be at most {MAX_DELAY_MS}"));
+        }
+        if self.stall_ms.is_some() && self.kind != FaultKind::Stall {
+            return Err("\"stallMs\" is for a fault of kind \"stall\"".into());
         }
         if self.bytes.is_some_and(|b| b > MAX_HUGE_BYTES) {
             return Err(format!("bytes must be at most {MAX_HUGE_BYTES}"));
@@ -198,6 +241,8 @@ pub enum FaultAction {
     Proceed,
     /// Drop the connection without answering.
     Close,
+    /// Drop the connection with a TCP RST, without answering.
+    Reset,
     /// Send this response (headers are finished by the caller).
     Respond(Response<Body>),
 }
@@ -278,21 +323,61 @@ impl std::fmt::Display for Truncated {
 
 impl std::error::Error for Truncated {}
 
-fn truncated_body(status: StatusCode, ctx: &GraphCtx, fault: &Fault) -> Response<Body> {
-    let sent = Bytes::from(fault.body.clone().unwrap_or_else(|| {
-        ctx.error_text(code_for_status(status), "Simulated truncated response.")
-    }));
-    let declared = sent.len() as u64 + 1024;
-    // Step 0 sends the partial body, step 1 pauses so hyper flushes it, step 2 fails the body,
-    // which makes hyper drop the connection short of the declared length.
+/// How a body that starts normally goes wrong after its first part.
+enum Break {
+    /// Fail short of the declared length (the connection is closed).
+    Truncate,
+    /// Reset the connection.
+    Reset(Option<ResetSwitch>),
+    /// Hold the rest for this long.
+    Stall(Duration),
+}
+
+fn broken_body(status: StatusCode, ctx: &GraphCtx, fault: &Fault, how: Break) -> Response<Body> {
+    let what = match how {
+        Break::Truncate => "Simulated truncated response.",
+        Break::Reset(_) => "Simulated connection reset.",
+        Break::Stall(_) => "Simulated stalled response.",
+    };
+    let text = Bytes::from(
+        fault
+            .body
+            .clone()
+            .unwrap_or_else(|| ctx.error_text(code_for_status(status), what)),
+    );
+    let (first, rest, declared) = match how {
+        Break::Truncate => (text.clone(), Bytes::new(), text.len() as u64 + 1024),
+        _ => {
+            let cut = fault
+                .bytes
+                .map_or(text.len() / 2, |b| (b as usize).min(text.len()));
+            (text.slice(..cut), text.slice(cut..), text.len() as u64)
+        }
+    };
+    // Step 0 sends the first part (or nothing), step 1 pauses so hyper flushes it and then
+    // breaks the body (an error makes hyper drop the connection short of the declared
+    // length) or, for a stall, sends the rest after the wait.
+    let how = Arc::new(how);
     let stream = futures_util::stream::unfold(0u8, move |step| {
-        let sent = sent.clone();
+        let (first, rest, how) = (first.clone(), rest.clone(), how.clone());
         async move {
             match step {
-                0 => Some((Ok::<_, BoxError>(Frame::data(sent)), 1)),
+                0 => Some((Ok::<_, BoxError>(Frame::data(first)), 1)),
                 1 => {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    Some((Err(Box::new(Truncated) as BoxError), 2))
+                    tokio::time::sleep(FLUSH_PAUSE).await;
+                    match &*how {
+                        Break::Stall(d) => {
+                            tokio::time::sleep(d.saturating_sub(FLUSH_PAUSE)).await;
+                            Some((Ok(Frame::data(rest)), 2))
+                        }
+                        Break::Reset(switch) => {
+                            if let Some(s) = switch {
+                                s.trip();
+                            }
+                            Some((Err(Box::new(Truncated) as BoxError), 2))
+                        }
+                        Break::Truncate => Some((Err(Box::new(Truncated) as BoxError), 2)),
+                    }
                 }
                 _ => None,
             }
@@ -308,8 +393,9 @@ fn truncated_body(status: StatusCode, ctx: &GraphCtx, fault: &Fault) -> Response
     res
 }
 
-/// Decides what a fault does (after its delay).
-pub fn action(fault: &Fault, ctx: &GraphCtx) -> FaultAction {
+/// Decides what a fault does (after its delay). `reset` is the connection's switch, when
+/// it has one.
+pub fn action(fault: &Fault, ctx: &GraphCtx, reset: Option<&ResetSwitch>) -> FaultAction {
     match fault.kind {
         FaultKind::Delay => match fault.status {
             Some(_) => FaultAction::Respond(graph_error(
@@ -324,7 +410,32 @@ pub fn action(fault: &Fault, ctx: &GraphCtx) -> FaultAction {
             ctx,
             status_or(fault, StatusCode::INTERNAL_SERVER_ERROR),
         )),
+        FaultKind::Storm => FaultAction::Respond(graph_error(
+            fault,
+            ctx,
+            status_or(fault, StatusCode::SERVICE_UNAVAILABLE),
+        )),
         FaultKind::Close => FaultAction::Close,
+        FaultKind::Reset => {
+            if let Some(s) = reset {
+                s.trip();
+            }
+            FaultAction::Reset
+        }
+        FaultKind::ResetMidBody => {
+            let status = status_or(fault, StatusCode::INTERNAL_SERVER_ERROR);
+            FaultAction::Respond(broken_body(
+                status,
+                ctx,
+                fault,
+                Break::Reset(reset.cloned()),
+            ))
+        }
+        FaultKind::Stall => {
+            let status = status_or(fault, StatusCode::OK);
+            let wait = Duration::from_millis(fault.stall_ms.unwrap_or(DEFAULT_STALL_MS));
+            FaultAction::Respond(broken_body(status, ctx, fault, Break::Stall(wait)))
+        }
         FaultKind::Html => {
             let status = status_or(fault, StatusCode::BAD_GATEWAY);
             let title = format!(
@@ -343,7 +454,7 @@ pub fn action(fault: &Fault, ctx: &GraphCtx) -> FaultAction {
         }
         FaultKind::Truncate => {
             let status = status_or(fault, StatusCode::INTERNAL_SERVER_ERROR);
-            FaultAction::Respond(truncated_body(status, ctx, fault))
+            FaultAction::Respond(broken_body(status, ctx, fault, Break::Truncate))
         }
         FaultKind::Huge => {
             let status = status_or(fault, StatusCode::INTERNAL_SERVER_ERROR);
@@ -375,6 +486,19 @@ mod tests {
         .unwrap();
         assert_eq!(many[0].method.as_deref(), Some("POST"));
         assert_eq!(many[1].kind, FaultKind::NonUtf8);
+        let kinds = parse_faults(serde_json::json!([
+            {"kind": "reset"}, {"kind": "resetMidBody", "bytes": 3},
+            {"kind": "stall", "stallMs": 100}, {"kind": "storm", "count": 4}
+        ]))
+        .unwrap();
+        let want = [
+            FaultKind::Reset,
+            FaultKind::ResetMidBody,
+            FaultKind::Stall,
+            FaultKind::Storm,
+        ];
+        assert_eq!(kinds.iter().map(|f| f.kind).collect::<Vec<_>>(), want);
+        assert_eq!(kinds[3].count, 4);
         for bad in [
             serde_json::json!({"kind": "status"}),
             serde_json::json!({"kind": "status", "status": 99}),
@@ -383,6 +507,8 @@ mod tests {
             serde_json::json!({"kind": "close", "colour": 1}),
             serde_json::json!({"kind": "boom"}),
             serde_json::json!({"kind": "close", "headers": {"bad name": "x"}}),
+            serde_json::json!({"kind": "stall", "stallMs": 600_001}),
+            serde_json::json!({"kind": "reset", "stallMs": 10}),
             serde_json::json!(3),
         ] {
             assert!(parse_faults(bad.clone()).is_err(), "{bad}");

@@ -2,7 +2,10 @@
 //! into `Bytes` before [`App::call`], dropping the connection when the app says
 //! [`Abort`], and a graceful shutdown that lets open connections finish.
 
+use std::io;
 use std::net::SocketAddr;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -12,11 +15,12 @@ use hyper::body::Incoming;
 use hyper::rt::{Read, Write};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::{GracefulShutdown, Watcher};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
 
 use crate::app::{App, MAX_BODY};
+use crate::faults::ResetSwitch;
 use crate::http::Abort;
 use crate::router::{Https, Oversized, Res};
 
@@ -43,13 +47,72 @@ async fn handle(app: App, req: Request<Incoming>, https: bool) -> Result<Res, Ab
     app.call(req).await
 }
 
+/// A plain-TCP connection that a `reset`/`resetMidBody` fault can end with a TCP RST: once
+/// its [`ResetSwitch`] is tripped, it skips the FIN of a shutdown and closes with
+/// SO_LINGER 0 when dropped.
+struct ResettableIo {
+    io: TokioIo<TcpStream>,
+    reset: ResetSwitch,
+}
+
+impl Read for ResettableIo {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: hyper::rt::ReadBufCursor<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_read(cx, buf)
+    }
+}
+
+impl Write for ResettableIo {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().io).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        if this.reset.tripped() {
+            return Poll::Ready(Ok(()));
+        }
+        Pin::new(&mut this.io).poll_shutdown(cx)
+    }
+}
+
+impl Drop for ResettableIo {
+    fn drop(&mut self) {
+        if self.reset.tripped() {
+            // Zero linger: close() sends RST and never blocks.
+            let _ = self.io.inner().set_zero_linger();
+        }
+    }
+}
+
 /// Serves one HTTP/1.1 connection until it ends (or, after shutdown, until its current
-/// request is answered).
-async fn serve_connection<IO>(io: IO, app: App, https: bool, watcher: Watcher)
-where
+/// request is answered). `reset` is the connection's [`ResetSwitch`] (plain TCP only).
+async fn serve_connection<IO>(
+    io: IO,
+    app: App,
+    https: bool,
+    watcher: Watcher,
+    reset: Option<ResetSwitch>,
+) where
     IO: Read + Write + Unpin + Send + 'static,
 {
-    let service = hyper::service::service_fn(move |req| handle(app.clone(), req, https));
+    let service = hyper::service::service_fn(move |mut req: Request<Incoming>| {
+        if let Some(r) = &reset {
+            req.extensions_mut().insert(r.clone());
+        }
+        handle(app.clone(), req, https)
+    });
     let conn = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
         .keep_alive(true)
@@ -75,13 +138,15 @@ pub async fn serve(
                 let (app, watcher) = (app.clone(), graceful.watcher());
                 match tls.clone() {
                     None => {
-                        tokio::spawn(serve_connection(TokioIo::new(stream), app, false, watcher));
+                        let reset = ResetSwitch::default();
+                        let io = ResettableIo { io: TokioIo::new(stream), reset: reset.clone() };
+                        tokio::spawn(serve_connection(io, app, false, watcher, Some(reset)));
                     }
                     Some(acceptor) => {
                         tokio::spawn(async move {
                             let handshake = tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream));
                             if let Ok(Ok(tls)) = handshake.await {
-                                serve_connection(TokioIo::new(tls), app, true, watcher).await;
+                                serve_connection(TokioIo::new(tls), app, true, watcher, None).await;
                             }
                         });
                     }

@@ -193,3 +193,35 @@ async fn bad_faults_are_refused() {
     let (_, left) = sim.control(Method::GET, "/_sim/faults", None).await;
     assert_eq!(left, json!([]));
 }
+
+#[tokio::test]
+async fn storm_fault_answers_n_consecutive_503s_with_or_without_retry_after() {
+    let sim = start(&[]).await;
+    sim.fault(json!({"faults": [
+        {"kind": "storm", "count": 3},
+        {"kind": "storm", "count": 2, "headers": {"Retry-After": "7"}}
+    ]}))
+    .await;
+    for i in 0..5 {
+        let res = sim.sync().await;
+        assert_eq!(res.status(), 503, "request {i}");
+        match i {
+            0..=2 => assert!(!res.headers().contains_key("retry-after"), "request {i}"),
+            _ => assert_eq!(res.headers()["retry-after"], "7", "request {i}"),
+        }
+        assert_eq!(graph_error(res).await["code"], "ServiceUnavailable");
+    }
+    assert_eq!(sim.sync().await.status(), 204, "the storm is over");
+    // Another status, and stallMs refused outside a stall.
+    sim.fault(json!({"kind": "storm", "status": 502, "count": 1}))
+        .await;
+    assert_eq!(sim.sync().await.status(), 502);
+    let (status, _) = sim
+        .control(
+            Method::POST,
+            "/_sim/faults",
+            Some(json!({"kind": "storm", "stallMs": 5})),
+        )
+        .await;
+    assert_eq!(status, 400);
+}

@@ -132,3 +132,111 @@ async fn shutdown_lets_an_open_request_finish_and_refuses_new_ones() {
         "no new connections after shutdown"
     );
 }
+
+/// Sends one raw HTTP/1.1 POST of the sync action and reads until the server ends the
+/// connection: what arrived, and how the read ended (`Ok` for a FIN, the error otherwise).
+async fn raw_sync(addr: std::net::SocketAddr) -> (Vec<u8>, std::io::Result<()>, Duration) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let req = format!(
+        "POST {SYNC} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {RW}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    s.write_all(req.as_bytes()).await.unwrap();
+    let t0 = Instant::now();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match s.read(&mut buf).await {
+            Ok(0) => return (got, Ok(()), t0.elapsed()),
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) => return (got, Err(e), t0.elapsed()),
+        }
+    }
+}
+
+#[tokio::test]
+async fn reset_fault_resets_the_connection_before_any_byte() {
+    let net = serve(&[]).await;
+    net.fault(json!({"kind": "reset"})).await;
+    let (got, end, _) = raw_sync(net.server.local_addr()).await;
+    assert!(
+        got.is_empty(),
+        "no response byte: {:?}",
+        String::from_utf8_lossy(&got)
+    );
+    let err = end.expect_err("a TCP reset, not a clean close");
+    assert_eq!(err.kind(), std::io::ErrorKind::ConnectionReset, "{err}");
+    // A `close` fault is a clean close (FIN), so the two are different faults.
+    net.fault(json!({"kind": "close"})).await;
+    let (got, end, _) = raw_sync(net.server.local_addr()).await;
+    assert!(got.is_empty());
+    assert!(end.is_ok(), "close is a FIN: {end:?}");
+    // Used up: the next request is answered normally.
+    assert_eq!(net.sync().await.status(), 204);
+}
+
+#[tokio::test]
+async fn reset_mid_body_sends_headers_and_part_of_the_body_then_resets() {
+    let net = serve(&[]).await;
+    net.fault(json!({"kind": "resetMidBody", "status": 503, "bytes": 10}))
+        .await;
+    let (got, end, _) = raw_sync(net.server.local_addr()).await;
+    let text = String::from_utf8_lossy(&got);
+    let (head, body) = text.split_once("\r\n\r\n").expect("the headers arrived");
+    assert!(head.starts_with("HTTP/1.1 503"), "{head}");
+    let declared: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length: "))
+        .expect("content-length")
+        .parse()
+        .unwrap();
+    assert_eq!(
+        body, r#"{"error":{"#,
+        "the first 10 bytes of the Graph error body"
+    );
+    assert!(declared > 10);
+    let err = end.expect_err("a TCP reset after the first bytes");
+    assert_eq!(err.kind(), std::io::ErrorKind::ConnectionReset, "{err}");
+    assert_eq!(net.sync().await.status(), 204);
+}
+
+#[tokio::test]
+async fn stall_fault_holds_the_rest_of_the_body() {
+    let net = serve(&[]).await;
+    // Headers only (bytes 0), then the whole body after 600 ms.
+    net.fault(json!({"kind": "stall", "status": 503, "bytes": 0, "stallMs": 600}))
+        .await;
+    let t0 = Instant::now();
+    let res = net.sync().await;
+    let headers_after = t0.elapsed();
+    assert_eq!(res.status(), 503);
+    assert!(
+        headers_after < Duration::from_millis(500),
+        "headers at once: {headers_after:?}"
+    );
+    let body = res.text().await.unwrap();
+    assert!(
+        t0.elapsed() >= Duration::from_millis(600),
+        "the body waited: {:?}",
+        t0.elapsed()
+    );
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        v["error"]["code"], "ServiceUnavailable",
+        "the whole body in the end"
+    );
+    // A client timeout shorter than the stall ends the read mid-body.
+    net.fault(json!({"kind": "stall", "status": 200, "body": "{\"syncStatus\":\"completed\"}", "stallMs": 5000}))
+        .await;
+    let res = net
+        .client
+        .post(net.url(SYNC))
+        .bearer_auth(RW)
+        .timeout(Duration::from_millis(400))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let err = res.bytes().await.unwrap_err();
+    assert!(err.is_timeout(), "{err}");
+}
