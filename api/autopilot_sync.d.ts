@@ -145,7 +145,7 @@ export interface SyncClientOptions extends SyncOptions {
 
 /** Options of `waitForSync`. */
 export interface WaitForSyncOptions {
-    /** Milliseconds between polls. Default 15000. */
+    /** Milliseconds between polls (longer when a retryable failure carried a readable `Retry-After`). Default 15000. */
     intervalMs?: number;
     /** Milliseconds before it rejects with a `SyncError` of code `waitTimeout`. Default 900000. */
     timeoutMs?: number;

@@ -197,6 +197,17 @@ impl Reply {
                 && r.retry_after_seconds.is_none())
     }
 
+    /// How long `waitForSync` pauses after this reply: its `interval`, or longer when a
+    /// retryable failure carried a `Retry-After` (Graph asks clients to honour it).
+    pub fn poll_pause_ms(&self, interval: u32) -> u32 {
+        match self {
+            Reply::Result(r) if r.retryable => r
+                .retry_after_seconds
+                .map_or(interval, |s| interval.max(s.saturating_mul(1000))),
+            _ => interval,
+        }
+    }
+
     /// Whether `waitForSync` stops at this reply: a final sync state, or a failure that
     /// will not pass by waiting.
     pub fn ends_wait(&self) -> bool {
@@ -713,6 +724,32 @@ mod tests {
         let Reply::Result(r) = reply else { panic!() };
         assert_eq!(r.next_attempt_at, Some(NOW + 30_000.0));
         assert!(!Reply::read(Action::Trigger, &answer(403, ""), "c", NOW).wants_settings_read());
+    }
+
+    #[test]
+    fn a_wait_pauses_for_retry_after_on_a_retryable_failure() {
+        let with_ra = |status: u16, ra: &'static str| {
+            let a = Response::Answer(Answer {
+                status,
+                retry_after: Some(ra),
+                ..Default::default()
+            });
+            Reply::read(Action::Status, &a, "c", NOW)
+        };
+        // 503 / 429 with Retry-After: the longer of the two.
+        assert_eq!(with_ra(503, "5").poll_pause_ms(50), 5_000);
+        assert_eq!(with_ra(429, "1").poll_pause_ms(15_000), 15_000);
+        // Without one, or a failure that ends the wait anyway, or a status: the interval.
+        assert_eq!(
+            Reply::read(Action::Status, &answer(503, ""), "c", NOW).poll_pause_ms(50),
+            50
+        );
+        assert_eq!(with_ra(400, "5").poll_pause_ms(50), 50);
+        let ok = answer(200, r#"{"syncStatus":"inProgress"}"#);
+        assert_eq!(
+            Reply::read(Action::Status, &ok, "c", NOW).poll_pause_ms(50),
+            50
+        );
     }
 
     #[test]

@@ -176,9 +176,10 @@ impl Client {
                     )
                 })?;
             }
-            if reply.is_none_or(|r| r.ends_wait()) {
+            if reply.as_ref().is_none_or(|r| r.ends_wait()) {
                 return Ok(status);
             }
+            let pause = reply.map_or(interval, |r| r.poll_pause_ms(interval));
             let remaining = deadline - now_ms();
             if remaining <= 0.0 {
                 let mut m = String::from("The sync did not finish within ");
@@ -188,7 +189,7 @@ impl Client {
                 set(&e, "lastStatus", &status);
                 return Err(e);
             }
-            sleep((ceil(remaining) as u32).min(interval), signal.as_ref()).await?;
+            sleep((ceil(remaining) as u32).min(pause), signal.as_ref()).await?;
         }
     }
 }

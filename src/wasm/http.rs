@@ -144,7 +144,19 @@ pub async fn send_capped(
     let status = response.status();
     let body = match (status, response.body()) {
         (204 | 205 | 304, _) | (_, None) => String::new(),
-        (_, Some(stream)) => read_capped(stream, cap).await,
+        (_, Some(stream)) => match read_capped(stream, cap).await {
+            Ok(body) => body,
+            // A read's 2xx whose body broke off (timeout, reset): what arrived is not the
+            // document, so the read failed; an error status stays known from its headers.
+            Err(_) if request.method == "GET" && (200..300).contains(&status) => {
+                return Ok(if timed_out.get() {
+                    Transport::Timeout
+                } else {
+                    Transport::Network
+                });
+            }
+            Err(partial) => partial,
+        },
     };
     let [retry_after, request_id, date] = ANSWER_HEADERS.map(header);
     Ok(Transport::Answer {
@@ -170,18 +182,18 @@ fn request_init(request: &Request, controller: &AbortController) -> Option<Reque
     Some(init)
 }
 
-/// Reads at most [`MAX_BODY_BYTES`] of a body, then cancels the rest. A body that breaks
-/// off (connection reset, timeout) yields what arrived: the status is still known.
-async fn read_capped(stream: web_sys::ReadableStream, cap: usize) -> String {
+/// Reads at most `cap` bytes of a body, then cancels the rest. A body that breaks off
+/// (connection reset, timeout) is `Err` with what arrived.
+async fn read_capped(stream: web_sys::ReadableStream, cap: usize) -> Result<String, String> {
     let mut bytes: Vec<u8> = Vec::new();
     let reader: ReadableStreamDefaultReader = match stream.get_reader().dyn_into() {
         Ok(r) => r,
-        Err(_) => return String::new(),
+        Err(_) => return Err(String::new()),
     };
     loop {
         let chunk = match JsFuture::from(reader.read()).await {
             Ok(c) => c,
-            Err(_) => break,
+            Err(_) => return Err(String::from_utf8_lossy(&bytes).into_owned()),
         };
         if Reflect::get(&chunk, &"done".into())
             .ok()
@@ -204,5 +216,5 @@ async fn read_capped(stream: web_sys::ReadableStream, cap: usize) -> String {
             break;
         }
     }
-    String::from_utf8_lossy(&bytes).into_owned()
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
