@@ -8,6 +8,7 @@ pub mod error;
 pub mod flight;
 pub mod helpers;
 pub mod http;
+pub mod json;
 #[cfg(feature = "msal")]
 pub mod msal;
 pub mod object;
