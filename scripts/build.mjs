@@ -15,6 +15,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync,
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildSync, transformSync } from "esbuild";
+import { shortenLinkNames } from "./wasm-names.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = join(root, "pkg");
@@ -66,6 +67,12 @@ for (const m of modules) {
     "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
     "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
   ]);
+  // Short link names between the wasm and its glue (see scripts/wasm-names.mjs).
+  const dtsFiles = [join(m.out, `${m.name}.d.ts`), join(m.out, `${m.name}_bg.wasm.d.ts`)];
+  const short = shortenLinkNames(readFileSync(bg), readFileSync(glue, "utf8"), dtsFiles.map((f) => readFileSync(f, "utf8")));
+  writeFileSync(bg, short.wasm);
+  writeFileSync(glue, short.glue);
+  dtsFiles.forEach((f, i) => writeFileSync(f, short.dts[i]));
   writeFileSync(stamp, input);
 }
 

@@ -33,7 +33,7 @@ pub fn obj(pairs: &[(&str, &JsValue)]) -> JsValue {
 /// A JS method of a returned object, bound to shared `state`: each call runs
 /// `body(state, argument)` and returns its Promise. The function lives as long as JS
 /// holds it.
-#[cfg(feature = "api")]
+#[cfg(feature = "msal")]
 pub fn async_method<S, F, Fut>(state: &alloc::rc::Rc<S>, body: F) -> JsValue
 where
     S: 'static,

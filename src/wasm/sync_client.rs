@@ -20,7 +20,7 @@ use super::env::{now_ms, sleep};
 use super::error::sync_error;
 #[cfg(not(feature = "devices"))]
 use super::object::get;
-use super::object::{async_method, obj, set};
+use super::object::{obj, set};
 use super::options::{
     call_options, check_keys, duration_opt, function_opt, signal_opt, CallOptions, CALL_KEYS,
 };
@@ -78,6 +78,82 @@ async fn wait(client: &Client, options: JsValue) -> Result<JsValue, JsValue> {
     }
 }
 
+/// What the object's methods run: one closure type and one future type for all of them
+/// (each distinct one would add its own copy of the executor glue to the download).
+#[derive(Clone, Copy)]
+enum Method {
+    /// `triggerSync(options)`.
+    Trigger,
+    /// `getSyncStatus(options)`.
+    Status,
+    /// `waitForSync(options)`.
+    WaitForSync,
+    /// `waitForDevices(serials, options)`.
+    WaitForDevices,
+    /// Hook `token(force)`: the checked token.
+    Token,
+    /// Hook `window(signal)`: one settings read as `{ running, nextAllowedMs }`, or null.
+    Window,
+    /// Hook `trigger(signal)`: one sync, its outcome or null.
+    SyncOutcome,
+}
+
+/// A client object's state: the [`Client`] and how to load the devices wasm.
+struct State {
+    client: Client,
+    /// Resolves with the devices wasm's glue (a build without `devices` needs it).
+    #[cfg_attr(feature = "devices", allow(dead_code))]
+    load_devices: JsValue,
+}
+
+/// A JS function running `m` on `state`.
+fn method(state: &Rc<State>, m: Method) -> JsValue {
+    let s = state.clone();
+    let f = move |a: JsValue, b: JsValue| future_to_promise(run(s.clone(), m, a, b));
+    Closure::<dyn Fn(JsValue, JsValue) -> Promise>::new(f).into_js_value()
+}
+
+async fn run(s: Rc<State>, m: Method, a: JsValue, b: JsValue) -> Result<JsValue, JsValue> {
+    let c = &s.client;
+    let with_signal = |signal: JsValue| CallOptions {
+        signal: signal.dyn_into().ok(),
+        ..c.defaults.clone()
+    };
+    Ok(match m {
+        Method::Trigger | Method::Status => {
+            let action = match m {
+                Method::Trigger => Action::Trigger,
+                _ => Action::Status,
+            };
+            let opts = call_options(&a, Some(&c.defaults), &CALL_KEYS)?;
+            c.call(action, &opts).await?.0
+        }
+        Method::WaitForSync => wait(c, a).await?,
+        Method::WaitForDevices => wait_for_devices(&s, a, b).await?,
+        Method::Token => c.token(a.is_truthy()).await?.into(),
+        Method::Window => match c.call(Action::Status, &with_signal(a)).await?.1.as_deref() {
+            Some(Reply::Status(st)) => obj(&[
+                (
+                    "running",
+                    &JsValue::from_bool(st.sync_status == SyncState::InProgress),
+                ),
+                (
+                    "nextAllowedMs",
+                    &st.next_manual_sync_at
+                        .as_deref()
+                        .and_then(parse_iso8601)
+                        .map_or(JsValue::NULL, JsValue::from_f64),
+                ),
+            ]),
+            _ => JsValue::NULL,
+        },
+        Method::SyncOutcome => match c.call(Action::Trigger, &with_signal(a)).await?.1.as_deref() {
+            Some(Reply::Result(r)) => JsValue::from_str(r.outcome.as_str()),
+            _ => JsValue::NULL,
+        },
+    })
+}
+
 /// What `waitForDevices` hands the device code (in this module, or in the devices wasm
 /// the package loads on first use): this client's token source and defaults, and its own
 /// settings read and sync, so the device code shares the client's token refresh and
@@ -85,46 +161,13 @@ async fn wait(client: &Client, options: JsValue) -> Result<JsValue, JsValue> {
 /// `window(signal)` → Promise of `{ running, nextAllowedMs }` or `null` when the read
 /// failed; `trigger(signal)` → Promise of the outcome or `null`; `graphRoot`,
 /// `timeoutMs`, `clientRequestId`, `signal`: the client's defaults.
-fn device_hooks(client: &Rc<Client>) -> JsValue {
-    let with_signal = |c: &Client, signal: JsValue| CallOptions {
-        signal: signal.dyn_into().ok(),
-        ..c.defaults.clone()
-    };
-    let token = async_method(client, |c, force| async move {
-        c.token(force.is_truthy()).await.map(JsValue::from)
-    });
-    let window = async_method(client, move |c, signal| async move {
-        let (_, reply) = c.call(Action::Status, &with_signal(&c, signal)).await?;
-        Ok(match reply.as_deref() {
-            Some(Reply::Status(s)) => obj(&[
-                (
-                    "running",
-                    &JsValue::from_bool(s.sync_status == SyncState::InProgress),
-                ),
-                (
-                    "nextAllowedMs",
-                    &s.next_manual_sync_at
-                        .as_deref()
-                        .and_then(parse_iso8601)
-                        .map_or(JsValue::NULL, JsValue::from_f64),
-                ),
-            ]),
-            _ => JsValue::NULL,
-        })
-    });
-    let trigger = async_method(client, move |c, signal| async move {
-        let (_, reply) = c.call(Action::Trigger, &with_signal(&c, signal)).await?;
-        Ok(match reply.as_deref() {
-            Some(Reply::Result(r)) => JsValue::from_str(r.outcome.as_str()),
-            _ => JsValue::NULL,
-        })
-    });
-    let d = &client.defaults;
+fn device_hooks(s: &Rc<State>) -> JsValue {
+    let d = &s.client.defaults;
     let some = |v: Option<JsValue>| v.unwrap_or(JsValue::UNDEFINED);
     obj(&[
-        ("token", &token),
-        ("window", &window),
-        ("trigger", &trigger),
+        ("token", &method(s, Method::Token)),
+        ("window", &method(s, Method::Window)),
+        ("trigger", &method(s, Method::SyncOutcome)),
         ("graphRoot", &JsValue::from_str(&d.root)),
         ("timeoutMs", &JsValue::from(d.timeout_ms)),
         (
@@ -136,36 +179,32 @@ fn device_hooks(client: &Rc<Client>) -> JsValue {
 }
 
 /// `waitForDevices(serials, options)`: the device code with [`device_hooks`]; in a build
-/// without `devices`, from the module `load_devices()` resolves with (the devices wasm).
-fn wait_for_devices(client: &Rc<Client>, load_devices: JsValue) -> JsValue {
-    let hooks = device_hooks(client);
-    let f = move |serials: JsValue, options: JsValue| {
-        #[cfg(feature = "devices")]
-        {
-            let _ = &load_devices;
-            future_to_promise(super::devices::wait_with(hooks.clone(), serials, options))
-        }
-        #[cfg(not(feature = "devices"))]
-        {
-            let (hooks, load) = (hooks.clone(), load_devices.clone());
-            future_to_promise(async move {
-                let load: js_sys::Function = load.dyn_into().map_err(|_| {
-                    sync_error(
-                        ErrorCode::InternalError,
-                        "waitForDevices needs the package entry (import from \"autopilot-sync\").",
-                        None,
-                        None,
-                    )
-                })?;
-                let glue =
-                    JsFuture::from(Promise::resolve(&load.call0(&JsValue::UNDEFINED)?)).await?;
-                let wait: js_sys::Function = get(&glue, "waitForDevicesWith").dyn_into()?;
-                let p = wait.call3(&glue, &hooks, &serials, &options)?;
-                JsFuture::from(Promise::resolve(&p)).await
-            })
-        }
-    };
-    Closure::<dyn Fn(JsValue, JsValue) -> Promise>::new(f).into_js_value()
+/// without `devices`, in the module `load_devices()` resolves with (the devices wasm).
+async fn wait_for_devices(
+    s: &Rc<State>,
+    serials: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let hooks = device_hooks(s);
+    #[cfg(feature = "devices")]
+    {
+        super::devices::wait_with(hooks, serials, options).await
+    }
+    #[cfg(not(feature = "devices"))]
+    {
+        let load: js_sys::Function = s.load_devices.clone().dyn_into().map_err(|_| {
+            sync_error(
+                ErrorCode::InternalError,
+                "waitForDevices needs the package entry (import from \"autopilot-sync\").",
+                None,
+                None,
+            )
+        })?;
+        let glue = JsFuture::from(Promise::resolve(&load.call0(&JsValue::UNDEFINED)?)).await?;
+        let wait: js_sys::Function = get(&glue, "waitForDevicesWith").dyn_into()?;
+        let p = wait.call3(&glue, &hooks, &serials, &options)?;
+        JsFuture::from(Promise::resolve(&p)).await
+    }
 }
 
 /// Builds the client object.
@@ -178,30 +217,21 @@ pub fn create(options: &JsValue, load_devices: JsValue) -> Result<JsValue, Usage
         )
     })?;
     let defaults = call_options(options, None, &CLIENT_KEYS)?;
-    let client = Rc::new(Client {
-        get_token,
-        defaults,
+    let state = Rc::new(State {
+        client: Client {
+            get_token,
+            defaults,
+        },
+        load_devices,
     });
     let obj: JsValue = Object::new().into();
-    for (name, action) in [
-        ("triggerSync", Action::Trigger),
-        ("getSyncStatus", Action::Status),
+    for (name, m) in [
+        ("triggerSync", Method::Trigger),
+        ("getSyncStatus", Method::Status),
+        ("waitForSync", Method::WaitForSync),
+        ("waitForDevices", Method::WaitForDevices),
     ] {
-        let method = async_method(&client, move |c, o| async move {
-            let opts = call_options(&o, Some(&c.defaults), &CALL_KEYS)?;
-            c.call(action, &opts).await.map(|(r, _)| r)
-        });
-        set(&obj, name, &method);
+        set(&obj, name, &method(&state, m));
     }
-    set(
-        &obj,
-        "waitForSync",
-        &async_method(&client, |c, o| async move { wait(&c, o).await }),
-    );
-    set(
-        &obj,
-        "waitForDevices",
-        &wait_for_devices(&client, load_devices),
-    );
     Ok(obj)
 }
