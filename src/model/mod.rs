@@ -38,6 +38,7 @@ pub use devices::{
 pub use errors::{ms_text, unknown_option, wrong_type, ErrorCode, UsageError};
 pub use graph_error::{parse_error_body, GraphError};
 pub use guid::uuid_v4;
+pub use json::{conformance as json_conformance, Doc, Json};
 pub use jwt::{describe_token, needs_refresh, read_token, TokenFacts, TokenReport, TOKEN_SKEW_MS};
 pub use outcome::{Action, Answer, Outcome, SyncResult};
 pub use retry_after::{parse_retry_after, MAX_RETRY_AFTER_SECONDS};

@@ -95,6 +95,7 @@ pub async fn send(
 }
 
 /// Device list pages can be large (about 1 KB a row, up to 1000 rows a page).
+#[cfg(feature = "devices")]
 pub const MAX_PAGE_BYTES: usize = 8 * 1024 * 1024;
 
 /// [`send`] reading at most `cap` bytes of body.

@@ -4,12 +4,8 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use alloc::rc::Rc;
-use core::future::Future;
-
-use js_sys::{Object, Promise, Reflect};
+use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 /// Sets `obj[key] = value`; never fails on the plain objects built here.
 pub fn set(obj: &JsValue, key: &str, value: &JsValue) {
@@ -37,13 +33,15 @@ pub fn obj(pairs: &[(&str, &JsValue)]) -> JsValue {
 /// A JS method of a returned object, bound to shared `state`: each call runs
 /// `body(state, argument)` and returns its Promise. The function lives as long as JS
 /// holds it.
-pub fn async_method<S, F, Fut>(state: &Rc<S>, body: F) -> JsValue
+#[cfg(feature = "msal")]
+pub fn async_method<S, F, Fut>(state: &alloc::rc::Rc<S>, body: F) -> JsValue
 where
     S: 'static,
-    F: Fn(Rc<S>, JsValue) -> Fut + 'static,
-    Fut: Future<Output = Result<JsValue, JsValue>> + 'static,
+    F: Fn(alloc::rc::Rc<S>, JsValue) -> Fut + 'static,
+    Fut: core::future::Future<Output = Result<JsValue, JsValue>> + 'static,
 {
+    use wasm_bindgen_futures::future_to_promise;
     let state = state.clone();
     let f = move |arg: JsValue| future_to_promise(body(state.clone(), arg));
-    Closure::<dyn Fn(JsValue) -> Promise>::new(f).into_js_value()
+    Closure::<dyn Fn(JsValue) -> js_sys::Promise>::new(f).into_js_value()
 }

@@ -38,6 +38,7 @@ impl CallOptions {
 }
 
 /// Option names accepted by `triggerSync` / `getSyncStatus`.
+#[cfg(feature = "api")]
 pub const CALL_KEYS: [&str; 5] = ["cloud", "baseUrl", "timeoutMs", "signal", "clientRequestId"];
 
 #[wasm_bindgen::prelude::wasm_bindgen]
