@@ -76,9 +76,15 @@ export async function startGraphSim({ args = [], cwd } = {}) {
   });
 
   let stderr = '';
+  // Everything it printed (stdout and stderr, first 4 MB), for tests that scan its output.
+  let output = '';
+  const keep = (chunk) => {
+    if (output.length < 4 * 2 ** 20) output += chunk;
+  };
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk) => {
     stderr = (stderr + chunk).slice(-16_384);
+    keep(chunk);
   });
 
   const { url, authorityUrl } = await new Promise((resolve, reject) => {
@@ -96,6 +102,7 @@ export async function startGraphSim({ args = [], cwd } = {}) {
     // Keeps reading stdout afterwards so the pipe never fills.
     let listening;
     readline.createInterface({ input: child.stdout }).on('line', (line) => {
+      keep(`${line}\n`);
       const m = LISTENING.exec(line.trim());
       if (m) {
         listening = m[1];
@@ -138,6 +145,8 @@ export async function startGraphSim({ args = [], cwd } = {}) {
     authorityUrl,
     process: child,
     stop,
+    /** Everything graph-sim printed so far (stdout and stderr). */
+    output: () => output,
     reset: () => control('POST', 'reset'),
     advance: (ms) => control('POST', 'clock', { advanceMs: ms }),
     clock: (change) =>
