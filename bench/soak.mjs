@@ -2,22 +2,28 @@
 //  1. 100,000 calls in Node through the shipped module (fetch answered in-process, so the
 //     figure is the module's own): resident memory and wasm memory after warm-up and at the
 //     end, which must stay flat.
+//  1b. 10,000 calls in Chromium (the same answers, fetch replaced in the page): the JS heap
+//     after a forced GC (CDP) and the wasm memory, after warm-up and at the end.
 //  2. 1,000 concurrent calls with distinct tokens against graph-sim: all settle, one POST each.
 //  3. graph-sim under 500 concurrent connections (Node's fetch opens one connection per
 //     request in flight; one token): exactly one 204, the rest 409/429.
-// Usage: node bench/soak.mjs [--calls N]  (needs `npm run build` and graph-sim built).
+// Usage: node bench/soak.mjs [--calls N] [--chromium-calls N]  (needs `npm run build` and
+// graph-sim built).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { initSync, triggerSync, getSyncStatus } from "../pkg/autopilot_sync.js";
 import { startGraphSim } from "../tests/helpers/graph-sim.mjs";
 import { REPO } from "./size.mjs";
+import { launchBrowser } from "../tests/helpers/browser.mjs";
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const CALLS = arg("--calls", 100_000);
+const CHROMIUM_CALLS = arg("--chromium-calls", 10_000);
 const MB = (n) => (n / 2 ** 20).toFixed(1);
+const KB = (n) => Math.round(n / 1024).toLocaleString("en");
 
 const wasm = initSync({ module: readFileSync(join(REPO, "pkg/autopilot_sync_bg.wasm")) });
 const pages = () => wasm.memory.buffer.byteLength / 65536;
@@ -53,6 +59,53 @@ async function soakNode() {
   const warm = samples[1] ?? samples[0];
   const end = samples.at(-1);
   return { calls: CALLS, seconds, perSecond: CALLS / seconds, warm, end, samples };
+}
+
+/** The Chromium soak: runs in the page, samples after every tenth of the calls. */
+async function soakChromium(sim) {
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${sim.url}/_sim/state`);
+    const cdp = await page.context().newCDPSession(page);
+    await page.evaluate(async (root) => {
+      const glue = await import(`${root}/pkg/autopilot_sync.js`);
+      const wasm = await glue.default();
+      let n = 0;
+      // The same rotation of answers as in Node: no network, the module's own cost.
+      globalThis.fetch = async () => {
+        n++;
+        if (n % 3 === 0) return new Response(null, { status: 204, headers: { "request-id": "r" } });
+        if (n % 3 === 1) return Response.json({ syncStatus: "completed", lastSyncDateTime: "2026-01-01T00:00:00Z" });
+        return Response.json({ error: { code: "TooManyRequests", message: "Too many" } }, { status: 429, headers: { "retry-after": "600" } });
+      };
+      window.__soak = { glue, pages: () => wasm.memory.buffer.byteLength / 65536 };
+    }, sim.url);
+    const samples = [];
+    const batch = 100;
+    const t0 = performance.now();
+    for (let i = 0; i < CHROMIUM_CALLS; i += CHROMIUM_CALLS / 10) {
+      await page.evaluate(
+        async ([from, count, batch]) => {
+          const { glue } = window.__soak;
+          const root = { baseUrl: "http://127.0.0.1:9" };
+          for (let k = from; k < from + count; k += batch) {
+            const calls = [];
+            for (let j = 0; j < batch; j++) calls.push((j % 2 ? glue.triggerSync : glue.getSyncStatus)(`soak-${(k + j) % 1000}`, root));
+            await Promise.all(calls);
+          }
+        },
+        [i, CHROMIUM_CALLS / 10, batch],
+      );
+      await cdp.send("HeapProfiler.collectGarbage");
+      const { usedSize } = await cdp.send("Runtime.getHeapUsage");
+      samples.push({ calls: i + CHROMIUM_CALLS / 10, heap: usedSize, pages: await page.evaluate(() => window.__soak.pages()) });
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    return { calls: CHROMIUM_CALLS, seconds, perSecond: CHROMIUM_CALLS / seconds, warm: samples[1] ?? samples[0], end: samples.at(-1), samples };
+  } finally {
+    await browser.close();
+  }
 }
 
 async function concurrentDistinctTokens(sim) {
@@ -94,8 +147,12 @@ console.log(
   `  after warm-up → end: RSS ${MB(node.warm.rss)} → ${MB(node.end.rss)} MB, wasm pages ${node.warm.pages} → ${node.end.pages}`,
 );
 
-const sim = await startGraphSim({ args: ["--cooldown-seconds", "600"] });
+const sim = await startGraphSim({ args: ["--cooldown-seconds", "600", "--mount", `/pkg=${join(REPO, "pkg")}`] });
 try {
+  const ch = await soakChromium(sim);
+  console.log(`soak (Chromium): ${ch.calls} calls in ${ch.seconds.toFixed(1)} s (${Math.round(ch.perSecond)} calls/s)`);
+  for (const s of ch.samples) console.log(`  after ${String(s.calls).padStart(7)} calls: JS heap ${KB(s.heap)} KB (after GC), wasm memory ${s.pages} pages`);
+  console.log(`  after warm-up → end: JS heap ${KB(ch.warm.heap)} → ${KB(ch.end.heap)} KB, wasm pages ${ch.warm.pages} → ${ch.end.pages}`);
   const c = await concurrentDistinctTokens(sim);
   console.log(`1,000 concurrent calls, distinct tokens: ${c.settled} settled, ${c.posts} POSTs seen by graph-sim, outcomes ${JSON.stringify(c.outcomes)}`);
   const g = await graphSimConnections(sim);
