@@ -70,21 +70,23 @@ describe("no escape, no hang: a replaced global that throws becomes an internalE
     // Two requests held by the server; the first times out at 30 ms, the shared timer then
     // re-arms for the second (60 s) and setTimeout throws there, inside the timer callback.
     stub = stubFetch((call) => held(call).promise);
-    const first = triggerSync(TOKEN, { baseUrl: ROOT, timeoutMs: 30 });
-    const second = getSyncStatus(TOKEN, { baseUrl: ROOT, timeoutMs: 60_000 });
-    await new Promise((r) => setImmediate(r));
-    assert.equal(stub.calls.length, 2);
     const realSetTimeout = globalThis.setTimeout;
     const boom = new TypeError("no timers today");
     const uncaught = [];
     const onUncaught = (e) => uncaught.push(e);
     process.on("uncaughtException", onUncaught);
     restores.push(() => process.off("uncaughtException", onUncaught));
-    // Throw only for the module's re-arm (Node's own timers keep working through the real one).
+    // Throw only for the module's re-arm for 60 s (its first arm, 30 ms, and Node's own
+    // timers go through the real one). Replaced before the calls: under load, the 30 ms
+    // timeout may fire before the test gets to run again.
     replace("setTimeout", function (fn, ms, ...rest) {
       if (ms > 1_000) throw boom;
       return realSetTimeout(fn, ms, ...rest);
     });
+    const first = triggerSync(TOKEN, { baseUrl: ROOT, timeoutMs: 30 });
+    const second = getSyncStatus(TOKEN, { baseUrl: ROOT, timeoutMs: 60_000 });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(stub.calls.length, 2);
     const [a, b] = await Promise.allSettled([first, second]);
     assert.equal(a.status, "fulfilled");
     assert.equal(a.value.outcome, "timeout");
