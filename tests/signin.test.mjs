@@ -64,6 +64,11 @@ async function withSignInPage(extra, body, base = "/") {
     context.on("page", (p) => {
       watch.popups.push(p);
       navigations(p);
+      // What a popup did, for the message when it does not close (see popupClosed).
+      p.log = [];
+      p.on("framenavigated", (f) => f === p.mainFrame() && p.log.push(`at ${f.url().split(/[?#]/)[0]}`));
+      p.on("console", (m) => p.log.push(`${m.type()}: ${m.text()}`));
+      p.on("pageerror", (e) => p.log.push(`pageerror: ${e.message}`));
     });
     context.on("request", (r) => {
       watch.urls.push(r.url());
@@ -122,6 +127,16 @@ async function assertNoLeak(page, watch) {
 }
 
 const text = (page, selector) => page.locator(selector).innerText();
+
+/** Waits for popup `p` to close; if it does not, the error says where it stopped and what it logged. */
+async function popupClosed(p) {
+  try {
+    await p.waitForEvent("close", WAIT);
+  } catch (e) {
+    throw new Error(`the popup did not close: ${(p.log ?? []).join(" | ")} | now at ${p.url().split(/[?#]/)[0]}`, { cause: e });
+  }
+}
+
 const accountIs = (page, name) =>
   page.waitForFunction((n) => document.querySelector("#account-name").textContent === n, name, WAIT);
 
@@ -130,7 +145,7 @@ async function signInWithPopup(page, name = "Sim Admin") {
   const popup = page.context().waitForEvent("page", WAIT);
   await page.click("#sign-in");
   const p = await popup;
-  await p.waitForEvent("close", WAIT);
+  await popupClosed(p);
   await accountIs(page, name);
   await page.waitForFunction(() => !document.querySelector("#sign-in").disabled, null, WAIT);
   return p;
@@ -239,7 +254,7 @@ test("cancelled sign-in: access_denied → signInCancelled shown, nothing stuck,
     const popup = page.context().waitForEvent("page", WAIT);
     await page.click("#sign-in");
     const p = await popup;
-    await p.waitForEvent("close", WAIT);
+    await popupClosed(p);
     await page.waitForSelector('#form-error[data-code="signInCancelled"]:not([hidden])', WAIT);
     assert.match(await text(page, "#form-error"), /cancelled/i);
     assert.ok(
@@ -281,7 +296,7 @@ test("sign out clears the account; the next Sync now needs a sign-in again", asy
     const popup = page.context().waitForEvent("page", WAIT);
     await page.click("#sync-now");
     const p = await popup;
-    await p.waitForEvent("close", WAIT);
+    await popupClosed(p);
     await page.waitForSelector('#outcome[data-outcome="started"]', WAIT);
     assert.equal(watch.popups.length, before + 1);
     assert.equal((await oidc()).counters.tokenRequests.authorizationCode, 2, "a second interactive sign-in");
@@ -294,7 +309,7 @@ test("a sign-in started by Sync now shows the account", async () => {
   await withSignInPage("", async (page, watch) => {
     const popup = page.context().waitForEvent("page", WAIT);
     await page.click("#sync-now");
-    await (await popup).waitForEvent("close", WAIT);
+    await popupClosed(await popup);
     await page.waitForSelector('#outcome[data-outcome="started"]', WAIT);
     assert.equal(watch.popups.length, 1);
     await accountIs(page, "Sim Admin");
@@ -384,7 +399,7 @@ test("under /autopilot/, popup sign-out: the popup ends on the sub-path's bridge
     const popup = page.context().waitForEvent("page", WAIT);
     await page.click("#sign-out");
     const logout = await popup;
-    await logout.waitForEvent("close", WAIT);
+    await popupClosed(logout);
     await signedOutShown(page);
     assert.equal(page.url(), before, "the page did not move");
     assert.equal(new URL(page.url()).pathname, SUB);
