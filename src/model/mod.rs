@@ -20,6 +20,7 @@ mod outcome;
 mod retry_after;
 mod signin;
 mod sync_state;
+mod text;
 mod time;
 mod token;
 
@@ -48,6 +49,7 @@ pub use signin::{
     misconfiguration_message,
 };
 pub use sync_state::{parse_sync_state, Settings, SyncState, SyncStatus, MANUAL_SYNC_INTERVAL_MS};
+pub use text::utf8_lossy;
 pub use time::{ceil, floor, format_iso, parse_http_date, parse_iso8601};
 pub use token::{check_client_request_id, check_duration, check_token, MAX_TIMEOUT_MS};
 
