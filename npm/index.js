@@ -23,17 +23,30 @@ const devices = once(() => import("./devices/autopilot_sync_devices.js").then((m
  * from: a URL, a Response, bytes or a WebAssembly.Module.
  */
 export default function init(input) {
-  return load(input);
+  return load(input).then(() => {
+    loaded = true;
+  });
+}
+let loaded = false;
+
+/** `f(a, b)` once the wasm is loaded: at once when it is (no extra promise turn per call). */
+function whenLoaded(f, a, b) {
+  if (!loaded) return init().then(() => f(a, b));
+  try {
+    return f(a, b);
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 /** Starts a Windows Autopilot sync. Loads the wasm first if `init()` was not awaited. */
 export function triggerSync(token, options) {
-  return init().then(() => rawTriggerSync(token, options));
+  return whenLoaded(rawTriggerSync, token, options);
 }
 
 /** Reads the Windows Autopilot sync state. Loads the wasm first if needed. */
 export function getSyncStatus(token, options) {
-  return init().then(() => rawGetSyncStatus(token, options));
+  return whenLoaded(rawGetSyncStatus, token, options);
 }
 
 /** Where each serial number stands in Windows Autopilot. Loads the devices wasm first if needed. */

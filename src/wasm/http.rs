@@ -16,11 +16,11 @@ use core::cell::Cell;
 use js_sys::{Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, Headers, ReadableStreamDefaultReader, Response};
+use web_sys::{AbortController, ReadableStreamDefaultReader, Response};
 
 use super::env::deadline;
 use super::error::internal;
-use super::object::{get, obj, set};
+use super::object::{get, key, set};
 use crate::model::{utf8_lossy, Answer, Request, Response as Reply, ANSWER_HEADERS};
 
 #[wasm_bindgen]
@@ -28,6 +28,13 @@ extern "C" {
     /// The global `fetch` (pages, workers, Node 18+), never `window.fetch`.
     #[wasm_bindgen(catch, js_name = fetch)]
     fn global_fetch(url: &str, init: &JsValue) -> Result<Promise, JsValue>;
+
+    /// A Response's `Headers`.
+    type HeaderList;
+
+    /// `Headers.get` with the name as a JS string made once (see `object::key`).
+    #[wasm_bindgen(catch, method, js_name = get)]
+    fn header(this: &HeaderList, name: &JsValue) -> Result<Option<String>, JsValue>;
 }
 
 /// Error bodies are small; anything past this is not read (a hostile or broken server
@@ -135,10 +142,10 @@ pub async fn send_capped(
     };
     // A real Response (checked above): its plain properties are read through the one
     // shared property import.
-    let headers: Headers = get(&response, "headers").unchecked_into();
-    let header = |name: &str| {
+    let headers: HeaderList = get(&response, "headers").unchecked_into();
+    let header = |name: &'static str| {
         headers
-            .get(name)
+            .header(&key(name))
             .ok()
             .flatten()
             .filter(|v| !v.trim().is_empty())
@@ -163,15 +170,9 @@ pub async fn send_capped(
 /// The model's method and headers, no body, and the flight's abort signal. Header values
 /// are checked visible ASCII, so building cannot fail on them.
 fn request_init(request: &Request, controller: &AbortController) -> JsValue {
-    let headers: JsValue = Object::new().into();
-    for (name, value) in &request.headers {
-        set(&headers, name, &JsValue::from_str(value));
-    }
-    obj(&[
-        ("method", &JsValue::from_str(request.method)),
-        ("headers", &headers),
-        ("signal", &controller.signal()),
-    ])
+    let init = js_sys::JSON::parse(&request.init_json()).unwrap_or_else(|_| Object::new().into());
+    set(&init, "signal", &controller.signal());
+    init
 }
 
 /// Reads at most [`MAX_BODY_BYTES`] of a body, then cancels the rest. A body that breaks

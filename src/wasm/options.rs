@@ -191,7 +191,7 @@ pub fn parse_base_url(base: &str) -> Result<String, UsageError> {
         )
     })?;
     // Read as properties (one shared import), not through eight getter imports.
-    let part = |name: &str| get(&url, name).as_string().unwrap_or_default();
+    let part = |name: &'static str| get(&url, name).as_string().unwrap_or_default();
     let (protocol, username, password, hostname, origin, pathname, search, hash) = (
         part("protocol"),
         part("username"),
