@@ -248,6 +248,29 @@ export function getSyncStatus(token: string, options?: SyncOptions): Promise<Syn
  */
 export function getDevices(token: string, serials: string[], options?: SyncOptions): Promise<DevicesResult>;
 
+/** What `readSerials` found: the serial numbers for `getDevices`, or what the admin should fix. */
+export type SerialsRead =
+| {
+    ok: true;
+    /** `"csv"`: a table with a `Device Serial Number` column; `"lines"`: one serial a line. */
+    format: "lines" | "csv";
+    /** Distinct serials (ASCII case ignored), input order, trimmed. */
+    serials: string[];
+    /** Entries dropped as repeats of an earlier serial. */
+    duplicates: number;
+    /** CSV rows without a serial number. */
+    skippedRows: number;
+}
+| { ok: false; /** One sentence for the admin (names the line when there is one). */ message: string };
+
+/**
+ * Reads serial numbers from pasted text or a CSV file's text: one serial a line, or a CSV
+ * with a `Device Serial Number` column, as `Get-WindowsAutopilotInfo` writes it (other
+ * columns, quotes, a byte-order mark, CRLF, any header case; `;` or tab separators too).
+ * Throws a `SyncError` (`invalidOptions`) only when `text` is not a string. Needs the wasm loaded.
+ */
+export function readSerials(text: string): SerialsRead;
+
 /** A client that gets its tokens from `getToken`. Throws a `SyncError` on bad options. */
 export function createSyncClient(options: SyncClientOptions): SyncClient;
 
@@ -436,6 +459,7 @@ export interface InitOutput {
     readonly getSyncStatus: (a: any, b: any) => any;
     readonly isLoopbackHost: (a: number, b: number) => number;
     readonly nextSyncAllowedAt: (a: any, b: any, c: any) => any;
+    readonly readSerials: (a: any) => [number, number, number];
     readonly syncTenants: (a: any, b: any) => any;
     readonly triggerSync: (a: any, b: any) => any;
     readonly wasm_bindgen__convert__closures_____invoke__h4c052c10104bef34: (a: number, b: number, c: any, d: any) => any;

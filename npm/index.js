@@ -8,6 +8,7 @@ import glueInit, {
   isLoopbackHost as rawIsLoopbackHost,
   nextSyncAllowedAt as rawNextSyncAllowedAt,
   getDevices as rawGetDevices,
+  readSerials as rawReadSerials,
   describeToken as rawDescribeToken,
   syncTenants as rawSyncTenants,
 } from "./autopilot_sync.js";
@@ -37,6 +38,11 @@ export function getSyncStatus(token, options) {
 /** Where each serial number stands in Windows Autopilot. Loads the wasm first if needed. */
 export function getDevices(token, serials, options) {
   return init().then(() => rawGetDevices(token, serials, options));
+}
+
+/** Reads serial numbers from pasted text or a CSV (one a line, or a Device Serial Number column). Needs `await init()` first. */
+export function readSerials(text) {
+  return rawReadSerials(text);
 }
 
 /** Creates a client bound to a token source. Needs `await init()` first. */
@@ -76,6 +82,9 @@ export {
   Cloud,
   CloudInfo,
   OutcomeText,
+  DeviceState,
+  SyncStateText,
+  DeviceStateText,
   isFinalSyncState,
   SyncError,
 } from "./contract.js";

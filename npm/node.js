@@ -20,6 +20,7 @@ export {
   isLoopbackHost,
   nextSyncAllowedAt,
   getDevices,
+  readSerials,
   describeToken,
   syncTenants,
 } from "./autopilot_sync.js";
@@ -30,6 +31,9 @@ export {
   Cloud,
   CloudInfo,
   OutcomeText,
+  DeviceState,
+  SyncStateText,
+  DeviceStateText,
   isFinalSyncState,
   SyncError,
 } from "./contract.js";

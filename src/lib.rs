@@ -331,6 +331,29 @@ export function getSyncStatus(token: string, options?: SyncOptions): Promise<Syn
  */
 export function getDevices(token: string, serials: string[], options?: SyncOptions): Promise<DevicesResult>;
 
+/** What `readSerials` found: the serial numbers for `getDevices`, or what the admin should fix. */
+export type SerialsRead =
+  | {
+      ok: true;
+      /** `"csv"`: a table with a `Device Serial Number` column; `"lines"`: one serial a line. */
+      format: "lines" | "csv";
+      /** Distinct serials (ASCII case ignored), input order, trimmed. */
+      serials: string[];
+      /** Entries dropped as repeats of an earlier serial. */
+      duplicates: number;
+      /** CSV rows without a serial number. */
+      skippedRows: number;
+    }
+  | { ok: false; /** One sentence for the admin (names the line when there is one). */ message: string };
+
+/**
+ * Reads serial numbers from pasted text or a CSV file's text: one serial a line, or a CSV
+ * with a `Device Serial Number` column, as `Get-WindowsAutopilotInfo` writes it (other
+ * columns, quotes, a byte-order mark, CRLF, any header case; `;` or tab separators too).
+ * Throws a `SyncError` (`invalidOptions`) only when `text` is not a string. Needs the wasm loaded.
+ */
+export function readSerials(text: string): SerialsRead;
+
 /** A client that gets its tokens from `getToken`. Throws a `SyncError` on bad options. */
 export function createSyncClient(options: SyncClientOptions): SyncClient;
 
@@ -551,6 +574,16 @@ export function createMsalTokenProvider(options: MsalProviderOptions, msal: { Pu
             Ok((t, s, o)) => wasm_bindgen_futures::future_to_promise(devices::get_devices(t, s, o)),
             Err(e) => Promise::reject(&e.into()),
         }
+    }
+
+    /// Reads serial numbers from pasted text or a CSV.
+    #[wasm_bindgen(js_name = readSerials, skip_typescript)]
+    pub fn read_serials(text: JsValue) -> Result<JsValue, JsValue> {
+        let text = text
+            .as_string()
+            .ok_or_else(|| crate::model::wrong_type("text", "a string"))?;
+        let json = crate::model::read_serials_json(&text);
+        Ok(js_sys::JSON::parse(&json).unwrap_or(JsValue::NULL))
     }
 
     /// The library's verdict on a custom Graph root.
