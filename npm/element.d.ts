@@ -12,6 +12,12 @@ export interface AutopilotSyncEventMap {
   "autopilot-sync-result": CustomEvent<SyncResult>;
   /** A status was read (after a sync, while following it, or by `refreshStatus()`). */
   "autopilot-sync-status": CustomEvent<SyncStatusResult>;
+  /**
+   * A click on Sync now, before anything is sent (cancelable; `detail` is null). Cancel it
+   * (`preventDefault()`) to ask the user first, for example when `describeToken` finds a
+   * problem; call `sync()` to go ahead. `sync()` itself does not dispatch it.
+   */
+  "autopilot-sync-request": CustomEvent<null>;
   /** No request could be sent: no token source, bad attributes, `getToken` failed. */
   "autopilot-sync-error": CustomEvent<SyncError>;
 }

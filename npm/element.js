@@ -7,12 +7,13 @@
 // Every rule stays in the package (option checks, outcome texts, the 401 refresh, the next
 // allowed time, final states): the element hands its attributes to createSyncClient and
 // renders what comes back.
-import init, { createSyncClient, nextSyncAllowedAt, isFinalSyncState, Outcome, OutcomeText, SyncError, SyncErrorCode, SyncState } from "./index.js";
+import init, { createSyncClient, nextSyncAllowedAt, isFinalSyncState, Outcome, OutcomeText, SyncError, SyncErrorCode, SyncState, SyncStateText } from "./index.js";
 
 const TAG = "autopilot-sync";
 const DEFAULT_INTERVAL_MS = 15000;
 
-const PROGRESS_TEXT = { unknown: "Status unknown", inProgress: "Sync in progress", completed: "Sync completed", failed: "Sync failed" };
+/** The package's label for a sync state (an unknown value reads as `unknown`). */
+const progressText = (state) => (SyncStateText[state] ?? SyncStateText.unknown).label;
 const SUPPORT_FIELDS = [
   ["outcome", "Outcome"], ["httpStatus", "HTTP status"], ["errorCode", "Error code"], ["errorMessage", "Error message"],
   ["requestId", "Request ID"], ["clientRequestId", "Client request ID"], ["date", "Date"],
@@ -181,6 +182,9 @@ export class AutopilotSyncElement extends HTMLElement {
       copy: q(".copy"), copied: q(".copied"), copyText: q(".copy-text"),
     };
     this.#ui.button.addEventListener("click", () => {
+      // A click first asks the page: a listener may cancel it (for example to confirm a
+      // sync its token will probably fail) and call sync() itself later.
+      if (this.#busy === null && !this.#dispatch("autopilot-sync-request", null, { cancelable: true })) return;
       this.sync().catch(() => {}); // shown and dispatched as autopilot-sync-error
     });
     this.#ui.copy.addEventListener("click", () => this.#copySupport());
@@ -413,8 +417,9 @@ export class AutopilotSyncElement extends HTMLElement {
 
   // ---------- rendering ----------
 
-  #dispatch(type, detail) {
-    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  /** Dispatches a bubbling, composed event; false when a listener cancelled it. */
+  #dispatch(type, detail, { cancelable = false } = {}) {
+    return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
   }
 
   #fail(e) {
@@ -558,7 +563,7 @@ export class AutopilotSyncElement extends HTMLElement {
     const ui = this.#ui;
     ui.elapsed.textContent = "0:00";
     ui.progress.dataset.state = SyncState.inProgress;
-    ui.state.textContent = PROGRESS_TEXT.inProgress;
+    ui.state.textContent = progressText(SyncState.inProgress);
     ui.bar.removeAttribute("value");
     ui.progress.hidden = false;
     const interval = this.#number("interval-ms");
@@ -566,7 +571,7 @@ export class AutopilotSyncElement extends HTMLElement {
     const onUpdate = (s) => {
       if (this.#watch !== me) return;
       this.#setStatus(s);
-      if (s.ok) ui.state.textContent = PROGRESS_TEXT[s.syncStatus] ?? PROGRESS_TEXT.unknown;
+      if (s.ok) ui.state.textContent = progressText(s.syncStatus);
     };
     client
       .waitForSync({ intervalMs, signal: abort.signal, onUpdate })
@@ -574,7 +579,7 @@ export class AutopilotSyncElement extends HTMLElement {
         if (this.#watch !== me) return;
         const state = s.ok && isFinalSyncState(s.syncStatus) ? s.syncStatus : SyncState.unknown;
         ui.progress.dataset.state = state;
-        ui.state.textContent = s.ok ? PROGRESS_TEXT[state] : `Stopped following the sync: ${s.message}`;
+        ui.state.textContent = s.ok ? progressText(state) : `Stopped following the sync: ${s.message}`;
         this.#announce(ui.state.textContent + (ui.state.textContent.endsWith(".") ? "" : "."));
       })
       .catch((e) => {

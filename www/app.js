@@ -1,11 +1,14 @@
-// The admin page: connection, "Sync now" with one visible state per outcome, live
-// progress, status card, support details and this session's history.
+// The admin page: connection (with what the token says), "Sync now" with one visible state
+// per outcome and a warning before it when the token will probably fail, live progress,
+// the Devices card, status card, support details and this session's history.
 // Outcome texts, final states, the next allowed sync and every cloud/host rule come from
 // the package (autopilot-sync), never from a copy here.
 import init, { Outcome, OutcomeText, CloudInfo, isLoopbackHost } from "autopilot-sync";
 import "autopilot-sync/element";
 import { $, show, setText, setTime, timeElement, remember, remembered } from "./dom.js";
 import { CLOUDS, Connection, PageError, graphRootVerdict, parseAuthority } from "./connection.js";
+import { TokenPanel } from "./token.js";
+import { DevicesCard } from "./devices.js";
 
 const params = new URLSearchParams(location.search);
 const positive = (name) => {
@@ -39,6 +42,8 @@ const el = {
 };
 
 let connection;
+let tokenPanel; // what the token says, and the warning before Sync now
+let devices; // the Devices card
 let support = null; // the lines of the last support details
 
 // ---------- small view pieces ----------
@@ -181,6 +186,12 @@ function configureCard() {
   set("interval-ms", positive("intervalMs") ?? (connection.mode === "sim" || connection.target === "sim" ? 1000 : 15000));
   // A fresh arrow each time: the element drops the countdown and progress of the previous token.
   el.card.getToken = (request) => connection.getToken(request);
+  describeConnectionToken();
+}
+
+/** Shows what the current token says, for the Graph root the calls go to. */
+function describeConnectionToken() {
+  tokenPanel.show(connection.knownToken(), connection.options());
 }
 
 /** Outcomes after which the element reads no status itself; the page reads it for its card. */
@@ -210,6 +221,7 @@ function renderAccount(account) {
   el.accountName.textContent = name;
   show(el.signOut, Boolean(account));
   el.signIn.textContent = account ? "Sign in as someone else" : "Sign in";
+  if (tokenPanel) describeConnectionToken();
 }
 
 function setMode(mode, { quiet = false } = {}) {
@@ -222,6 +234,7 @@ function setMode(mode, { quiet = false } = {}) {
   el.cloud.disabled = mode === "sim";
   el.cloud.value = mode === "sim" ? "sim" : connection.target;
   el.graphRoot.textContent = connection.graphRoot();
+  devices.stop("Stopped: the connection changed. Press Watch to follow the devices with the new one.");
   configureCard();
   if (quiet) return;
   formError("");
@@ -240,6 +253,7 @@ function wire() {
     connection.target = el.cloud.value;
     remember(KEY.cloud, el.cloud.value);
     el.graphRoot.textContent = connection.graphRoot();
+    devices.stop("Stopped: the cloud changed. Press Watch to follow the devices there.");
     configureCard();
   });
   el.simAccount.addEventListener("change", () => {
@@ -254,7 +268,7 @@ function wire() {
   el.token.addEventListener("keydown", (e) => {
     if (e.key === "Enter") {
       e.preventDefault();
-      el.card.sync().catch(() => {}); // shown through the element's error event
+      tokenPanel.requestSync(); // asks first when the token will probably fail
     }
   });
   el.tokenClear.addEventListener("click", () => {
@@ -344,6 +358,15 @@ async function main() {
     graphRoot: custom?.graphRoot,
     onAccount: renderAccount,
     onError: showError,
+    onToken: () => describeConnectionToken(),
+  });
+  tokenPanel = new TokenPanel({ card: el.card, announce });
+  devices = new DevicesCard({
+    connection: () => connection,
+    simulated: () => connection.mode === "sim" || connection.target === "sim",
+    intervalMs: positive("devicesIntervalMs"),
+    timeoutMs: positive("devicesTimeoutMs"),
+    announce,
   });
   // The cloud list names each cloud's Graph host as the package knows it.
   for (const option of el.cloud.options) {
