@@ -1,4 +1,4 @@
-// The page's Devices card (issue #13) end to end: Debian Chromium against graph-sim's device
+// The page's Devices card (issue #13), the package's <autopilot-sync-devices>, end to end: Debian Chromium against graph-sim's device
 // inventory with a frozen clock. Three serials reach three different ends (profile assigned
 // after the sync the watch started, import error 808 with its advice, never visible → time
 // up), "sync if missing" sends exactly one POST, the table follows every onUpdate, and a
@@ -66,12 +66,23 @@ test("three serials, three ends: profile assigned after the one sync, 808 with i
     const updates = [];
     await page.exposeFunction("__deviceUpdate", (rows) => updates.push(rows));
     await page.evaluate(() => {
-      // Every render of the table (each onUpdate), as the admin sees it.
+      // Every render of the table (each onUpdate), as the admin sees it; the card is the
+      // package's <autopilot-sync-devices>, its parts in its shadow root.
+      const root = document.querySelector("autopilot-sync-devices").shadowRoot;
       new MutationObserver(() => {
-        const rows = [...document.querySelectorAll("#device-rows tr")].map((tr) => tr.dataset.state ?? "");
+        const rows = [...root.querySelectorAll("#device-rows tr")].map((tr) => tr.dataset.state ?? "");
         if (rows.every(Boolean)) window.__deviceUpdate(rows.join(","));
-      }).observe(document.querySelector("#device-summary"), { childList: true, characterData: true, subtree: true });
+      }).observe(root.querySelector("#device-summary"), { childList: true, characterData: true, subtree: true });
     });
+    const events = page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const seen = [];
+          const card = document.querySelector("autopilot-sync-devices");
+          card.addEventListener("autopilot-sync-devices", (e) => seen.push(e.detail.devices.map((d) => d.state).join(",")));
+          card.addEventListener("autopilot-sync-devices-end", (e) => resolve({ seen, end: { done: e.detail.done, timedOut: e.detail.timedOut } }));
+        }),
+    );
     await page.click("#device-watch");
     assert.equal(await page.isDisabled("#device-watch"), true, "Watch is disabled while watching");
     assert.equal(await page.isVisible("#device-stop"), true, "Stop is offered");
@@ -113,7 +124,11 @@ test("three serials, three ends: profile assigned after the one sync, 808 with i
     assert.match(await page.textContent("#device-summary"), /Time is up: stopped waiting/);
     assert.equal(await page.isEnabled("#device-watch"), true, "Watch is offered again");
     assert.equal(await page.isVisible("#device-stop"), false);
-    assert.match(await page.textContent("#announcer"), /Time is up/);
+    assert.equal(await page.getAttribute("#device-summary", "role"), "status", "announced");
+    const { seen, end } = await events;
+    assert.deepEqual(end, { done: false, timedOut: true }, "autopilot-sync-devices-end carries the final report");
+    assert.deepEqual(seen, updates.slice(0, seen.length), "one autopilot-sync-devices event per read");
+    assert.equal(await page.getAttribute("#devices-card", "watching"), null);
 
     // The table followed every read: importing first, then the profile.
     assert.ok(updates.length >= 3, `one render per read (${updates.length})`);
@@ -133,7 +148,7 @@ test("the card reads pasted CSV as Get-WindowsAutopilotInfo writes it, explains 
     // The same through the file picker.
     await page.fill("#device-serials", "");
     await page.setInputFiles("#device-file", { name: "AutopilotHWID.csv", mimeType: "text/csv", buffer: Buffer.from(csv.replace("Device Serial Number", "device serial number"), "utf8") });
-    await page.waitForFunction(() => document.querySelector("#device-serials").value.includes("CSV-2"), null, WAIT);
+    await page.waitForFunction(() => document.querySelector("autopilot-sync-devices").serials.includes("CSV-2"), null, WAIT);
     assert.match(await page.textContent("#device-read"), /^2 serial numbers, from the CSV's serial number column/);
 
     // A headerless CSV row: the package says what to paste instead; Watch shows it and sends nothing.

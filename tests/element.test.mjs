@@ -56,7 +56,8 @@ before(async () => {
     `<!doctype html><html lang="en"><head><meta charset="utf-8">
      <meta http-equiv="Content-Security-Policy" content="${csp}; require-trusted-types-for 'script'">
      <title>csp</title><script src="./record-events.js"></script><script type="module" src="./csp.js"></script></head>
-     <body><autopilot-sync id="el" base-url="${sim.url}" interval-ms="200"></autopilot-sync></body></html>`,
+     <body><autopilot-sync id="el" base-url="${sim.url}" interval-ms="200"></autopilot-sync>
+     <autopilot-sync-devices id="dev" base-url="${sim.url}" wait-timeout-ms="3000"></autopilot-sync-devices></body></html>`,
   );
   writeFileSync(
     join(dir, "csp.js"),
@@ -64,6 +65,7 @@ before(async () => {
      document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(e.violatedDirective + " " + e.blockedURI));
      const el = document.getElementById("el");
      el.getToken = async () => ${JSON.stringify(ADMIN)};
+     document.getElementById("dev").getToken = el.getToken;
      document.documentElement.dataset.ready = "true";`,
   );
 });
@@ -299,7 +301,7 @@ test("React 19 app bundled with esbuild: getToken set as a property, events hand
   }
 });
 
-test("under the demo page's CSP (no unsafe-inline) plus Trusted Types: styled, working, no violation", async () => {
+test("under the demo page's CSP (no unsafe-inline) plus Trusted Types: both elements styled, working, no violation", async () => {
   await sim.reset();
   const { page, close } = await open("csp.html");
   try {
@@ -310,8 +312,15 @@ test("under the demo page's CSP (no unsafe-inline) plus Trusted Types: styled, w
     await page.getByRole("button", { name: "Sync now" }).click();
     await page.locator('autopilot-sync [part~="message"][data-outcome="started"]').waitFor();
     await page.locator('autopilot-sync [part~="progress"][data-state="completed"]').waitFor({ timeout: 15000 });
+    // The devices card too: serials typed, Watch, a table row, the wait's end.
+    await page.locator("autopilot-sync-devices [part~=serials]").fill("EL-404");
+    await page.locator('autopilot-sync-devices [part~="read"]', { hasText: "1 serial number, one a line." }).waitFor();
+    await page.getByRole("button", { name: "Watch" }).click();
+    await page.locator('autopilot-sync-devices tr[data-serial="EL-404"][data-state="notFound"]').waitFor();
+    await page.locator('autopilot-sync-devices [part~="result"][data-end="timedOut"]').waitFor({ timeout: 15000 });
+    assert.equal(await page.locator('autopilot-sync-devices tr[data-serial="EL-404"] td.state').innerText(), "Not found");
     assert.deepEqual(await page.evaluate(() => window.__csp), [], "no CSP violation");
-    assert.equal(await page.locator("autopilot-sync [style]").count(), 0, "no style attributes in the shadow root");
+    assert.equal(await page.locator("autopilot-sync [style], autopilot-sync-devices [style]").count(), 0, "no style attributes in the shadow roots");
     assert.deepEqual(page.errors, []);
   } finally {
     await close();

@@ -8,7 +8,6 @@ import "autopilot-sync/element";
 import { $, show, setText, setTime, timeElement, remember, remembered } from "./dom.js";
 import { CLOUDS, Connection, PageError, graphRootVerdict, parseAuthority } from "./connection.js";
 import { TokenPanel } from "./token.js";
-import { DevicesCard } from "./devices.js";
 
 const params = new URLSearchParams(location.search);
 const positive = (name) => {
@@ -33,7 +32,7 @@ const el = {
   clientId: $("client-id"), tenantId: $("tenant-id"), tenantField: $("tenant-field"),
   signIn: $("sign-in"), signOut: $("sign-out"), accountName: $("account-name"),
   authorityNote: $("authority-note"), authorityValue: $("authority-value"),
-  formError: $("form-error"), card: $("sync-card"), outcomeActions: $("outcome-actions"),
+  formError: $("form-error"), card: $("sync-card"), devices: $("devices-card"), outcomeActions: $("outcome-actions"),
   actionPaste: $("action-paste"), actionSignin: $("action-signin"),
   stStatus: $("st-status"), stLastSync: $("st-last-sync"), stLastTrigger: $("st-last-trigger"), stNext: $("st-next"),
   statusNote: $("status-note"), statusRefresh: $("status-refresh"),
@@ -43,7 +42,6 @@ const el = {
 
 let connection;
 let tokenPanel; // what the token says, and the warning before Sync now
-let devices; // the Devices card
 let support = null; // the lines of the last support details
 
 // ---------- small view pieces ----------
@@ -179,13 +177,22 @@ function addHistory(r) {
 /** Hands the current connection to the element: where calls go, and a fresh token source. */
 function configureCard() {
   const o = connection.options();
-  const set = (name, value) => (value === undefined ? el.card.removeAttribute(name) : el.card.setAttribute(name, String(value)));
-  set("cloud", o.cloud);
-  set("base-url", o.baseUrl);
-  set("timeout-ms", o.timeoutMs);
-  set("interval-ms", positive("intervalMs") ?? (connection.mode === "sim" || connection.target === "sim" ? 1000 : 15000));
+  const simulatedGraph = connection.mode === "sim" || connection.target === "sim";
+  const set = (element, name, value) => (value === undefined ? element.removeAttribute(name) : element.setAttribute(name, String(value)));
+  // The Devices card (the package's <autopilot-sync-devices>) calls the same Graph root; a
+  // new connection stops a watch in progress there.
+  for (const card of [el.card, el.devices]) {
+    set(card, "cloud", o.cloud);
+    set(card, "base-url", o.baseUrl);
+    set(card, "timeout-ms", o.timeoutMs);
+  }
+  set(el.card, "interval-ms", positive("intervalMs") ?? (simulatedGraph ? 1000 : 15000));
+  // Device reads: every 5 s (the package's floor) against the simulator, else the package's default.
+  set(el.devices, "interval-ms", positive("devicesIntervalMs") ?? (simulatedGraph ? 5000 : undefined));
+  set(el.devices, "wait-timeout-ms", positive("devicesTimeoutMs"));
   // A fresh arrow each time: the element drops the countdown and progress of the previous token.
   el.card.getToken = (request) => connection.getToken(request);
+  el.devices.getToken = (request) => connection.getToken(request);
   describeConnectionToken();
 }
 
@@ -234,7 +241,6 @@ function setMode(mode, { quiet = false } = {}) {
   el.cloud.disabled = mode === "sim";
   el.cloud.value = mode === "sim" ? "sim" : connection.target;
   el.graphRoot.textContent = connection.graphRoot();
-  devices.stop("Stopped: the connection changed. Press Watch to follow the devices with the new one.");
   configureCard();
   if (quiet) return;
   formError("");
@@ -253,7 +259,6 @@ function wire() {
     connection.target = el.cloud.value;
     remember(KEY.cloud, el.cloud.value);
     el.graphRoot.textContent = connection.graphRoot();
-    devices.stop("Stopped: the cloud changed. Press Watch to follow the devices there.");
     configureCard();
   });
   el.simAccount.addEventListener("change", () => {
@@ -361,13 +366,6 @@ async function main() {
     onToken: () => describeConnectionToken(),
   });
   tokenPanel = new TokenPanel({ card: el.card, announce });
-  devices = new DevicesCard({
-    connection: () => connection,
-    simulated: () => connection.mode === "sim" || connection.target === "sim",
-    intervalMs: positive("devicesIntervalMs"),
-    timeoutMs: positive("devicesTimeoutMs"),
-    announce,
-  });
   // The cloud list names each cloud's Graph host as the package knows it.
   for (const option of el.cloud.options) {
     const info = CloudInfo[option.value];
