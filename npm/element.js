@@ -791,7 +791,7 @@ export class AutopilotSyncDevicesElement extends HTMLElement {
   }
   set serials(text) {
     this.#ui.serials.value = text ?? "";
-    this.#describeInput();
+    init().then(() => this.#describeInput(), (e) => this.#fail(e)); // readSerials needs the wasm
   }
 
   /** The last report (each onUpdate's), or null. */
@@ -858,8 +858,9 @@ export class AutopilotSyncDevicesElement extends HTMLElement {
     const file = this.#ui.file.files?.[0];
     if (!file) return;
     try {
-      await init();
-      this.serials = await file.text();
+      const [text] = await Promise.all([file.text(), init()]);
+      this.#ui.serials.value = text;
+      this.#describeInput();
     } catch (e) {
       this.#fail(e);
     }
