@@ -579,9 +579,12 @@ export function createMsalTokenProvider(options: MsalProviderOptions, msal: { Pu
     /// Reads serial numbers from pasted text or a CSV.
     #[wasm_bindgen(js_name = readSerials, skip_typescript)]
     pub fn read_serials(text: JsValue) -> Result<JsValue, JsValue> {
-        let text = text
-            .as_string()
-            .ok_or_else(|| crate::model::wrong_type("text", "a string"))?;
+        let text = text.as_string().ok_or_else(|| {
+            crate::model::UsageError::new(
+                crate::model::ErrorCode::InvalidOptions,
+                "readSerials needs a string: the pasted text, or the text of the CSV file.",
+            )
+        })?;
         let json = crate::model::read_serials_json(&text);
         Ok(js_sys::JSON::parse(&json).unwrap_or(JsValue::NULL))
     }
