@@ -135,6 +135,15 @@ test("three serials, three ends: profile assigned after the one sync, 808 with i
     assert.equal(updates[0], "importing,importFailed,notFound");
     assert.equal(updates.at(-1), "profileAssigned,importFailed,notFound");
     assert.equal((await posts()).length, 1, '"sync if missing" sent exactly one POST');
+    // On a phone (360 px) the filled table stacks its cells: no horizontal scroll.
+    await page.setViewportSize({ width: 360, height: 740 });
+    const fit = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      client: document.documentElement.clientWidth,
+      display: getComputedStyle(document.querySelector("autopilot-sync-devices").shadowRoot.querySelector("#device-rows tr")).display,
+    }));
+    assert.ok(fit.scroll <= fit.client, `scrollWidth ${fit.scroll} <= ${fit.client}`);
+    assert.equal(fit.display, "block", "rows stack on a phone");
     assert.ok((await deviceReads()).length >= 3 * 3, "every serial was read at every poll");
   });
 });
