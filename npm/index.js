@@ -1,20 +1,22 @@
 // Browser / bundler entry of autopilot-sync. The API itself is declared in src/lib.rs;
-// this file only loads the wasm (once) and re-exports it.
+// this file only loads the wasm (once) and re-exports it. The device and tenant calls are
+// a second wasm (devices/), loaded on the first getDevices, syncTenants or
+// client.waitForDevices, so pages that only sync do not download it.
 import glueInit, {
   triggerSync as rawTriggerSync,
   getSyncStatus as rawGetSyncStatus,
-  createSyncClient as rawCreateSyncClient,
+  createSyncClientWith as rawCreateSyncClient,
   checkGraphRoot as rawCheckGraphRoot,
   isLoopbackHost as rawIsLoopbackHost,
   nextSyncAllowedAt as rawNextSyncAllowedAt,
-  getDevices as rawGetDevices,
   readSerials as rawReadSerials,
   describeToken as rawDescribeToken,
-  syncTenants as rawSyncTenants,
 } from "./autopilot_sync.js";
-import { loadOnce } from "./load.js";
+import { loadOnce, once } from "./load.js";
 
 const load = loadOnce(glueInit);
+/** The devices wasm's glue, loaded and initialised once (from next to its glue file). */
+const devices = once(() => import("./devices/autopilot_sync_devices.js").then((m) => m.default().then(() => m)));
 
 /**
  * Loads the WebAssembly module. Safe to call more than once: later calls return the
@@ -22,22 +24,35 @@ const load = loadOnce(glueInit);
  * from: a URL, a Response, bytes or a WebAssembly.Module.
  */
 export default function init(input) {
-  return load(input);
+  return load(input).then(() => {
+    loaded = true;
+  });
+}
+let loaded = false;
+
+/** `f(a, b)` once the wasm is loaded: at once when it is (no extra promise turn per call). */
+function whenLoaded(f, a, b) {
+  if (!loaded) return init().then(() => f(a, b));
+  try {
+    return f(a, b);
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 /** Starts a Windows Autopilot sync. Loads the wasm first if `init()` was not awaited. */
 export function triggerSync(token, options) {
-  return init().then(() => rawTriggerSync(token, options));
+  return whenLoaded(rawTriggerSync, token, options);
 }
 
 /** Reads the Windows Autopilot sync state. Loads the wasm first if needed. */
 export function getSyncStatus(token, options) {
-  return init().then(() => rawGetSyncStatus(token, options));
+  return whenLoaded(rawGetSyncStatus, token, options);
 }
 
-/** Where each serial number stands in Windows Autopilot. Loads the wasm first if needed. */
+/** Where each serial number stands in Windows Autopilot. Loads the devices wasm first if needed. */
 export function getDevices(token, serials, options) {
-  return init().then(() => rawGetDevices(token, serials, options));
+  return devices().then((m) => m.getDevices(token, serials, options));
 }
 
 /** Reads serial numbers from pasted text or a CSV (one a line, or a Device Serial Number column). Needs `await init()` first. */
@@ -47,7 +62,7 @@ export function readSerials(text) {
 
 /** Creates a client bound to a token source. Needs `await init()` first. */
 export function createSyncClient(options) {
-  return rawCreateSyncClient(options);
+  return rawCreateSyncClient(options, devices);
 }
 
 /** The library's verdict on a custom Graph root (`baseUrl`). Needs `await init()` first. */
@@ -72,7 +87,7 @@ export function describeToken(token, options) {
 
 /** One sync per tenant, a bounded number at a time. Loads the wasm first if needed. */
 export function syncTenants(tenants, options) {
-  return init().then(() => rawSyncTenants(tenants, options));
+  return devices().then((m) => m.syncTenants(tenants, options));
 }
 
 export {

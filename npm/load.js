@@ -1,19 +1,17 @@
-// Loads a wasm-bindgen module (`--target web`) once: later calls share the first call's
-// promise, and a failed load may be tried again. Used by both package entries.
+// Loading a wasm-bindgen module (`--target web`) once: later calls share the first call's
+// promise, and a failed load may be tried again. Used by the package entries.
+
+/** `f` run once: later calls share its promise; after a rejection the next call runs it again. */
+export function once(f) {
+  let p;
+  return (...args) =>
+    (p ??= f(...args).catch((e) => {
+      p = undefined;
+      throw e;
+    }));
+}
 
 /** Wraps the glue's default `init` into a load-once function taking an optional input. */
 export function loadOnce(glueInit) {
-  let ready;
-  return (input) => {
-    if (!ready) {
-      ready = glueInit(input === undefined ? undefined : { module_or_path: input }).then(
-        () => undefined,
-        (e) => {
-          ready = undefined;
-          throw e;
-        },
-      );
-    }
-    return ready;
-  };
+  return once((input) => glueInit(input === undefined ? undefined : { module_or_path: input }).then(() => undefined));
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Builds the npm package into pkg/, two wasm modules:
-//   core: crate autopilot-sync-wasm   → pkg/autopilot_sync.js + _bg.wasm
-//   msal: crate autopilot-sync-msal   → pkg/msal/autopilot_sync_msal.js + _bg.wasm
+// Builds the npm package into pkg/, three wasm modules:
+//   core:    crate autopilot-sync-wasm    → pkg/autopilot_sync.js + _bg.wasm
+//   devices: crate autopilot-sync-devices → pkg/devices/autopilot_sync_devices.js + _bg.wasm
+//            (getDevices, syncTenants, client.waitForDevices; the entries load it on first use)
+//   msal:    crate autopilot-sync-msal    → pkg/msal/autopilot_sync_msal.js + _bg.wasm
 // each as cargo (wasm32, release) → wasm-bindgen (--target web) → wasm-opt -Oz, then the
 // entry wrappers from npm/; the JS is minified with esbuild, which also bundles the Node
 // entry (it loads the wasm synchronously) into the CommonJS entry pkg/index.cjs.
@@ -13,6 +15,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync,
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildSync, transformSync } from "esbuild";
+import { shortenLinkNames } from "./wasm-names.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = join(root, "pkg");
@@ -29,12 +32,13 @@ const sha = (p) => createHash("sha256").update(readFileSync(p)).digest("hex");
 // class and the constants), so both wasm modules and the entries share one class.
 const modules = [
   { crate: "autopilot-sync-wasm", raw: "autopilot_sync_wasm", name: "autopilot_sync", out: pkg, contract: "./contract.js" },
+  { crate: "autopilot-sync-devices", raw: "autopilot_sync_devices", name: "autopilot_sync_devices", out: join(pkg, "devices"), contract: "../contract.js" },
   { crate: "autopilot-sync-msal", raw: "autopilot_sync_msal", name: "autopilot_sync_msal", out: join(pkg, "msal"), contract: "../contract.js" },
 ];
 
 for (const m of modules) {
   // One cargo run per crate: together, cargo would unify features and put the MSAL
-  // binding into the core wasm too.
+  // binding and the device calls into the core wasm too.
   run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", "-p", m.crate, ...(quiet ? ["--quiet"] : [])]);
 }
 
@@ -63,6 +67,12 @@ for (const m of modules) {
     "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
     "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
   ]);
+  // Short link names between the wasm and its glue (see scripts/wasm-names.mjs).
+  const dtsFiles = [join(m.out, `${m.name}.d.ts`), join(m.out, `${m.name}_bg.wasm.d.ts`)];
+  const short = shortenLinkNames(readFileSync(bg), readFileSync(glue, "utf8"), dtsFiles.map((f) => readFileSync(f, "utf8")));
+  writeFileSync(bg, short.wasm);
+  writeFileSync(glue, short.glue);
+  dtsFiles.forEach((f, i) => writeFileSync(f, short.dts[i]));
   writeFileSync(stamp, input);
 }
 

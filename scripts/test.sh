@@ -55,6 +55,7 @@ if run "set-up" bash scripts/ensure-tools.sh; then
   run "clippy (host)" cargo clippy --workspace --all-targets --quiet -- -D warnings
   run "clippy (wasm32, core)" cargo clippy -p autopilot-sync --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
   run "clippy (wasm32, msal)" cargo clippy -p autopilot-sync-msal --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
+  run "clippy (wasm32, core wasm, devices wasm)" bash -c 'cargo clippy -p autopilot-sync-wasm --target wasm32-unknown-unknown --quiet -- -D warnings && cargo clippy -p autopilot-sync-devices --target wasm32-unknown-unknown --quiet -- -D warnings'
   run "host tests: pure core and graph-sim" cargo test --workspace --quiet
   built=1
   run "build the package" node scripts/build.mjs --quiet || built=0

@@ -77,10 +77,15 @@ mod exports {
     use js_sys::Promise;
     use wasm_bindgen::prelude::*;
 
+    #[cfg(feature = "api")]
     use crate::model::Action;
     #[cfg(feature = "msal")]
     use crate::wasm::msal;
-    use crate::wasm::{client, devices, flight, helpers, options, tenants};
+    use crate::wasm::options;
+    #[cfg(feature = "devices")]
+    use crate::wasm::{devices, tenants};
+    #[cfg(feature = "api")]
+    use crate::wasm::{flight, helpers, sync_client};
 
     #[wasm_bindgen(typescript_custom_section)]
     const TS_API: &'static str = r#"
@@ -531,6 +536,7 @@ export interface MsalTokenProvider {
 export function createMsalTokenProvider(options: MsalProviderOptions, msal: { PublicClientApplication: unknown }): Promise<MsalTokenProvider>;
 "#;
 
+    #[cfg(feature = "api")]
     fn call(action: Action, token: &JsValue, opts: &JsValue) -> Promise {
         let checked = options::token_arg(token)
             .and_then(|t| options::call_options(opts, None, &options::CALL_KEYS).map(|o| (t, o)));
@@ -551,18 +557,21 @@ export function createMsalTokenProvider(options: MsalProviderOptions, msal: { Pu
     }
 
     /// Starts a Windows Autopilot sync (`POST .../windowsAutopilotSettings/sync`).
+    #[cfg(feature = "api")]
     #[wasm_bindgen(js_name = triggerSync, skip_typescript)]
     pub fn trigger_sync(token: JsValue, options: JsValue) -> Promise {
         call(Action::Trigger, &token, &options)
     }
 
     /// Reads the sync state (`GET .../windowsAutopilotSettings`).
+    #[cfg(feature = "api")]
     #[wasm_bindgen(js_name = getSyncStatus, skip_typescript)]
     pub fn get_sync_status(token: JsValue, options: JsValue) -> Promise {
         call(Action::Status, &token, &options)
     }
 
     /// Reads where each serial number stands in Windows Autopilot.
+    #[cfg(feature = "devices")]
     #[wasm_bindgen(js_name = getDevices, skip_typescript)]
     pub fn get_devices(token: JsValue, serials: JsValue, options: JsValue) -> Promise {
         let checked = options::token_arg(&token).and_then(|t| {
@@ -590,39 +599,63 @@ export function createMsalTokenProvider(options: MsalProviderOptions, msal: { Pu
     }
 
     /// The library's verdict on a custom Graph root.
+    #[cfg(feature = "api")]
     #[wasm_bindgen(js_name = checkGraphRoot, skip_typescript)]
     pub fn check_graph_root(url: JsValue) -> JsValue {
         helpers::check_graph_root(&url)
     }
 
     /// What a token says about itself (no request, no signature check).
+    #[cfg(feature = "api")]
     #[wasm_bindgen(js_name = describeToken, skip_typescript)]
     pub fn describe_token(token: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
         helpers::describe(&token, &options).map_err(Into::into)
     }
 
     /// One sync per tenant, a bounded number at a time.
+    #[cfg(feature = "devices")]
     #[wasm_bindgen(js_name = syncTenants, skip_typescript)]
     pub fn sync_tenants(tenants: JsValue, options: JsValue) -> Promise {
         tenants::sync_tenants(&tenants, &options)
     }
 
+    /// The device side of `client.waitForDevices`: `hooks` is what the client's own
+    /// module hands over (its token source, settings read, sync and defaults; see
+    /// `wasm::client`). Internal: the package entries reach it through the client.
+    #[cfg(feature = "devices")]
+    #[wasm_bindgen(js_name = waitForDevicesWith, skip_typescript)]
+    pub fn wait_for_devices_with(hooks: JsValue, serials: JsValue, options: JsValue) -> Promise {
+        wasm_bindgen_futures::future_to_promise(devices::wait_with(hooks, serials, options))
+    }
+
     /// Whether a host name is this machine.
+    #[cfg(feature = "api")]
     #[wasm_bindgen(js_name = isLoopbackHost, skip_typescript)]
     pub fn is_loopback_host(hostname: &str) -> bool {
         crate::model::is_loopback(hostname)
     }
 
     /// When the next manual sync may start.
+    #[cfg(feature = "api")]
     #[wasm_bindgen(js_name = nextSyncAllowedAt, skip_typescript)]
     pub fn next_sync_allowed_at(result: JsValue, status: JsValue, now: JsValue) -> JsValue {
         helpers::next_sync_allowed(&result, &status, &now)
     }
 
     /// Creates a client that fetches its own tokens.
+    #[cfg(feature = "api")]
     #[wasm_bindgen(js_name = createSyncClient, skip_typescript)]
     pub fn create_sync_client(options: JsValue) -> Result<JsValue, JsValue> {
-        client::create(&options).map_err(Into::into)
+        sync_client::create(&options, JsValue::UNDEFINED).map_err(Into::into)
+    }
+
+    /// `createSyncClient` as the package entries call it: `devices` is a function that
+    /// resolves with the devices wasm's glue, loaded on the first `waitForDevices` (a
+    /// build with `devices` ignores it). Internal.
+    #[cfg(feature = "api")]
+    #[wasm_bindgen(js_name = createSyncClientWith, skip_typescript)]
+    pub fn create_sync_client_with(options: JsValue, devices: JsValue) -> Result<JsValue, JsValue> {
+        sync_client::create(&options, devices).map_err(Into::into)
     }
 
     /// Creates an MSAL-backed token provider; `msal` holds `@azure/msal-browser`'s

@@ -184,6 +184,61 @@ test("plain <script type=module> page, no bundler (import map to the installed p
   assert.equal(await outcomeOfPage(`${sim.url}/plain.html`), "started");
 });
 
+test("plain page: the devices wasm loads only on the first device or tenant call, and all three work", async () => {
+  await sim.reset();
+  writeFileSync(
+    join(scratch, "devices.html"),
+    `<!doctype html>
+     <script type="importmap">{"imports":{"autopilot-sync":"./node_modules/autopilot-sync/pkg/index.js"}}</script>
+     <script type="module">
+       import init, { triggerSync, getDevices, syncTenants, createSyncClient, describeToken, SyncError } from "autopilot-sync";
+       const o = { baseUrl: location.origin };
+       await init();
+       const out = { described: describeToken("opaque").kind };
+       out.before = performance.getEntriesByType("resource").map((e) => e.name).filter((n) => n.includes("/devices/"));
+       out.sync = (await triggerSync(${JSON.stringify(TOKEN)}, o)).outcome;
+       out.devices = await getDevices(${JSON.stringify(TOKEN)}, ["NOPE-1"], o);
+       const client = createSyncClient({ ...o, getToken: async () => ${JSON.stringify(TOKEN)} });
+       out.wait = await client.waitForDevices(["NOPE-1"], { timeoutMs: 1 });
+       out.tenants = await syncTenants([{ id: "a", ...o, getToken: async () => ${JSON.stringify(TOKEN)} }]);
+       out.refused = await getDevices("", ["X"]).catch((e) => [e instanceof SyncError, e.code]);
+       out.after = performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname).filter((n) => n.includes("/devices/"));
+       document.body.dataset.outcome = JSON.stringify(out);
+     </script>`,
+  );
+  const out = JSON.parse(await outcomeOfPage(`${sim.url}/devices.html`));
+  assert.deepEqual(out.before, [], "nothing of the devices wasm before a device call");
+  assert.equal(out.described, "opaque", "describeToken is synchronous, in the core wasm");
+  assert.equal(out.sync, "started");
+  assert.equal(out.devices.ok, true, out.devices.message);
+  assert.deepEqual(out.devices.devices.map((d) => [d.serialNumber, d.state]), [["NOPE-1", "notFound"]]);
+  assert.equal(out.wait.timedOut, true);
+  assert.equal(out.wait.devices[0].state, "notFound");
+  assert.equal(out.tenants.length, 1);
+  assert.equal(out.tenants[0].tenant, "a");
+  assert.ok(out.tenants[0].result, "a row with a result");
+  assert.deepEqual(out.refused, [true, "invalidToken"]);
+  const base = "/node_modules/autopilot-sync/pkg/devices/";
+  assert.deepEqual(out.after.sort(), [`${base}autopilot_sync_devices.js`, `${base}autopilot_sync_devices_bg.wasm`], "each devices file fetched once");
+});
+
+test("CommonJS: require() reaches the device and tenant calls too", async () => {
+  await sim.reset();
+  writeFileSync(
+    join(scratch, "cjs-devices.cjs"),
+    `const { getDevices, syncTenants, SyncError } = require("autopilot-sync");
+     const o = { baseUrl: ${JSON.stringify(sim.url)} };
+     (async () => {
+       const d = await getDevices(${JSON.stringify(TOKEN)}, ["NOPE-1"], o);
+       const t = await syncTenants([{ id: "a", ...o, getToken: async () => ${JSON.stringify(TOKEN)} }]);
+       const e = await getDevices("", ["X"]).catch((e) => e instanceof SyncError && e.code);
+       console.log(JSON.stringify([d.devices.map((x) => x.state), t[0].result.outcome, e]));
+     })();`,
+  );
+  const out = execFileSync(process.execPath, ["cjs-devices.cjs"], { cwd: scratch, encoding: "utf8", ...CHILD });
+  assert.deepEqual(JSON.parse(out), [["notFound"], "started", "invalidToken"]);
+});
+
 async function outcomeOfPage(url) {
   const browser = await launchBrowser();
   try {
@@ -191,7 +246,9 @@ async function outcomeOfPage(url) {
     const errors = [];
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(url);
-    await page.waitForFunction(() => document.body?.dataset.outcome, null, { timeout: 20000 });
+    await page.waitForFunction(() => document.body?.dataset.outcome, null, { timeout: 20000 }).catch((e) => {
+      throw new Error(`${e.message}; page errors: ${errors.join(" / ")}`);
+    });
     assert.deepEqual(errors, []);
     return await page.evaluate(() => document.body.dataset.outcome);
   } finally {

@@ -13,8 +13,8 @@
 use crate::prelude::*;
 
 use super::errors::UsageError;
-use super::json::{Json, ObjectWriter};
-use super::time::decimal;
+use super::json::{parse, Doc, Json, ObjectWriter};
+use super::time::{decimal, floor};
 
 /// Path of the Autopilot device collection under a Graph root.
 pub const IDENTITIES_PATH: &str = "/beta/deviceManagement/windowsAutopilotDeviceIdentities";
@@ -272,31 +272,29 @@ pub struct Page<T> {
     pub next_link: Option<String>,
 }
 
-fn text(v: Option<&Json>) -> Option<String> {
-    v.and_then(Json::as_str)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(Into::into)
+fn text(v: Option<Doc>) -> Option<String> {
+    let s = v?.string()?;
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.into())
 }
 
 /// A date, or `None` when absent or Intune's "unset" (`0001-01-01…`).
-fn date(v: Option<&Json>) -> Option<String> {
+fn date(v: Option<Doc>) -> Option<String> {
     text(v).filter(|s| !s.starts_with("0001-01-01"))
 }
 
-fn int(v: Option<&Json>) -> Option<i64> {
-    match v? {
-        Json::Num(n) => n.parse::<i64>().ok(),
-        Json::Str(s) => s.trim().parse::<i64>().ok(),
-        _ => None,
+fn int(v: Option<Doc>) -> Option<i64> {
+    let v = v?;
+    match v.number() {
+        // Whole numbers only (an import error code); `as` saturates, never panics.
+        Some(n) => (floor(n) == n && n.abs() < 9.0e15).then_some(n as i64),
+        None => v.string()?.trim().parse::<i64>().ok(),
     }
 }
 
-fn page<T>(body: &str, row: impl Fn(&Json) -> Option<T>) -> Option<Page<T>> {
-    let doc = Json::parse(body)?;
-    let Some(Json::Arr(values)) = doc.get("value") else {
-        return None;
-    };
+fn page<T>(body: &str, row: impl Fn(&Doc) -> Option<T>) -> Option<Page<T>> {
+    let doc = parse(body)?;
+    let values = doc.get("value")?.items()?;
     Some(Page {
         rows: values.iter().filter_map(row).collect(),
         next_link: text(doc.get("@odata.nextLink")),
@@ -323,7 +321,7 @@ pub fn parse_identities(body: &str) -> Option<Page<Identity>> {
 pub fn parse_imported(body: &str) -> Option<Page<Imported>> {
     page(body, |r| {
         let state = r.get("state");
-        let get = |k: &str| state.and_then(|s| s.get(k));
+        let get = |k: &str| state.as_ref().and_then(|s| s.get(k));
         Some(Imported {
             id: text(r.get("id")),
             serial: text(r.get("serialNumber"))?,
@@ -1295,7 +1293,7 @@ mod tests {
         assert!(j.contains(
             "\"importErrorCode\":808,\"importErrorName\":\"ZtdDeviceAssignedToOtherTenant\""
         ));
-        assert!(crate::model::json::Json::parse(&j).is_some());
+        assert!(crate::model::json::parse(&j).is_some());
     }
 
     #[test]

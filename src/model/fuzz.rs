@@ -17,7 +17,7 @@ use super::bounds::{MAX_FIELD_CHARS, MAX_MESSAGE_CHARS};
 use super::call::{Reply, Response};
 use super::cloud::is_loopback;
 use super::graph_error::parse_error_body;
-use super::json::Json;
+use super::json::parse;
 use super::outcome::{Action, Answer};
 use super::retry_after::parse_retry_after;
 use super::sync_state::parse_sync_state;
@@ -460,7 +460,7 @@ fn one(r: &mut Rng) -> Result<(), String> {
     for action in [Action::Trigger, Action::Status] {
         let reply = Reply::read(action, &answer, "cid", NOW).sealed(&token);
         let json = reply.to_json();
-        if Json::parse(&json).is_none() {
+        if parse(&json).is_none() {
             return Err(format!("invalid JSON: {json}"));
         }
         if json.contains(&token) {

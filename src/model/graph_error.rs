@@ -3,7 +3,8 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use super::json::Json;
+use super::json::{parse, Doc, Json};
+use super::time::{ceil, decimal};
 
 /// What a Graph error body says, with Intune's nesting unwrapped.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -26,11 +27,10 @@ fn is_generic(code: &str) -> bool {
 }
 
 /// A non-empty, trimmed string member looked up without regard to case.
-fn text<'a>(v: &'a Json, key: &str) -> Option<&'a str> {
-    v.get_ci(key)
-        .and_then(Json::as_str)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
+fn text(v: &Doc, key: &str) -> Option<String> {
+    let s = v.get_ci(key)?.string()?;
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.into())
 }
 
 /// How many JSON documents inside messages are unwrapped at most.
@@ -40,45 +40,51 @@ const MAX_NESTING: usize = 8;
 /// (an HTML page, plain text, a truncated document, an empty body) yields all `None`.
 pub fn parse_error_body(body: &str) -> GraphError {
     let mut out = GraphError::default();
-    let Some(doc) = Json::parse(body.trim_start_matches('\u{feff}')) else {
+    let Some(doc) = parse(body.trim_start_matches('\u{feff}')) else {
         return out;
     };
-    let Some(error) = doc.get_ci("error").filter(|e| e.is_obj()) else {
+    let Some(error) = doc.get_ci("error").filter(Json::is_object) else {
         return out;
     };
-    let inner = error.get_ci("innerError").filter(|e| e.is_obj());
-    out.request_id = inner.and_then(|i| text(i, "request-id")).map(Into::into);
-    out.date = inner.and_then(|i| text(i, "date")).map(Into::into);
-    out.code = text(error, "code").map(Into::into);
+    let inner = error.get_ci("innerError").filter(Json::is_object);
+    out.request_id = inner.as_ref().and_then(|i| text(i, "request-id"));
+    out.date = inner.as_ref().and_then(|i| text(i, "date"));
+    out.code = text(&error, "code");
 
-    let mut message = text(error, "message").map(String::from);
+    let mut message = text(&error, "message");
     for _ in 0..MAX_NESTING {
         let Some(m) = message.as_deref() else { break };
         if !m.starts_with('{') {
             break;
         }
-        let Some(nested) = Json::parse(m).filter(Json::is_obj) else {
+        let Some(nested) = parse(m).filter(Json::is_object) else {
             break;
         };
         // Intune's shapes: {"ErrorCode":..,"Message":..}, {"_version":3,"Message":..},
         // and occasionally a whole Graph body {"error":{"code":..,"message":..}}.
         let level = nested
             .get_ci("error")
-            .filter(|e| e.is_obj())
-            .unwrap_or(&nested);
-        let code = text(level, "ErrorCode").or_else(|| text(level, "code"));
-        match level.get_ci("RetryAfter") {
-            Some(Json::Num(n)) => out.retry_after = Some(n.clone()),
-            Some(Json::Str(s)) if !s.trim().is_empty() => out.retry_after = Some(s.clone()),
-            _ => {}
-        }
-        if let Some(c) = code {
-            if !is_generic(c) || out.code.is_none() {
-                out.code = Some(c.into());
+            .filter(Json::is_object)
+            .unwrap_or(nested);
+        let code = text(&level, "ErrorCode").or_else(|| text(&level, "code"));
+        if let Some(v) = level.get_ci("RetryAfter") {
+            match (v.number(), v.string()) {
+                // Seconds as a JSON number: as the delta-seconds text `Retry-After` would
+                // carry (a fraction rounds up, as there); a negative one says nothing.
+                (Some(n), _) if n >= 0.0 => {
+                    out.retry_after = Some(decimal(ceil(n.min(4e9)) as u64))
+                }
+                (_, Some(s)) if !s.trim().is_empty() => out.retry_after = Some(s),
+                _ => {}
             }
         }
-        match text(level, "Message") {
-            Some(inner_message) => message = Some(inner_message.into()),
+        if let Some(c) = code {
+            if !is_generic(&c) || out.code.is_none() {
+                out.code = Some(c);
+            }
+        }
+        match text(&level, "Message") {
+            Some(inner_message) => message = Some(inner_message),
             // A nested document without a message: nothing human to show.
             None => {
                 message = None;

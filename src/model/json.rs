@@ -1,273 +1,89 @@
-//! A small, panic-free JSON reader for Graph error bodies and the sync-state object.
+//! Reading JSON bodies through the platform's own parser, and writing result objects.
 //!
-//! `serde_json` would cost tens of kilobytes of wasm; Graph's answers here are tiny and
-//! only a few string fields matter. Numbers are kept as their source text.
+//! Graph's answers are read by the engine's `JSON.parse` in the wasm (no JSON parser in
+//! the download) and by `serde_json` in host tests and fuzzing: the model reads a parsed
+//! document only through the small [`Json`] trait, and [`Doc`] is the implementation of
+//! the target. Only a few members of small documents are ever read, so each lookup may
+//! cross into JS; nothing walks a whole document.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-/// A parsed JSON value.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Json {
-    /// `null`
-    Null,
-    /// `true` / `false`
-    Bool(bool),
-    /// A number, as written.
-    Num(String),
-    /// A string, unescaped.
-    Str(String),
-    /// An array.
-    Arr(Vec<Json>),
-    /// An object, keys in source order (duplicates kept; lookups take the first).
-    Obj(Vec<(String, Json)>),
-}
-
-/// Nesting deeper than this is refused, so hostile input cannot exhaust the stack.
-const MAX_DEPTH: usize = 64;
-
-impl Json {
-    /// Parses a whole document; `None` when it is not exactly one JSON value.
-    pub fn parse(text: &str) -> Option<Json> {
-        let mut p = Parser {
-            s: text.as_bytes(),
-            i: 0,
-        };
-        let v = p.value(0)?;
-        p.ws();
-        if p.i == p.s.len() {
-            Some(v)
-        } else {
-            None
-        }
-    }
-
-    /// The member `key` of an object (exact match).
-    pub fn get(&self, key: &str) -> Option<&Json> {
-        match self {
-            Json::Obj(m) => m.iter().find(|(k, _)| k == key).map(|(_, v)| v),
-            _ => None,
-        }
-    }
-
-    /// The member `key` of an object, ignoring ASCII case.
-    pub fn get_ci(&self, key: &str) -> Option<&Json> {
-        match self {
-            Json::Obj(m) => m
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(key))
-                .map(|(_, v)| v),
-            _ => None,
-        }
-    }
-
+/// A parsed JSON value, as the model reads it. Lookups return owned handles (a JS value
+/// is a handle; the host implementation clones the small subtree).
+///
+/// Both implementations follow `JSON.parse`: a document is exactly one value (surrounding
+/// JSON whitespace allowed, a byte-order mark not); a duplicated member keeps the last
+/// value. Where they may differ, and no decision of the model depends on it: a lone UTF-16
+/// surrogate escape (`JSON.parse` accepts it and the wasm reads U+FFFD; `serde_json`
+/// refuses the document), nesting beyond `serde_json`'s 128 levels (refused on the host),
+/// and which of several members differing only in ASCII case [`Json::get_ci`] finds.
+pub trait Json: Sized {
+    /// Parses a whole document; `None` when the text is not one JSON value.
+    fn parse(text: &str) -> Option<Self>;
+    /// The member `key` of an object (exact match); `None` for a missing member or when
+    /// this is not an object. A member whose value is `null` is `Some`.
+    fn get(&self, key: &str) -> Option<Self>;
+    /// The member `key` of an object, ignoring ASCII case (an exact match first).
+    fn get_ci(&self, key: &str) -> Option<Self>;
     /// The string value, if this is a string.
-    pub fn as_str(&self) -> Option<&str> {
-        match self {
-            Json::Str(s) => Some(s),
-            _ => None,
-        }
-    }
-
-    /// Whether this is an object.
-    pub fn is_obj(&self) -> bool {
-        matches!(self, Json::Obj(_))
-    }
+    fn string(&self) -> Option<String>;
+    /// The number value, if this is a number.
+    fn number(&self) -> Option<f64>;
+    /// Whether this is an object (not an array, not `null`).
+    fn is_object(&self) -> bool;
+    /// The elements, if this is an array.
+    fn items(&self) -> Option<Vec<Self>>;
 }
 
-struct Parser<'a> {
-    s: &'a [u8],
-    i: usize,
+/// The [`Json`] of this target: `JSON.parse` in the wasm.
+#[cfg(target_arch = "wasm32")]
+pub type Doc = crate::wasm::json::JsJson;
+
+/// The [`Json`] of this target: `serde_json` on the host (tests, fuzzing, clippy).
+#[cfg(not(target_arch = "wasm32"))]
+pub type Doc = HostJson;
+
+/// Parses `text` with the target's parser.
+pub fn parse(text: &str) -> Option<Doc> {
+    <Doc as Json>::parse(text)
 }
 
-impl Parser<'_> {
-    fn peek(&self) -> Option<u8> {
-        self.s.get(self.i).copied()
-    }
+/// [`Json`] over `serde_json::Value`, for host builds.
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Debug, Clone, PartialEq)]
+pub struct HostJson(pub serde_json::Value);
 
-    fn ws(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
-            self.i += 1;
-        }
+#[cfg(not(target_arch = "wasm32"))]
+impl Json for HostJson {
+    fn parse(text: &str) -> Option<Self> {
+        serde_json::from_str(text).ok().map(HostJson)
     }
-
-    fn lit(&mut self, word: &[u8], v: Json) -> Option<Json> {
-        if self.s.get(self.i..self.i + word.len())? == word {
-            self.i += word.len();
-            Some(v)
-        } else {
-            None
-        }
+    fn get(&self, key: &str) -> Option<Self> {
+        self.0.as_object()?.get(key).cloned().map(HostJson)
     }
-
-    fn value(&mut self, depth: usize) -> Option<Json> {
-        if depth > MAX_DEPTH {
-            return None;
-        }
-        self.ws();
-        match self.peek()? {
-            b'{' => self.object(depth),
-            b'[' => self.array(depth),
-            b'"' => self.string().map(Json::Str),
-            b't' => self.lit(b"true", Json::Bool(true)),
-            b'f' => self.lit(b"false", Json::Bool(false)),
-            b'n' => self.lit(b"null", Json::Null),
-            b'-' | b'0'..=b'9' => self.number(),
-            _ => None,
-        }
+    fn get_ci(&self, key: &str) -> Option<Self> {
+        let m = self.0.as_object()?;
+        m.get(key)
+            .or_else(|| {
+                m.iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                    .map(|(_, v)| v)
+            })
+            .cloned()
+            .map(HostJson)
     }
-
-    fn object(&mut self, depth: usize) -> Option<Json> {
-        self.i += 1;
-        let mut members = Vec::new();
-        self.ws();
-        if self.peek()? == b'}' {
-            self.i += 1;
-            return Some(Json::Obj(members));
-        }
-        loop {
-            self.ws();
-            if self.peek()? != b'"' {
-                return None;
-            }
-            let key = self.string()?;
-            self.ws();
-            if self.peek()? != b':' {
-                return None;
-            }
-            self.i += 1;
-            let v = self.value(depth + 1)?;
-            members.push((key, v));
-            self.ws();
-            match self.peek()? {
-                b',' => self.i += 1,
-                b'}' => {
-                    self.i += 1;
-                    return Some(Json::Obj(members));
-                }
-                _ => return None,
-            }
-        }
+    fn string(&self) -> Option<String> {
+        self.0.as_str().map(Into::into)
     }
-
-    fn array(&mut self, depth: usize) -> Option<Json> {
-        self.i += 1;
-        let mut items = Vec::new();
-        self.ws();
-        if self.peek()? == b']' {
-            self.i += 1;
-            return Some(Json::Arr(items));
-        }
-        loop {
-            items.push(self.value(depth + 1)?);
-            self.ws();
-            match self.peek()? {
-                b',' => self.i += 1,
-                b']' => {
-                    self.i += 1;
-                    return Some(Json::Arr(items));
-                }
-                _ => return None,
-            }
-        }
+    fn number(&self) -> Option<f64> {
+        self.0.as_f64()
     }
-
-    fn number(&mut self) -> Option<Json> {
-        let start = self.i;
-        if self.peek() == Some(b'-') {
-            self.i += 1;
-        }
-        let int_start = self.i;
-        while let Some(b'0'..=b'9') = self.peek() {
-            self.i += 1;
-        }
-        if self.i == int_start {
-            return None;
-        }
-        if self.peek() == Some(b'.') {
-            self.i += 1;
-            let f = self.i;
-            while let Some(b'0'..=b'9') = self.peek() {
-                self.i += 1;
-            }
-            if self.i == f {
-                return None;
-            }
-        }
-        if let Some(b'e' | b'E') = self.peek() {
-            self.i += 1;
-            if let Some(b'+' | b'-') = self.peek() {
-                self.i += 1;
-            }
-            let e = self.i;
-            while let Some(b'0'..=b'9') = self.peek() {
-                self.i += 1;
-            }
-            if self.i == e {
-                return None;
-            }
-        }
-        let text = core::str::from_utf8(self.s.get(start..self.i)?).ok()?;
-        Some(Json::Num(text.into()))
+    fn is_object(&self) -> bool {
+        self.0.is_object()
     }
-
-    fn hex4(&mut self) -> Option<u32> {
-        let mut v = 0u32;
-        for _ in 0..4 {
-            let d = (self.peek()? as char).to_digit(16)?;
-            v = v * 16 + d;
-            self.i += 1;
-        }
-        Some(v)
-    }
-
-    fn string(&mut self) -> Option<String> {
-        self.i += 1; // opening quote
-        let mut out: Vec<u8> = Vec::new();
-        loop {
-            let b = self.peek()?;
-            self.i += 1;
-            match b {
-                b'"' => return String::from_utf8(out).ok(),
-                b'\\' => {
-                    let e = self.peek()?;
-                    self.i += 1;
-                    let c = match e {
-                        b'"' => '"',
-                        b'\\' => '\\',
-                        b'/' => '/',
-                        b'b' => '\u{8}',
-                        b'f' => '\u{c}',
-                        b'n' => '\n',
-                        b'r' => '\r',
-                        b't' => '\t',
-                        b'u' => {
-                            let hi = self.hex4()?;
-                            let code = if (0xD800..0xDC00).contains(&hi) {
-                                // A high surrogate must be followed by an escaped low one.
-                                if self.s.get(self.i..self.i + 2)? != b"\\u" {
-                                    return None;
-                                }
-                                self.i += 2;
-                                let lo = self.hex4()?;
-                                if !(0xDC00..0xE000).contains(&lo) {
-                                    return None;
-                                }
-                                0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
-                            } else {
-                                hi
-                            };
-                            char::from_u32(code)?
-                        }
-                        _ => return None,
-                    };
-                    let mut buf = [0u8; 4];
-                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-                }
-                0x00..=0x1F => return None,
-                _ => out.push(b),
-            }
-        }
+    fn items(&self) -> Option<Vec<Self>> {
+        Some(self.0.as_array()?.iter().cloned().map(HostJson).collect())
     }
 }
 
@@ -375,115 +191,198 @@ impl ObjectWriter {
     }
 }
 
-/// Appends `s` as a JSON string literal.
+/// Appends `s` as a JSON string literal. Runs of bytes that need no escape are copied
+/// whole (a result is written on every call; char-by-char pushing was its largest cost).
 fn push_string(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
+    let mut rest = s;
+    while let Some(i) = rest
+        .bytes()
+        .position(|b| b == b'"' || b == b'\\' || b < 0x20)
+    {
+        // `i` is an ASCII byte's index, so both slices fall on char boundaries.
+        let (run, tail) = (
+            rest.get(..i).unwrap_or_default(),
+            rest.get(i..).unwrap_or_default(),
+        );
+        out.push_str(run);
+        let b = tail.as_bytes().first().copied().unwrap_or_default();
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            _ => {
                 out.push_str("\\u00");
-                out.push(HEX[(c as usize) >> 4] as char);
-                out.push(HEX[(c as usize) & 15] as char);
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 15)]));
             }
-            c => out.push(c),
+        }
+        rest = tail.get(1..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    out.push('"');
+}
+
+/// The behaviour both [`Json`] implementations must share, as a table: the host runs it
+/// in `cargo test`, the wasm tests run it over `JSON.parse` (tests/node.rs). `Err` names
+/// the first case that differs.
+#[doc(hidden)]
+pub fn conformance() -> Result<(), String> {
+    let fail = |what: &str, input: &str| {
+        let mut m = String::from(what);
+        m.push_str(": ");
+        m.push_str(input);
+        Err(m)
+    };
+    for bad in [
+        "",
+        "{",
+        r#"{"a":1"#,
+        r#"{"a" 1}"#,
+        "[1,]",
+        "01x",
+        "1.",
+        "tru",
+        r#""\x""#,
+        "\"a\nb\"",
+        "{} {}",
+        "<html></html>",
+        "\u{feff}{}",
+        "{'a':1}",
+        "NaN",
+    ] {
+        if parse(bad).is_some() {
+            return fail("accepted", bad);
         }
     }
-    out.push('"');
+    let text = r#" {"s":"a\"b\\c\u00e9\ud83d\ude00","n":-1.5e3,"z":null,"t":true,
+        "o":{"Code":"x","k":[1,"y",{}]},"d":1,"d":2,"ErrorCode":"E"} "#;
+    let Some(doc) = parse(text) else {
+        return fail("refused", text);
+    };
+    let o = doc.get("o");
+    let k = o.as_ref().and_then(|o| o.get("k")).and_then(|k| k.items());
+    let checks = [
+        (
+            "string",
+            doc.get("s").and_then(|v| v.string()).as_deref() == Some("a\"b\\cé😀"),
+        ),
+        (
+            "number",
+            doc.get("n").and_then(|v| v.number()) == Some(-1500.0),
+        ),
+        (
+            "null member present",
+            doc.get("z")
+                .is_some_and(|v| v.string().is_none() && !v.is_object()),
+        ),
+        ("missing member", doc.get("missing").is_none()),
+        (
+            "bool is no string or number",
+            doc.get("t")
+                .is_some_and(|v| v.string().is_none() && v.number().is_none()),
+        ),
+        (
+            "object",
+            doc.is_object() && o.as_ref().is_some_and(Json::is_object),
+        ),
+        (
+            "array is not an object",
+            o.as_ref()
+                .and_then(|o| o.get("k"))
+                .is_some_and(|v| !v.is_object()),
+        ),
+        ("items", k.as_ref().map(Vec::len) == Some(3)),
+        (
+            "item types",
+            k.as_ref().is_some_and(|k| {
+                k[0].number() == Some(1.0)
+                    && k[1].string().as_deref() == Some("y")
+                    && k[2].is_object()
+            }),
+        ),
+        ("no items of an object", doc.items().is_none()),
+        (
+            "duplicate keeps the last",
+            doc.get("d").and_then(|v| v.number()) == Some(2.0),
+        ),
+        ("exact key only", doc.get("errorcode").is_none()),
+        (
+            "ci lookup",
+            doc.get_ci("errorcode").and_then(|v| v.string()).as_deref() == Some("E"),
+        ),
+        (
+            "ci lookup prefers exact",
+            o.as_ref()
+                .and_then(|o| o.get_ci("code"))
+                .and_then(|v| v.string())
+                .as_deref()
+                == Some("x"),
+        ),
+        (
+            "no member of a string",
+            doc.get("s")
+                .is_some_and(|s| s.get("length").is_none() && s.get_ci("length").is_none()),
+        ),
+        (
+            "no member of an array",
+            o.as_ref()
+                .and_then(|o| o.get("k"))
+                .is_some_and(|a| a.get("0").is_none() && a.get("length").is_none()),
+        ),
+        (
+            "scalar document",
+            parse("42").and_then(|v| v.number()) == Some(42.0),
+        ),
+    ];
+    for (name, ok) in checks {
+        if !ok {
+            return fail("differs", name);
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{Json, ObjectWriter};
+    use super::{conformance, parse, Json, ObjectWriter};
 
     #[test]
     fn writes_objects_that_parse_back() {
+        let s = "quote \" back \\ nl \n tab \t ctl \u{1} é 😀 <img src=x>";
         let text = ObjectWriter::new()
             .bool("ok", false)
-            .str(
-                "s",
-                "quote \" back \\ nl \n tab \t ctl \u{1} é 😀 <img src=x>",
-            )
+            .str("s", s)
             .opt_str("none", None)
             .opt_num("n", Some(540))
             .opt_num("m", None)
+            .opt_str_list("l", Some(&["a".into(), "\"".into()]))
             .finish();
+        let v = parse(&text).expect("valid JSON");
+        assert_eq!(v.get("s").and_then(|x| x.string()).as_deref(), Some(s));
+        assert_eq!(v.get("n").and_then(|x| x.number()), Some(540.0));
+        assert!(v.get("none").is_some_and(|x| x.string().is_none()));
+        assert_eq!(v.get("l").and_then(|x| x.items()).map(|l| l.len()), Some(2));
         assert_eq!(
-            Json::parse(&text),
-            Some(Json::Obj(vec![
-                ("ok".into(), Json::Bool(false)),
-                (
-                    "s".into(),
-                    Json::Str("quote \" back \\ nl \n tab \t ctl \u{1} é 😀 <img src=x>".into())
-                ),
-                ("none".into(), Json::Null),
-                ("n".into(), Json::Num("540".into())),
-                ("m".into(), Json::Null),
-            ]))
+            text,
+            r#"{"ok":false,"s":"quote \" back \\ nl \n tab \t ctl \u0001 é 😀 <img src=x>","none":null,"n":540,"m":null,"l":["a","\""]}"#
         );
         assert_eq!(ObjectWriter::new().finish(), "{}");
     }
 
     #[test]
-    fn parses_documents() {
-        let cases: &[(&str, Option<Json>)] = &[
-            ("null", Some(Json::Null)),
-            (" true ", Some(Json::Bool(true))),
-            ("-1.5e3", Some(Json::Num("-1.5e3".into()))),
-            (
-                r#""a\"b\\c\u00e9\ud83d\ude00""#,
-                Some(Json::Str("a\"b\\cé😀".into())),
-            ),
-            (
-                "[1, \"x\"]",
-                Some(Json::Arr(vec![
-                    Json::Num("1".into()),
-                    Json::Str("x".into()),
-                ])),
-            ),
-            (
-                r#"{"a":{}}"#,
-                Some(Json::Obj(vec![("a".into(), Json::Obj(vec![]))])),
-            ),
-            ("", None),
-            ("{", None),
-            (r#"{"a":1"#, None),
-            (r#"{"a" 1}"#, None),
-            ("[1,]", None),
-            ("01x", None),
-            ("1.", None),
-            ("tru", None),
-            (r#""\ud83d""#, None),
-            (r#""\x""#, None),
-            ("\"a\nb\"", None),
-            ("{} {}", None),
-            ("<html></html>", None),
-        ];
-        for (text, want) in cases {
-            assert_eq!(&Json::parse(text), want, "input {text:?}");
-        }
+    fn host_reader_conforms() {
+        assert_eq!(conformance(), Ok(()));
     }
 
     #[test]
     fn refuses_deep_nesting_without_overflow() {
         let deep = "[".repeat(100_000);
-        assert_eq!(Json::parse(&deep), None);
+        assert!(parse(&deep).is_none());
         let ok = format!("{}{}", "[".repeat(60), "]".repeat(60));
-        assert!(Json::parse(&ok).is_some());
-    }
-
-    #[test]
-    fn lookups() {
-        let v = Json::parse(r#"{"Code":"x","code":"y","n":1}"#).unwrap();
-        assert_eq!(v.get("code").and_then(Json::as_str), Some("y"));
-        assert_eq!(v.get_ci("CODE").and_then(Json::as_str), Some("x"));
-        assert_eq!(v.get("n").and_then(Json::as_str), None);
-        assert!(v.is_obj());
-        assert_eq!(Json::Null.get("a"), None);
+        assert!(parse(&ok).is_some());
     }
 }

@@ -9,8 +9,8 @@
 use crate::prelude::*;
 
 use super::cloud::Cloud;
-use super::json::{Json, ObjectWriter};
-use super::time::format_iso;
+use super::json::{parse, Doc, Json, ObjectWriter};
+use super::time::{floor, format_iso};
 use super::token::check_token;
 
 /// Graph's application id, used as `aud` by some token versions in every cloud.
@@ -79,29 +79,33 @@ fn base64url(text: &str) -> Option<Vec<u8>> {
 }
 
 /// A JSON segment of a JWT as an object.
-fn segment(text: &str) -> Option<Json> {
+fn segment(text: &str) -> Option<Doc> {
     let bytes = base64url(text)?;
-    let json = Json::parse(core::str::from_utf8(&bytes).ok()?)?;
-    json.is_obj().then_some(json)
+    let json = parse(core::str::from_utf8(&bytes).ok()?)?;
+    json.is_object().then_some(json)
 }
 
 /// A NumericDate claim (seconds) in ms; fractions and garbage tolerated.
-fn seconds_ms(claims: &Json, key: &str) -> Option<f64> {
-    let Some(Json::Num(n)) = claims.get(key) else {
-        return None;
-    };
-    let whole = n.split('.').next()?;
-    let secs: u64 = whole.parse().ok()?;
-    (secs < 1 << 40).then_some(secs as f64 * 1000.0)
+fn seconds_ms(claims: &Doc, key: &str) -> Option<f64> {
+    let n = claims.get(key)?.number()?;
+    (n >= 0.0 && n < (1u64 << 40) as f64).then(|| floor(n) * 1000.0)
 }
 
-fn string(claims: &Json, key: &str) -> Option<String> {
-    claims
-        .get(key)
-        .and_then(Json::as_str)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(Into::into)
+/// The strings of a claim that is a string or an array (of which the strings count).
+fn strings(claims: &Doc, key: &str) -> Vec<String> {
+    let Some(v) = claims.get(key) else {
+        return Vec::new();
+    };
+    match v.items() {
+        Some(list) => list.iter().filter_map(Json::string).collect(),
+        None => v.string().into_iter().collect(),
+    }
+}
+
+fn string(claims: &Doc, key: &str) -> Option<String> {
+    let s = claims.get(key)?.string()?;
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.into())
 }
 
 /// The cloud whose Graph this audience names; `Some(None)` for Graph's app id (any cloud).
@@ -145,14 +149,10 @@ pub fn read_token(raw: &str) -> Option<TokenFacts> {
     }
     segment(header)?;
     let claims = segment(payload)?;
-    let audiences: Vec<&str> = match claims.get("aud") {
-        Some(Json::Str(s)) => vec![s.as_str()],
-        Some(Json::Arr(list)) => list.iter().filter_map(Json::as_str).collect(),
-        _ => Vec::new(),
-    };
+    let audiences = strings(&claims, "aud");
     let graph = audiences
         .iter()
-        .find_map(|a| graph_cloud(a).map(|c| (*a, c)));
+        .find_map(|a| graph_cloud(a).map(|c| (a.as_str(), c)));
     let (audience, graph_audience, cloud) = match graph {
         Some((a, Some(c))) => (Some(a.into()), true, Some(c)),
         Some((a, None)) => (
@@ -160,18 +160,14 @@ pub fn read_token(raw: &str) -> Option<TokenFacts> {
             true,
             string(&claims, "iss").as_deref().and_then(issuer_cloud),
         ),
-        None => (audiences.first().map(|a| (*a).into()), false, None),
+        None => (audiences.first().cloned(), false, None),
     };
     let scopes: Vec<String> = string(&claims, "scp")
         .map(|s| s.split_whitespace().map(Into::into).collect())
         .unwrap_or_default();
-    let roles: Vec<String> = match claims.get("roles") {
-        Some(Json::Arr(list)) => list
-            .iter()
-            .filter_map(Json::as_str)
-            .map(Into::into)
-            .collect(),
-        _ => Vec::new(),
+    let roles: Vec<String> = match claims.get("roles").and_then(|r| r.items()) {
+        Some(list) => list.iter().filter_map(Json::string).collect(),
+        None => Vec::new(),
     };
     let app_only = match string(&claims, "idtyp").as_deref() {
         Some("app") => true,

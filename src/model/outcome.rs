@@ -497,28 +497,32 @@ mod tests {
             ..Default::default()
         };
         let r = SyncResult::from_answer(Action::Trigger, &a, "c", NOW);
-        let v = crate::model::json::Json::parse(&r.to_json()).expect("valid JSON");
-        let crate::model::json::Json::Obj(members) = v else {
-            panic!("an object")
-        };
-        let keys: Vec<&str> = members.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(
-            keys,
-            [
-                "ok",
-                "outcome",
-                "httpStatus",
-                "retryable",
-                "retryAfterSeconds",
-                "nextAttemptAt",
-                "message",
-                "errorCode",
-                "errorMessage",
-                "requestId",
-                "clientRequestId",
-                "date"
-            ]
-        );
+        use crate::model::json::Json as _;
+        let text = r.to_json();
+        let v = crate::model::json::parse(&text).expect("valid JSON");
+        // Each key is present, and they come in this order (by their place in the text).
+        let keys = [
+            "ok",
+            "outcome",
+            "httpStatus",
+            "retryable",
+            "retryAfterSeconds",
+            "nextAttemptAt",
+            "message",
+            "errorCode",
+            "errorMessage",
+            "requestId",
+            "clientRequestId",
+            "date",
+        ];
+        let at: Vec<usize> = keys
+            .iter()
+            .map(|k| {
+                assert!(v.get(k).is_some(), "{k} missing");
+                text.find(&format!("\"{k}\":")).expect("key in the text")
+            })
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{text}");
         assert_eq!(
             r.to_json(),
             concat!(

@@ -3,7 +3,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use super::json::{Json, ObjectWriter};
+use super::json::{parse, Doc, Json, ObjectWriter};
 use super::time::{format_iso, parse_iso8601};
 
 /// Intune's minimum interval between two manual syncs.
@@ -118,8 +118,8 @@ pub struct Settings {
 /// Rewritten as `YYYY-MM-DDTHH:mm:ss.sssZ`, the one form `Date.parse` must read alike in
 /// every engine: as sent, `…T00:00:00z` is NaN in Firefox but not in Chromium, and a
 /// zone-less time (UTC to Graph and to this parser) is local time to every engine.
-fn real_date(v: Option<&Json>) -> Option<(String, f64)> {
-    let ms = parse_iso8601(v?.as_str()?)?;
+fn real_date(v: Option<Doc>) -> Option<(String, f64)> {
+    let ms = parse_iso8601(&v?.string()?)?;
     // Anything before 2000 is a placeholder, not a sync Intune ran.
     (ms >= 946_684_800_000.0).then(|| (format_iso(ms), ms))
 }
@@ -127,12 +127,12 @@ fn real_date(v: Option<&Json>) -> Option<(String, f64)> {
 /// Reads the settings object, bare or wrapped in `{"value": {...}}`. `None` when the body
 /// is not such an object (then the call is an `unexpectedResponse`).
 pub fn parse_sync_state(body: &str) -> Option<Settings> {
-    let doc = Json::parse(body.trim_start_matches('\u{feff}'))?;
+    let doc = parse(body.trim_start_matches('\u{feff}'))?;
     let obj = match doc.get("value") {
-        Some(v) if v.is_obj() => v,
-        _ => &doc,
+        Some(v) if v.is_object() => v,
+        _ => doc,
     };
-    if !obj.is_obj() {
+    if !obj.is_object() {
         return None;
     }
     let has_any = [
@@ -150,8 +150,8 @@ pub fn parse_sync_state(body: &str) -> Option<Settings> {
     Some(Settings {
         sync_status: obj
             .get("syncStatus")
-            .and_then(Json::as_str)
-            .map_or(SyncState::Unknown, SyncState::parse),
+            .and_then(|s| s.string())
+            .map_or(SyncState::Unknown, |s| SyncState::parse(&s)),
         last_sync: real_date(obj.get("lastSyncDateTime")).map(|d| d.0),
         next_manual_sync_at: manual
             .as_ref()

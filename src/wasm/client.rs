@@ -1,41 +1,23 @@
-//! `createSyncClient`: calls that fetch their own token, refresh it once on a 401,
-//! and `waitForSync` polling.
+//! [`Client`]: calls that fetch their own token (refreshed before it expires, and once
+//! more after a 401) and, after a 409/429 without a readable `Retry-After`, one settings
+//! read for the wait. The object `createSyncClient` returns is built on it in
+//! `sync_client`; each tenant of `syncTenants` is one too.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 
 use alloc::rc::Rc;
 
-use js_sys::{Function, Object, Promise};
+use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
-use web_sys::AbortSignal;
+use wasm_bindgen_futures::JsFuture;
 
-use super::devices;
-use super::env::{now_ms, sleep};
+use super::env::now_ms;
 use super::error::{is_sync_error, sync_error};
 use super::flight;
-use super::object::{async_method, get, obj, set};
-use super::options::{
-    call_options, check_keys, duration_opt, function_opt, signal_opt, CallOptions, CALL_KEYS,
-};
-use crate::model::{ceil, needs_refresh, with_wait_from_settings, Action, Reply};
-use crate::model::{check_token, ms_text, wrong_type, ErrorCode, UsageError};
-
-/// Option names of `createSyncClient`.
-const CLIENT_KEYS: [&str; 6] = [
-    "getToken",
-    "cloud",
-    "baseUrl",
-    "timeoutMs",
-    "signal",
-    "clientRequestId",
-];
-/// Option names of `waitForSync`.
-const WAIT_KEYS: [&str; 4] = ["intervalMs", "timeoutMs", "signal", "onUpdate"];
-/// `waitForSync` defaults.
-const DEFAULT_INTERVAL_MS: u32 = 15_000;
-const DEFAULT_WAIT_MS: u32 = 900_000;
+use super::object::{get, obj};
+use super::options::CallOptions;
+use crate::model::{check_token, needs_refresh, with_wait_from_settings, Action, ErrorCode, Reply};
 
 /// A token source and the options its calls default to (also one tenant of `syncTenants`).
 pub struct Client {
@@ -58,7 +40,7 @@ fn token_error(e: JsValue) -> JsValue {
 }
 
 impl Client {
-    async fn token(&self, force_refresh: bool) -> Result<String, JsValue> {
+    pub(super) async fn token(&self, force_refresh: bool) -> Result<String, JsValue> {
         let request = obj(&[("forceRefresh", &JsValue::from_bool(force_refresh))]);
         let v = self
             .get_token
@@ -152,103 +134,4 @@ impl Client {
             _ => (r, Some(reply.clone())),
         }
     }
-
-    async fn wait(&self, options: JsValue) -> Result<JsValue, JsValue> {
-        check_keys(&options, &WAIT_KEYS)?;
-        let interval = duration_opt(&options, "intervalMs")?.unwrap_or(DEFAULT_INTERVAL_MS);
-        let limit = duration_opt(&options, "timeoutMs")?.unwrap_or(DEFAULT_WAIT_MS);
-        let signal: Option<AbortSignal> =
-            signal_opt(&options, "signal")?.or_else(|| self.defaults.signal.clone());
-        let on_update = function_opt(&options, "onUpdate")?;
-        let deadline = now_ms() + f64::from(limit);
-        let opts = CallOptions {
-            signal: signal.clone(),
-            ..self.defaults.clone()
-        };
-        loop {
-            let (status, reply) = self.call(Action::Status, &opts).await?;
-            if let Some(f) = &on_update {
-                f.call1(&JsValue::UNDEFINED, &status)?;
-            }
-            if reply.is_none_or(|r| r.ends_wait()) {
-                return Ok(status);
-            }
-            let remaining = deadline - now_ms();
-            if remaining <= 0.0 {
-                let mut m = String::from("The sync did not finish within ");
-                m.push_str(&ms_text(limit));
-                m.push_str("; lastStatus holds the last answer.");
-                let e = sync_error(ErrorCode::WaitTimeout, &m, None, None);
-                set(&e, "lastStatus", &status);
-                return Err(e);
-            }
-            sleep((ceil(remaining) as u32).min(interval), signal.as_ref()).await?;
-        }
-    }
-}
-
-/// `waitForDevices(serials, options)`: the loop in `devices::wait`, with this client's
-/// token source and sync calls.
-fn wait_for_devices(client: &Rc<Client>) -> JsValue {
-    let c = client.clone();
-    let tokens: devices::TokenFn = Rc::new(move |force| {
-        let c = c.clone();
-        Box::pin(async move { c.token(force).await })
-    });
-    let call = |action: Action| -> devices::SyncCall {
-        let c = client.clone();
-        Rc::new(move |opts: CallOptions| {
-            let c = c.clone();
-            Box::pin(async move { c.call(action, &opts).await.map(|(_, r)| r) })
-        })
-    };
-    let hooks = Rc::new(devices::WaitHooks {
-        tokens,
-        status: call(Action::Status),
-        trigger: call(Action::Trigger),
-    });
-    let defaults = client.defaults.clone();
-    let f = move |serials: JsValue, options: JsValue| {
-        future_to_promise(devices::wait(
-            hooks.clone(),
-            defaults.clone(),
-            serials,
-            options,
-        ))
-    };
-    Closure::<dyn Fn(JsValue, JsValue) -> Promise>::new(f).into_js_value()
-}
-
-/// Builds the client object.
-pub fn create(options: &JsValue) -> Result<JsValue, UsageError> {
-    check_keys(options, &CLIENT_KEYS)?;
-    let get_token = function_opt(options, "getToken")?.ok_or_else(|| {
-        wrong_type(
-            "getToken",
-            "a function that returns (a Promise of) an access token",
-        )
-    })?;
-    let defaults = call_options(options, None, &CLIENT_KEYS)?;
-    let client = Rc::new(Client {
-        get_token,
-        defaults,
-    });
-    let obj: JsValue = Object::new().into();
-    for (name, action) in [
-        ("triggerSync", Action::Trigger),
-        ("getSyncStatus", Action::Status),
-    ] {
-        let method = async_method(&client, move |c, o| async move {
-            let opts = call_options(&o, Some(&c.defaults), &CALL_KEYS)?;
-            c.call(action, &opts).await.map(|(r, _)| r)
-        });
-        set(&obj, name, &method);
-    }
-    set(
-        &obj,
-        "waitForSync",
-        &async_method(&client, |c, o| async move { c.wait(o).await }),
-    );
-    set(&obj, "waitForDevices", &wait_for_devices(&client));
-    Ok(obj)
 }

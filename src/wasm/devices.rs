@@ -17,14 +17,15 @@ use web_sys::{AbortController, AbortSignal};
 
 use super::env::{now_ms, sleep};
 use super::http::{send_capped, MAX_PAGE_BYTES};
-use super::object::set;
-use super::options::{check_keys, duration_opt, function_opt, signal_opt, string_opt, CallOptions};
+use super::object::{get, set};
+use super::options::{
+    check_keys, duration_opt, function_opt, signal_opt, string_opt, CallOptions, DEFAULT_TIMEOUT_MS,
+};
 use crate::model::{
     ceil, decide, devices_json, fallback_term, follow_link, format_iso, normalize_serials,
-    parse_identities, parse_imported, parse_iso8601, query_url, wait_done, Action, Answer,
-    Collection, DeviceReport, DeviceState, Outcome, Reply, Request, SyncPlan, SyncResult,
-    SyncState, SyncWindow, Until, UsageError, DEVICES_INTERVAL_MS, DEVICES_WAIT_MS, MAX_IN_FLIGHT,
-    MIN_INTERVAL_MS,
+    parse_identities, parse_imported, query_url, wait_done, Action, Answer, Collection,
+    DeviceReport, DeviceState, Outcome, Reply, Request, SyncPlan, SyncResult, SyncWindow, Until,
+    UsageError, DEVICES_INTERVAL_MS, DEVICES_WAIT_MS, MAX_IN_FLIGHT, MIN_INTERVAL_MS,
 };
 
 /// Supplies a token; `true` asks for a fresh one (after a 401).
@@ -281,23 +282,42 @@ const WAIT_KEYS: [&str; 6] = [
     "sync",
 ];
 
-/// A client's `getSyncStatus` or `triggerSync`, yielding the model's reply.
-pub type SyncCall =
-    Rc<dyn Fn(CallOptions) -> Pin<Box<dyn Future<Output = Result<Option<Rc<Reply>>, JsValue>>>>>;
-
-/// What a client offers the wait: its token source and its sync calls.
-pub struct WaitHooks {
-    /// Token source.
-    pub tokens: TokenFn,
-    /// Reads the settings (`getSyncStatus` with the client's token).
-    pub status: SyncCall,
-    /// Triggers a sync.
-    pub trigger: SyncCall,
+/// Calls `hooks[name](arg)` and awaits its Promise.
+async fn hook(hooks: &JsValue, name: &'static str, arg: &JsValue) -> Result<JsValue, JsValue> {
+    let f: Function = get(hooks, name).dyn_into()?;
+    JsFuture::from(Promise::resolve(&f.call1(&JsValue::UNDEFINED, arg)?)).await
 }
 
-/// `client.waitForDevices(serials, options)`.
-pub async fn wait(
-    hooks: Rc<WaitHooks>,
+/// `client.waitForDevices(serials, options)`, with the client's `hooks` (built by
+/// `wasm::client`, possibly in the other wasm module): its token source, its settings
+/// read (`window`), its sync (`trigger`) and its defaults.
+pub async fn wait_with(
+    hooks: JsValue,
+    serials: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let defaults = CallOptions {
+        root: get(&hooks, "graphRoot").as_string().unwrap_or_default(),
+        timeout_ms: get(&hooks, "timeoutMs")
+            .as_f64()
+            .map_or(DEFAULT_TIMEOUT_MS, |n| n as u32),
+        signal: get(&hooks, "signal").dyn_into().ok(),
+        client_request_id: get(&hooks, "clientRequestId").as_string(),
+    };
+    let h = hooks.clone();
+    let tokens: TokenFn = Rc::new(move |force| {
+        let h = h.clone();
+        Box::pin(async move {
+            let t = hook(&h, "token", &JsValue::from_bool(force)).await?;
+            Ok(t.as_string().unwrap_or_default())
+        })
+    });
+    wait(&hooks, &tokens, defaults, serials, options).await
+}
+
+async fn wait(
+    hooks: &JsValue,
+    tokens: &TokenFn,
     defaults: CallOptions,
     serials: JsValue,
     options: JsValue,
@@ -338,7 +358,7 @@ pub async fn wait(
     let mut plan = SyncPlan::default();
     let mut synced: Option<(f64, Outcome)> = None;
     loop {
-        let read = read_with(&hooks.tokens, &serials, &opts).await?;
+        let read = read_with(tokens, &serials, &opts).await?;
         let (done, any_missing) = match &read {
             Read::Devices(d) => {
                 let states: Vec<DeviceState> = d.iter().map(|r| r.state).collect();
@@ -350,23 +370,20 @@ pub async fn wait(
             Read::Failure(r) => (!r.retryable, false),
         };
         if !done && if_missing && any_missing && !plan.refused {
-            let window = match (hooks.status)(opts.clone()).await? {
-                Some(r) => match &*r {
-                    Reply::Status(s) => Some(SyncWindow {
-                        running: s.sync_status == SyncState::InProgress,
-                        next_allowed_ms: s.next_manual_sync_at.as_deref().and_then(parse_iso8601),
-                    }),
-                    Reply::Result(_) => None,
-                },
-                None => None,
-            };
+            let signal_js: JsValue = signal.clone().map_or(JsValue::UNDEFINED, Into::into);
+            let w = hook(hooks, "window", &signal_js).await?;
+            let window = (!w.is_null()).then(|| SyncWindow {
+                running: get(&w, "running").is_truthy(),
+                next_allowed_ms: get(&w, "nextAllowedMs").as_f64(),
+            });
             let now = now_ms();
             if plan.should_trigger(true, window, now) {
-                if let Some(r) = (hooks.trigger)(opts.clone()).await? {
-                    if let Reply::Result(t) = &*r {
-                        plan.record(t.outcome, now);
-                        synced = Some((now, t.outcome));
-                    }
+                let outcome = hook(hooks, "trigger", &signal_js).await?.as_string();
+                if let Some(o) =
+                    outcome.and_then(|o| Outcome::ALL.into_iter().find(|x| x.as_str() == o))
+                {
+                    plan.record(o, now);
+                    synced = Some((now, o));
                 }
             }
         }

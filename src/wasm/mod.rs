@@ -2,16 +2,22 @@
 //! decisions are made in `crate::model`.
 
 pub mod client;
+#[cfg(feature = "devices")]
 pub mod devices;
 pub mod env;
 pub mod error;
 pub mod flight;
+#[cfg(feature = "api")]
 pub mod helpers;
 pub mod http;
+pub mod json;
 #[cfg(feature = "msal")]
 pub mod msal;
 pub mod object;
 pub mod options;
+#[cfg(feature = "api")]
+pub mod sync_client;
+#[cfg(feature = "devices")]
 pub mod tenants;
 
 /// A global of the glue. The module runs on one JS thread (wasm32 without the `atomics`

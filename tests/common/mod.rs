@@ -743,6 +743,13 @@ async fn wait_for_sync_times_out_and_aborts() {
     assert_eq!(s(&e, "name").as_deref(), Some("AbortError"));
 }
 
+/// The model reads Graph's JSON through `JSON.parse` here: the same table the host runs
+/// over serde_json (`model::json::conformance`), in each engine.
+#[wasm_bindgen_test]
+fn json_reader_conforms_to_the_host_reader() {
+    assert_eq!(autopilot_sync::model::json_conformance(), Ok(()));
+}
+
 // ---- devices (issue #13) ---------------------------------------------------------------
 
 const IDS_PATH: &str = "/beta/deviceManagement/windowsAutopilotDeviceIdentities";
