@@ -736,6 +736,7 @@ export class AutopilotSyncDevicesElement extends HTMLElement {
   #watch = null; // { abort }
   #rows = new Map(); // serial -> <tr>
   #lastReport = null;
+  #reads = 0; // readSerials calls so far: only the latest one's answer is shown
 
   constructor() {
     super();
@@ -748,7 +749,7 @@ export class AutopilotSyncDevicesElement extends HTMLElement {
       until: q("device-until"), watch: q("device-watch"), stop: q("device-stop"), error: q("device-error"),
       result: q("device-result"), summary: q("device-summary"), syncNote: q("device-sync-note"), rows: q("device-rows"),
     };
-    this.#ui.serials.addEventListener("input", () => init().then(() => this.#describeInput(), (e) => this.#fail(e)));
+    this.#ui.serials.addEventListener("input", () => this.#describeInput().catch(() => {}));
     this.#ui.file.addEventListener("change", () => this.#openFile());
     this.#ui.watch.addEventListener("click", () => this.watch().catch(() => {}));
     this.#ui.stop.addEventListener("click", () => this.stop("Stopped; press Watch to follow the devices again."));
@@ -756,7 +757,7 @@ export class AutopilotSyncDevicesElement extends HTMLElement {
 
   connectedCallback() {
     adoptUpgradedProperties(this, ["getToken", "provider"]);
-    init().catch((e) => this.#fail(e)); // readSerials runs as the admin types
+    init().catch((e) => this.#fail(e)); // Watch's client; readSerials loads its own wasm on first use
     if (this.hasAttribute("sync-if-missing")) this.#ui.sync.checked = true;
     if (this.getAttribute("until") === "registered") this.#ui.until.value = "registered";
   }
@@ -791,7 +792,7 @@ export class AutopilotSyncDevicesElement extends HTMLElement {
   }
   set serials(text) {
     this.#ui.serials.value = text ?? "";
-    init().then(() => this.#describeInput(), (e) => this.#fail(e)); // readSerials needs the wasm
+    this.#describeInput().catch(() => {});
   }
 
   /** The last report (each onUpdate's), or null. */
@@ -832,16 +833,30 @@ export class AutopilotSyncDevicesElement extends HTMLElement {
     this.#ui.error.hidden = !text;
   }
 
-  /** Says what the text holds as the admin types or pastes (the package reads it). */
-  #describeInput() {
+  /**
+   * Says what the text holds as the admin types or pastes (the package reads it) and
+   * resolves with that read (null for an empty box). Each call reads the text as it is
+   * now; an answer that arrives after a later call started is returned but not shown
+   * (typing fast: only the latest text's answer is on screen). A failed read rejects,
+   * shown only when it is the latest.
+   */
+  async #describeInput() {
     const text = this.#ui.serials.value;
     const read = this.#ui.read;
+    const mine = ++this.#reads;
     if (text.trim() === "") {
       read.textContent = "";
       delete read.dataset.kind;
       return null;
     }
-    const r = readSerials(text);
+    let r;
+    try {
+      r = await readSerials(text);
+    } catch (e) {
+      if (mine === this.#reads) this.#fail(e);
+      throw e;
+    }
+    if (mine !== this.#reads) return r;
     read.dataset.kind = r.ok ? "ok" : "error";
     if (!r.ok) {
       read.textContent = r.message;
@@ -857,13 +872,15 @@ export class AutopilotSyncDevicesElement extends HTMLElement {
   async #openFile() {
     const file = this.#ui.file.files?.[0];
     if (!file) return;
+    let text;
     try {
-      const [text] = await Promise.all([file.text(), init()]);
-      this.#ui.serials.value = text;
-      this.#describeInput();
+      text = await file.text();
     } catch (e) {
       this.#fail(e);
+      return;
     }
+    this.#ui.serials.value = text;
+    await this.#describeInput().catch(() => {});
   }
 
   #setWatching(on) {
@@ -888,10 +905,10 @@ export class AutopilotSyncDevicesElement extends HTMLElement {
    * exactly as a click on Watch; resolves with the final report, or null when stopped.
    */
   async watch(serials) {
-    if (serials !== undefined) this.serials = Array.isArray(serials) ? serials.join("\n") : serials;
+    if (serials !== undefined) this.#ui.serials.value = (Array.isArray(serials) ? serials.join("\n") : serials) ?? "";
     this.#showError(null);
-    await init();
-    const read = this.#describeInput();
+    // The text as it is at the click: its read (shown unless the admin typed on meanwhile).
+    const [read] = await Promise.all([this.#describeInput(), init()]);
     if (!read || !read.ok) {
       const e = new SyncError(SyncErrorCode.invalidOptions, read ? read.message : "Paste at least one serial number first: one a line, or the CSV from Get-WindowsAutopilotInfo.");
       this.#fail(e);

@@ -355,9 +355,10 @@ export type SerialsRead =
  * Reads serial numbers from pasted text or a CSV file's text: one serial a line, or a CSV
  * with a `Device Serial Number` column, as `Get-WindowsAutopilotInfo` writes it (other
  * columns, quotes, a byte-order mark, CRLF, any header case; `;` or tab separators too).
- * Throws a `SyncError` (`invalidOptions`) only when `text` is not a string. Needs the wasm loaded.
+ * Pure (no request, no token). Loads the device calls' wasm on first use, like `getDevices`.
+ * Rejects with a `SyncError` (`invalidOptions`) only when `text` is not a string; never throws.
  */
-export function readSerials(text: string): SerialsRead;
+export function readSerials(text: string): Promise<SerialsRead>;
 
 /** A client that gets its tokens from `getToken`. Throws a `SyncError` on bad options. */
 export function createSyncClient(options: SyncClientOptions): SyncClient;
@@ -585,7 +586,10 @@ export function createMsalTokenProvider(options: MsalProviderOptions, msal: { Pu
         }
     }
 
-    /// Reads serial numbers from pasted text or a CSV.
+    /// Reads serial numbers from pasted text or a CSV. In the devices wasm (its CSV reader
+    /// and messages stay out of the core download); the package's `readSerials` loads it on
+    /// first use and turns this throw into a rejection.
+    #[cfg(feature = "devices")]
     #[wasm_bindgen(js_name = readSerials, skip_typescript)]
     pub fn read_serials(text: JsValue) -> Result<JsValue, JsValue> {
         let text = text.as_string().ok_or_else(|| {

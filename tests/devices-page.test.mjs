@@ -14,6 +14,15 @@ import { launchBrowser } from "./helpers/browser.mjs";
 import { ROOT, openPage, startSite } from "./helpers/page.mjs";
 
 const WAIT = { timeout: 20_000 };
+
+/**
+ * The card's text for `#device-read` or `#device-error` once it says `expected` (a string
+ * or RegExp): readSerials answers asynchronously (the first call loads the devices wasm).
+ */
+async function shown(page, id, expected) {
+  await page.locator(id, { hasText: expected }).waitFor(WAIT);
+  return page.textContent(id);
+}
 const SYNC = "/beta/deviceManagement/windowsAutopilotSettings/sync";
 const SCREENSHOT = join(ROOT, "test-output", "devices-card.png");
 let site, browser;
@@ -61,7 +70,8 @@ test("three serials, three ends: profile assigned after the one sync, 808 with i
   // Reads every 5 s (the package's floor, the page's choice for the simulator); 14 s to wait.
   await withPage("/?devicesTimeoutMs=14000", async (page) => {
     await page.fill("#device-serials", "PF-READY-1\r\n pf-808 \nPF-GHOST-1\nPF-808\n");
-    assert.equal(await page.textContent("#device-read"), "3 serial numbers, one a line, 1 repeated one left out.");
+    const three = "3 serial numbers, one a line, 1 repeated one left out.";
+    assert.equal(await shown(page, "#device-read", three), three);
     await page.check("#device-sync");
     const updates = [];
     await page.exposeFunction("__deviceUpdate", (rows) => updates.push(rows));
@@ -153,23 +163,24 @@ test("the card reads pasted CSV as Get-WindowsAutopilotInfo writes it, explains 
   await withPage("/", async (page) => {
     const csv = '\uFEFFDevice Serial Number,Windows Product ID,Hardware Hash,Group Tag\r\n"CSV-1",,"T0FbBQEAHAAAAAo=","Sales"\r\nCSV-2,,"T0Fb",\r\n,,"T0Fb",\r\n';
     await page.fill("#device-serials", csv);
-    assert.equal(await page.textContent("#device-read"), "2 serial numbers, from the CSV's serial number column, 1 row without a serial number skipped.");
+    const two = "2 serial numbers, from the CSV's serial number column, 1 row without a serial number skipped.";
+    assert.equal(await shown(page, "#device-read", two), two);
     // The same through the file picker.
     await page.fill("#device-serials", "");
     await page.setInputFiles("#device-file", { name: "AutopilotHWID.csv", mimeType: "text/csv", buffer: Buffer.from(csv.replace("Device Serial Number", "device serial number"), "utf8") });
     await page.waitForFunction(() => document.querySelector("autopilot-sync-devices").serials.includes("CSV-2"), null, WAIT);
-    assert.match(await page.textContent("#device-read"), /^2 serial numbers, from the CSV's serial number column/);
+    assert.equal(await shown(page, "#device-read", two), two);
 
     // A headerless CSV row: the package says what to paste instead; Watch shows it and sends nothing.
     await site.clearRequests();
     await page.fill("#device-serials", "CSV-1\nCSV-2,,T0FbBQ\n");
-    assert.match(await page.textContent("#device-read"), /^Line 2 holds several values, but no line names a Device Serial Number column/);
+    assert.match(await shown(page, "#device-read", /^Line 2/), /^Line 2 holds several values, but no line names a Device Serial Number column/);
     assert.equal(await page.getAttribute("#device-read", "data-kind"), "error");
     await page.click("#device-watch");
-    assert.match(await page.textContent("#device-error"), /^Line 2 holds several values/);
+    assert.match(await shown(page, "#device-error", /\S/), /^Line 2 holds several values/);
     await page.fill("#device-serials", "  \n");
     await page.click("#device-watch");
-    assert.match(await page.textContent("#device-error"), /Paste at least one serial number first/);
+    assert.match(await shown(page, "#device-error", /Paste/), /Paste at least one serial number first/);
     assert.equal((await deviceReads()).length, 0, "nothing was read");
 
     // Without "sync if missing" no sync is sent; Stop ends the watch.

@@ -327,6 +327,53 @@ test("under the demo page's CSP (no unsafe-inline) plus Trusted Types: both elem
   }
 });
 
+test("readSerials answers are shown in order: typing fast shows only the latest text's, an emptied box stays empty", async () => {
+  const { page, close } = await open("csp.html");
+  try {
+    const seen = await page.evaluate(async () => {
+      const dev = document.getElementById("dev");
+      const read = dev.shadowRoot.querySelector('[part~="read"]');
+      const texts = [];
+      new MutationObserver(() => texts.push(read.textContent)).observe(read, { childList: true, characterData: true, subtree: true });
+      const settled = () =>
+        new Promise((resolve) => {
+          const check = () => (read.textContent.endsWith("one a line.") ? resolve() : setTimeout(check, 20));
+          check();
+        });
+      // Three edits before any answer (the first also loads the devices wasm).
+      dev.serials = "FAST-1";
+      dev.serials = "FAST-1\nFAST-2";
+      dev.serials = "FAST-1\nFAST-2\nFAST-3";
+      await settled();
+      const typed = [...texts];
+      // A serial, then the box emptied before its answer: the late answer is not shown.
+      texts.length = 0;
+      dev.serials = "LATE-1";
+      dev.serials = "";
+      // The package answers in call order: once this one is back, LATE-1's has been handled.
+      const { readSerials } = await import("./node_modules/autopilot-sync/pkg/index.js");
+      await readSerials("after");
+      await new Promise((r) => setTimeout(r, 50));
+      return { typed, emptied: [...texts], final: read.textContent, kind: read.dataset.kind ?? null };
+    });
+    assert.deepEqual(seen.typed, ["3 serial numbers, one a line."], "no earlier text's answer was shown");
+    assert.deepEqual(seen.emptied, [""], "the box was emptied, and stayed so");
+    assert.equal(seen.final, "");
+    assert.equal(seen.kind, null);
+    // Watch uses the text as it is at the click.
+    await page.locator("autopilot-sync-devices [part~=serials]").fill("EL-A");
+    await page.locator("autopilot-sync-devices [part~=serials]").fill("EL-A\nEL-B");
+    await page.getByRole("button", { name: "Watch" }).click();
+    await page.locator('autopilot-sync-devices tr[data-serial="EL-B"]').waitFor();
+    assert.equal(await page.locator("autopilot-sync-devices tr[data-serial]").count(), 2);
+    await page.locator('autopilot-sync-devices [part~="read"]', { hasText: "2 serial numbers, one a line." }).waitFor();
+    assert.deepEqual(await page.evaluate(() => window.__csp), [], "no CSP violation");
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await close();
+  }
+});
+
 test("204 → 429 countdown (Retry-After, then the settings object) → 409 → 401 with one refresh → 403", async () => {
   await sim.reset();
   await sim.config({ exposeRetryAfter: true });
