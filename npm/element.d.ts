@@ -92,7 +92,10 @@ export declare class AutopilotSyncDevicesElement extends HTMLElement {
   getToken: GetToken | null;
   /** Used when `getToken` is not set. */
   provider: AutopilotSyncTokenProvider | null;
-  /** The text of the serial numbers box (lines or CSV). */
+  /**
+   * The text of the serial numbers box (lines or CSV). Setting it reads it with `readSerials`
+   * (asynchronous; the `read` part shows the latest text's answer only).
+   */
   serials: string;
   /** The last report shown; null before the first read. */
   readonly lastReport: DevicesWaitReport | null;
