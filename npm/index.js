@@ -1,6 +1,6 @@
 // Browser / bundler entry of autopilot-sync. The API itself is declared in src/lib.rs;
 // this file only loads the wasm (once) and re-exports it. The device and tenant calls are
-// a second wasm (devices/), loaded on the first getDevices, syncTenants or
+// a second wasm (devices/), loaded on the first getDevices, readSerials, syncTenants or
 // client.waitForDevices, so pages that only sync do not download it.
 import glueInit, {
   triggerSync as rawTriggerSync,
@@ -54,6 +54,11 @@ export function getDevices(token, serials, options) {
   return devices().then((m) => m.getDevices(token, serials, options));
 }
 
+/** Reads serial numbers from pasted text or a CSV (one a line, or a Device Serial Number column). Loads the devices wasm first if needed. */
+export function readSerials(text) {
+  return devices().then((m) => m.readSerials(text));
+}
+
 /** Creates a client bound to a token source. Needs `await init()` first. */
 export function createSyncClient(options) {
   return rawCreateSyncClient(options, devices);
@@ -91,6 +96,9 @@ export {
   Cloud,
   CloudInfo,
   OutcomeText,
+  DeviceState,
+  SyncStateText,
+  DeviceStateText,
   isFinalSyncState,
   SyncError,
 } from "./contract.js";

@@ -64,7 +64,7 @@ test("CSP hashes match the import maps, and the pages carry no inline code", () 
     assert.doesNotMatch(html, /\sstyle=|\son[a-z]+=|<style/i, `${file}: no inline styles or handlers`);
     assert.match(csp, /object-src 'none'; base-uri 'none'/);
   }
-  for (const file of ["app.js", "connection.js", "dom.js", "redirect.js"]) {
+  for (const file of ["app.js", "connection.js", "dom.js", "token.js", "redirect.js"]) {
     const js = readFileSync(join(ROOT, "www", file), "utf8");
     assert.doesNotMatch(js, /innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function|localStorage\.setItem\([^)]*token/i, file);
   }
@@ -81,7 +81,7 @@ test("the pages' CSP allows exactly the package's cloud hosts, and www/ keeps no
   const https = connect.filter((s) => s.startsWith("https://") && !/127\.0\.0\.1|localhost/.test(s));
   assert.deepEqual(https.sort(), wanted.sort(), "connect-src names no other remote host");
   // The scripts take clouds, hosts and rules from the package: no host literal in them.
-  for (const file of ["app.js", "connection.js", "dom.js"]) {
+  for (const file of ["app.js", "connection.js", "dom.js", "token.js"]) {
     const code = readFileSync(join(ROOT, "www", file), "utf8");
     for (const c of clouds) {
       for (const origin of [c.graphRoot, c.authorityHost]) {

@@ -235,11 +235,19 @@ test("expired token: the 401 makes the client refresh silently, the retried sync
   });
 });
 
-test("read-only consent: Sync now is forbidden and names the permission", async () => {
+test("read-only consent: the token panel warns before Sync now; Sync anyway is forbidden and names the permission", async () => {
   await oidc({ defaultUser: "reader@sim.test" });
   await withSignInPage("", async (page) => {
     await signInWithPopup(page, "Sim Reader");
-    await syncAndExpect(page, "forbidden");
+    // The page reads the token MSAL handed out (#14): read-only, so a click asks first.
+    await page.waitForSelector('#token-problems li[data-code="missingPermission"]', WAIT);
+    assert.equal(await text(page, "#tk-who"), "reader@sim.test");
+    await page.click("#sync-now");
+    await page.waitForSelector("#token-confirm:not([hidden])", WAIT);
+    assert.equal((await posts()).length, 0, "nothing sent before the choice");
+    await page.click("#sync-anyway");
+    await page.waitForSelector('#outcome[data-outcome="forbidden"]', WAIT);
+    await page.waitForFunction(() => !document.querySelector("autopilot-sync").shadowRoot.querySelector("#busy").checkVisibility(), null, WAIT);
     const shown = await text(page, "#outcome");
     assert.match(shown, new RegExp(WRITE_SCOPE.replaceAll(".", "\\.")));
     assert.equal(await text(page, "#sd-httpStatus"), "403");

@@ -47,11 +47,12 @@ test("a names-kept build of each wasm links no core::fmt", async () => {
   }
 });
 
-// The device and tenant calls are a wasm of their own (pkg/devices/), loaded on first use:
+// The device and tenant calls (and readSerials, the CSV/line reader of serials) are a wasm of
+// their own (pkg/devices/), loaded on first use:
 // the core download (what the budget counts) must not carry them, and the core wasm exports
 // exactly the core API plus createSyncClientWith (the entries' way to hand a client the
 // devices loader).
-test("the core wasm exports the core API only; the devices wasm has the device and tenant calls", () => {
+test("the core wasm exports the core API only; the devices wasm has the device and tenant calls and readSerials", () => {
   const exportsOf = (f) =>
     WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(join(REPO, f))))
       .map((e) => e.name)
@@ -61,5 +62,5 @@ test("the core wasm exports the core API only; the devices wasm has the device a
     "checkGraphRoot", "createSyncClient", "createSyncClientWith", "describeToken", "getSyncStatus",
     "isLoopbackHost", "nextSyncAllowedAt", "triggerSync",
   ]);
-  assert.deepEqual(exportsOf("pkg/devices/autopilot_sync_devices_bg.wasm"), ["getDevices", "syncTenants", "waitForDevicesWith"]);
+  assert.deepEqual(exportsOf("pkg/devices/autopilot_sync_devices_bg.wasm"), ["getDevices", "readSerials", "syncTenants", "waitForDevicesWith"]);
 });
