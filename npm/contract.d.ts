@@ -21,13 +21,16 @@ export type Cloud = "global" | "usGov" | "usGovDod" | "china";
 export declare const DeviceState: Readonly<{ notFound: "notFound"; importing: "importing"; importFailed: "importFailed"; registered: "registered"; profileAssigned: "profileAssigned"; profileFailed: "profileFailed" }>;
 export type DeviceState = "notFound" | "importing" | "importFailed" | "registered" | "profileAssigned" | "profileFailed";
 
-/** A cloud's Graph root, sign-in host and the scope that allows the sync. */
+/** A cloud's Graph root, sign-in hosts and the scope that allows the sync. */
 export interface CloudDetails {
   readonly graphRoot: string;
+  /** The sign-in host MSAL.js is configured with (`https://host`). */
   readonly authorityHost: string;
+  /** Every https origin MSAL.js may contact to sign in (authorize, token, silent iframe, logout), `authorityHost` first: what a page's CSP allows in connect-src and frame-src. */
+  readonly signInHosts: readonly string[];
   readonly syncScope: string;
 }
-/** Per cloud: its Graph root, its sign-in host and the scope that allows the sync. */
+/** Per cloud: its Graph root, its sign-in hosts and the scope that allows the sync. */
 export declare const CloudInfo: Readonly<Record<Cloud, CloudDetails>>;
 
 /** What a UI shows for an outcome. */

@@ -58,12 +58,12 @@ export const DeviceState = Object.freeze({
   profileFailed: "profileFailed",
 });
 
-/** Per cloud: its Graph root, its sign-in host and the scope that allows the sync. */
+/** Per cloud: its Graph root, its sign-in host, every sign-in host MSAL.js may contact (for a CSP) and the scope that allows the sync. */
 export const CloudInfo = Object.freeze({
-  global: Object.freeze({ graphRoot: "https://graph.microsoft.com", authorityHost: "https://login.microsoftonline.com", syncScope: "https://graph.microsoft.com/DeviceManagementServiceConfig.ReadWrite.All" }),
-  usGov: Object.freeze({ graphRoot: "https://graph.microsoft.us", authorityHost: "https://login.microsoftonline.us", syncScope: "https://graph.microsoft.us/DeviceManagementServiceConfig.ReadWrite.All" }),
-  usGovDod: Object.freeze({ graphRoot: "https://dod-graph.microsoft.us", authorityHost: "https://login.microsoftonline.us", syncScope: "https://dod-graph.microsoft.us/DeviceManagementServiceConfig.ReadWrite.All" }),
-  china: Object.freeze({ graphRoot: "https://microsoftgraph.chinacloudapi.cn", authorityHost: "https://login.chinacloudapi.cn", syncScope: "https://microsoftgraph.chinacloudapi.cn/DeviceManagementServiceConfig.ReadWrite.All" }),
+  global: Object.freeze({ graphRoot: "https://graph.microsoft.com", authorityHost: "https://login.microsoftonline.com", signInHosts: Object.freeze(["https://login.microsoftonline.com"]), syncScope: "https://graph.microsoft.com/DeviceManagementServiceConfig.ReadWrite.All" }),
+  usGov: Object.freeze({ graphRoot: "https://graph.microsoft.us", authorityHost: "https://login.microsoftonline.us", signInHosts: Object.freeze(["https://login.microsoftonline.us"]), syncScope: "https://graph.microsoft.us/DeviceManagementServiceConfig.ReadWrite.All" }),
+  usGovDod: Object.freeze({ graphRoot: "https://dod-graph.microsoft.us", authorityHost: "https://login.microsoftonline.us", signInHosts: Object.freeze(["https://login.microsoftonline.us"]), syncScope: "https://dod-graph.microsoft.us/DeviceManagementServiceConfig.ReadWrite.All" }),
+  china: Object.freeze({ graphRoot: "https://microsoftgraph.chinacloudapi.cn", authorityHost: "https://login.chinacloudapi.cn", signInHosts: Object.freeze(["https://login.chinacloudapi.cn", "https://login.partner.microsoftonline.cn"]), syncScope: "https://microsoftgraph.chinacloudapi.cn/DeviceManagementServiceConfig.ReadWrite.All" }),
 });
 
 /** Per outcome: `kind` (ok, info, warn, error), a short `title` and a `hint` on what to do next. */

@@ -1,6 +1,6 @@
 //! The contract as written for JS, generated from the model's enums: `npm/contract.js`
 //! (the frozen constants, the outcome texts, `isFinalSyncState` and the `SyncError`
-//! class), `npm/contract.d.ts`, and the README's outcome and error-code tables. The
+//! class), `npm/contract.d.ts`, and the README's outcome, error-code, device-state and cloud tables. The
 //! tests below fail when any of them drifts from the enums; regenerate with
 //! `UPDATE_CONTRACT=1 cargo test -p autopilot-sync --lib contract`.
 //!
@@ -162,6 +162,12 @@ fn codes() -> Vec<&'static str> {
 fn clouds() -> Vec<&'static str> {
     names(&Cloud::ALL, Cloud::name)
 }
+/// A cloud's sign-in hosts, each written by `f`, joined by `sep`.
+fn sign_in_hosts(c: Cloud, sep: &str, f: fn(&str) -> String) -> String {
+    let all: Vec<String> = c.sign_in_hosts().iter().map(|h| f(h)).collect();
+    all.join(sep)
+}
+
 fn device_states() -> Vec<&'static str> {
     names(&DeviceState::ALL, DeviceState::as_str)
 }
@@ -228,14 +234,15 @@ fn contract_js() -> String {
         "DeviceState",
         &device_states(),
     );
-    o.push_str("/** Per cloud: its Graph root, its sign-in host and the scope that allows the sync. */\nexport const CloudInfo = Object.freeze({\n");
+    o.push_str("/** Per cloud: its Graph root, its sign-in host, every sign-in host MSAL.js may contact (for a CSP) and the scope that allows the sync. */\nexport const CloudInfo = Object.freeze({\n");
     for c in Cloud::ALL {
         let _ = writeln!(
             o,
-            "  {}: Object.freeze({{ graphRoot: {}, authorityHost: {}, syncScope: {} }}),",
+            "  {}: Object.freeze({{ graphRoot: {}, authorityHost: {}, signInHosts: Object.freeze([{}]), syncScope: {} }}),",
             c.name(),
             js_str(c.graph_host()),
             js_str(c.authority_host()),
+            sign_in_hosts(c, ", ", js_str),
             js_str(&c.sync_scope())
         );
     }
@@ -334,9 +341,9 @@ fn contract_dts() -> String {
         );
     }
     o.push_str(
-        "/** A cloud's Graph root, sign-in host and the scope that allows the sync. */\n\
-         export interface CloudDetails {\n  readonly graphRoot: string;\n  readonly authorityHost: string;\n  readonly syncScope: string;\n}\n\
-         /** Per cloud: its Graph root, its sign-in host and the scope that allows the sync. */\n\
+        "/** A cloud's Graph root, sign-in hosts and the scope that allows the sync. */\n\
+         export interface CloudDetails {\n  readonly graphRoot: string;\n  /** The sign-in host MSAL.js is configured with (`https://host`). */\n  readonly authorityHost: string;\n  /** Every https origin MSAL.js may contact to sign in (authorize, token, silent iframe, logout), `authorityHost` first: what a page's CSP allows in connect-src and frame-src. */\n  readonly signInHosts: readonly string[];\n  readonly syncScope: string;\n}\n\
+         /** Per cloud: its Graph root, its sign-in hosts and the scope that allows the sync. */\n\
          export declare const CloudInfo: Readonly<Record<Cloud, CloudDetails>>;\n\n\
          /** What a UI shows for an outcome. */\n\
          export interface OutcomeDetails {\n  readonly kind: \"ok\" | \"info\" | \"warn\" | \"error\";\n  readonly title: string;\n  readonly hint: string;\n}\n\
@@ -359,6 +366,24 @@ fn contract_dts() -> String {
          /** On `waitTimeout`: the last status seen. */\n  lastStatus?: SyncStatusResult;\n}\n",
     );
     o
+}
+
+/// The README's cloud table.
+fn cloud_table() -> String {
+    let mut t = String::from(
+        "| `cloud` | `graphRoot` | `authorityHost` | `signInHosts` (MSAL.js contacts) |\n|---|---|---|---|\n",
+    );
+    for c in Cloud::ALL {
+        let _ = writeln!(
+            t,
+            "| `{}` | {} | {} | {} |",
+            c.name(),
+            c.graph_host(),
+            c.authority_host(),
+            sign_in_hosts(c, ", ", |h| h.to_string())
+        );
+    }
+    t
 }
 
 /// The README's outcome table.
@@ -444,6 +469,7 @@ mod tests {
         let want = between(&readme, "contract:outcomes", &outcome_table());
         let want = between(&want, "contract:error-codes", &error_table());
         let want = between(&want, "contract:device-states", &device_state_table());
+        let want = between(&want, "contract:clouds", &cloud_table());
         check("README.md", &want);
         // The result table lists exactly the keys of a result object, in order.
         let json = SyncResult::without_answer(super::super::Action::Trigger, Outcome::Timeout, "c")

@@ -83,10 +83,11 @@ pub fn misconfiguration_message(
 ) -> Option<String> {
     let rest = authority.get(8..)?; // after "https://", which check_authority ensured
     let host = rest.split(['/', '?', '#']).next()?.to_ascii_lowercase();
-    if Cloud::ALL
-        .iter()
-        .any(|c| c.authority_host().get(8..) == Some(host.as_str()))
-    {
+    if Cloud::ALL.iter().any(|c| {
+        c.sign_in_hosts()
+            .iter()
+            .any(|h| h.get(8..) == Some(host.as_str()))
+    }) {
         return None;
     }
     let hostname = match host.rfind(':') {
@@ -270,7 +271,14 @@ mod tests {
         for cloud in Cloud::ALL {
             let authority = authority_for(cloud, "contoso.example");
             assert_eq!(misconfiguration_message(&authority, &[], None), None);
+            // Every host MSAL may rewrite it to, too (China's partner alias).
+            for host in cloud.sign_in_hosts() {
+                let mut a = String::from(*host);
+                a.push_str("/contoso.example");
+                assert_eq!(misconfiguration_message(&a, &[], None), None, "{a}");
+            }
         }
+        assert!(misconfiguration_message("https://login.example.cn/t", &[], None).is_some());
         // IPv6 loopback with a port.
         let m =
             misconfiguration_message("https://[::1]:8443/t", &k(&["[::1]"]), Some("OIDC")).unwrap();
