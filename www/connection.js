@@ -5,7 +5,7 @@ import { getSyncStatus, createSyncClient, checkGraphRoot, isLoopbackHost, Cloud,
 import { remember, remembered } from "./dom.js";
 
 export const CLOUDS = Object.values(Cloud);
-const LOGIN_ORIGINS = CLOUDS.map((c) => CloudInfo[c].authorityHost);
+const LOGIN_ORIGINS = CLOUDS.flatMap((c) => CloudInfo[c].signInHosts);
 const KEY = { clientId: "autopilot-sync:clientId", tenantId: "autopilot-sync:tenantId" };
 
 /** A page-level form error (not from the package), shown like a SyncError. */
