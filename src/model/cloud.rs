@@ -197,7 +197,10 @@ mod tests {
             // MSAL is configured with the authority host: it leads the sign-in hosts.
             assert_eq!(c.sign_in_hosts().first(), Some(&c.authority_host()));
             for h in c.sign_in_hosts() {
-                assert!(h.starts_with("https://") && !h[8..].contains(['/', ':']), "{h}");
+                assert!(
+                    h.starts_with("https://") && !h[8..].contains(['/', ':']),
+                    "{h}"
+                );
             }
         }
         assert_eq!(
