@@ -250,6 +250,30 @@ export function getSyncStatus(token: string, options?: SyncOptions): Promise<Syn
  */
 export function getDevices(token: string, serials: string[], options?: SyncOptions): Promise<DevicesResult>;
 
+/** What `readSerials` found: the serial numbers for `getDevices`, or what the admin should fix. */
+export type SerialsRead =
+| {
+    ok: true;
+    /** `"csv"`: a table with a `Device Serial Number` column; `"lines"`: one serial a line. */
+    format: "lines" | "csv";
+    /** Distinct serials (ASCII case ignored), input order, trimmed. */
+    serials: string[];
+    /** Entries dropped as repeats of an earlier serial. */
+    duplicates: number;
+    /** CSV rows without a serial number. */
+    skippedRows: number;
+}
+| { ok: false; /** One sentence for the admin (names the line when there is one). */ message: string };
+
+/**
+ * Reads serial numbers from pasted text or a CSV file's text: one serial a line, or a CSV
+ * with a `Device Serial Number` column, as `Get-WindowsAutopilotInfo` writes it (other
+ * columns, quotes, a byte-order mark, CRLF, any header case; `;` or tab separators too).
+ * Pure (no request, no token). Loads the device calls' wasm on first use, like `getDevices`.
+ * Rejects with a `SyncError` (`invalidOptions`) only when `text` is not a string; never throws.
+ */
+export function readSerials(text: string): Promise<SerialsRead>;
+
 /** A client that gets its tokens from `getToken`. Throws a `SyncError` on bad options. */
 export function createSyncClient(options: SyncClientOptions): SyncClient;
 
@@ -373,27 +397,25 @@ export interface InitOutput {
     readonly memory: WebAssembly.Memory;
     readonly checkGraphRoot: (a: any) => any;
     readonly createSyncClient: (a: any) => [number, number, number];
+    readonly createSyncClientWith: (a: any, b: any) => [number, number, number];
     readonly describeToken: (a: any, b: any) => [number, number, number];
-    readonly getDevices: (a: any, b: any, c: any) => any;
     readonly getSyncStatus: (a: any, b: any) => any;
     readonly isLoopbackHost: (a: number, b: number) => number;
     readonly nextSyncAllowedAt: (a: any, b: any, c: any) => any;
-    readonly syncTenants: (a: any, b: any) => any;
     readonly triggerSync: (a: any, b: any) => any;
-    readonly wasm_bindgen__convert__closures_____invoke__hd29911978317c547: (a: number, b: number, c: any, d: any) => any;
-    readonly wasm_bindgen__convert__closures_____invoke__h5ae6ccbea8e435ff: (a: number, b: number, c: any, d: any) => void;
-    readonly wasm_bindgen__convert__closures_____invoke__hf199e6f092e5de5c: (a: number, b: number, c: any) => [number, number];
-    readonly wasm_bindgen__convert__closures_____invoke__h734d3ad3dfdb1654: (a: number, b: number, c: any) => any;
-    readonly wasm_bindgen__convert__closures_____invoke__h6239b3bafb431b24: (a: number, b: number) => void;
-    readonly __wbindgen_malloc: (a: number, b: number) => number;
-    readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
-    readonly __wbindgen_free: (a: number, b: number, c: number) => void;
-    readonly __wbindgen_exn_store: (a: number) => void;
-    readonly __externref_table_alloc: () => number;
-    readonly __wbindgen_externrefs: WebAssembly.Table;
-    readonly __wbindgen_destroy_closure: (a: number, b: number) => void;
-    readonly __externref_table_dealloc: (a: number) => void;
-    readonly __wbindgen_start: () => void;
+    readonly _c: (a: number, b: number, c: any, d: any) => any;
+    readonly _d: (a: number, b: number, c: any, d: any) => void;
+    readonly _e: (a: number, b: number, c: any) => [number, number];
+    readonly _f: (a: number, b: number) => void;
+    readonly _g: (a: number, b: number) => number;
+    readonly _h: (a: number, b: number, c: number, d: number) => number;
+    readonly _i: (a: number, b: number, c: number) => void;
+    readonly _j: (a: number) => void;
+    readonly _k: () => number;
+    readonly _l: WebAssembly.Table;
+    readonly _m: (a: number, b: number) => void;
+    readonly _n: (a: number) => void;
+    readonly _o: () => void;
 }
 
 export type SyncInitInput = BufferSource | WebAssembly.Module;

@@ -17,13 +17,20 @@ export type SyncErrorCode = "invalidToken" | "invalidOptions" | "tokenUnavailabl
 export declare const Cloud: Readonly<{ global: "global"; usGov: "usGov"; usGovDod: "usGovDod"; china: "china" }>;
 export type Cloud = "global" | "usGov" | "usGovDod" | "china";
 
-/** A cloud's Graph root, sign-in host and the scope that allows the sync. */
+/** Every `state` of a device report (`getDevices`, `waitForDevices`). */
+export declare const DeviceState: Readonly<{ notFound: "notFound"; importing: "importing"; importFailed: "importFailed"; registered: "registered"; profileAssigned: "profileAssigned"; profileFailed: "profileFailed" }>;
+export type DeviceState = "notFound" | "importing" | "importFailed" | "registered" | "profileAssigned" | "profileFailed";
+
+/** A cloud's Graph root, sign-in hosts and the scope that allows the sync. */
 export interface CloudDetails {
   readonly graphRoot: string;
+  /** The sign-in host MSAL.js is configured with (`https://host`). */
   readonly authorityHost: string;
+  /** Every https origin MSAL.js may contact to sign in (authorize, token, silent iframe, logout), `authorityHost` first: what a page's CSP allows in connect-src and frame-src. */
+  readonly signInHosts: readonly string[];
   readonly syncScope: string;
 }
-/** Per cloud: its Graph root, its sign-in host and the scope that allows the sync. */
+/** Per cloud: its Graph root, its sign-in hosts and the scope that allows the sync. */
 export declare const CloudInfo: Readonly<Record<Cloud, CloudDetails>>;
 
 /** What a UI shows for an outcome. */
@@ -34,6 +41,16 @@ export interface OutcomeDetails {
 }
 /** Per outcome: `kind`, a short `title` and a `hint` on what to do next. */
 export declare const OutcomeText: Readonly<Record<Outcome, OutcomeDetails>>;
+
+/** What a UI shows for a sync state or a device state. */
+export interface StateDetails {
+  readonly kind: "ok" | "info" | "warn" | "error";
+  readonly label: string;
+}
+/** Per sync state (`syncStatus`): `kind` and a short `label`. */
+export declare const SyncStateText: Readonly<Record<SyncState, StateDetails>>;
+/** Per device state: `kind` and a short `label`; the report's `message` says the rest. */
+export declare const DeviceStateText: Readonly<Record<DeviceState, StateDetails>>;
 
 /** Whether a `syncStatus` is final: the sync has ended and waiting stops. */
 export declare function isFinalSyncState(state: string): state is "completed" | "failed";

@@ -1,7 +1,8 @@
 // GENERATED from the Rust model (src/model/contract.rs): do not edit. Regenerate with
 // `UPDATE_CONTRACT=1 cargo test -p autopilot-sync --lib contract`.
-// The contract as values: every outcome, sync state, error code and cloud, what a UI
-// shows for each outcome, and `SyncError`, the class of every rejection.
+// The contract as values: every outcome, sync state, error code, cloud and device
+// state, what a UI shows for each outcome, sync state and device state, and
+// `SyncError`, the class of every rejection.
 
 /** Every `outcome` of a result. */
 export const Outcome = Object.freeze({
@@ -47,12 +48,22 @@ export const Cloud = Object.freeze({
   china: "china",
 });
 
-/** Per cloud: its Graph root, its sign-in host and the scope that allows the sync. */
+/** Every `state` of a device report (`getDevices`, `waitForDevices`). */
+export const DeviceState = Object.freeze({
+  notFound: "notFound",
+  importing: "importing",
+  importFailed: "importFailed",
+  registered: "registered",
+  profileAssigned: "profileAssigned",
+  profileFailed: "profileFailed",
+});
+
+/** Per cloud: its Graph root, its sign-in host, every sign-in host MSAL.js may contact (for a CSP) and the scope that allows the sync. */
 export const CloudInfo = Object.freeze({
-  global: Object.freeze({ graphRoot: "https://graph.microsoft.com", authorityHost: "https://login.microsoftonline.com", syncScope: "https://graph.microsoft.com/DeviceManagementServiceConfig.ReadWrite.All" }),
-  usGov: Object.freeze({ graphRoot: "https://graph.microsoft.us", authorityHost: "https://login.microsoftonline.us", syncScope: "https://graph.microsoft.us/DeviceManagementServiceConfig.ReadWrite.All" }),
-  usGovDod: Object.freeze({ graphRoot: "https://dod-graph.microsoft.us", authorityHost: "https://login.microsoftonline.us", syncScope: "https://dod-graph.microsoft.us/DeviceManagementServiceConfig.ReadWrite.All" }),
-  china: Object.freeze({ graphRoot: "https://microsoftgraph.chinacloudapi.cn", authorityHost: "https://login.chinacloudapi.cn", syncScope: "https://microsoftgraph.chinacloudapi.cn/DeviceManagementServiceConfig.ReadWrite.All" }),
+  global: Object.freeze({ graphRoot: "https://graph.microsoft.com", authorityHost: "https://login.microsoftonline.com", signInHosts: Object.freeze(["https://login.microsoftonline.com"]), syncScope: "https://graph.microsoft.com/DeviceManagementServiceConfig.ReadWrite.All" }),
+  usGov: Object.freeze({ graphRoot: "https://graph.microsoft.us", authorityHost: "https://login.microsoftonline.us", signInHosts: Object.freeze(["https://login.microsoftonline.us"]), syncScope: "https://graph.microsoft.us/DeviceManagementServiceConfig.ReadWrite.All" }),
+  usGovDod: Object.freeze({ graphRoot: "https://dod-graph.microsoft.us", authorityHost: "https://login.microsoftonline.us", signInHosts: Object.freeze(["https://login.microsoftonline.us"]), syncScope: "https://dod-graph.microsoft.us/DeviceManagementServiceConfig.ReadWrite.All" }),
+  china: Object.freeze({ graphRoot: "https://microsoftgraph.chinacloudapi.cn", authorityHost: "https://login.chinacloudapi.cn", signInHosts: Object.freeze(["https://login.chinacloudapi.cn", "https://login.partner.microsoftonline.cn"]), syncScope: "https://microsoftgraph.chinacloudapi.cn/DeviceManagementServiceConfig.ReadWrite.All" }),
 });
 
 /** Per outcome: `kind` (ok, info, warn, error), a short `title` and a `hint` on what to do next. */
@@ -66,6 +77,24 @@ export const OutcomeText = Object.freeze({
   unexpectedResponse: Object.freeze({ kind: "error", title: "Unexpected answer from Graph", hint: "Copy the support details below and send them to Microsoft support." }),
   networkError: Object.freeze({ kind: "warn", title: "No answer: network error", hint: "Check the connection (offline, proxy, firewall or VPN), then press Sync now to try again." }),
   timeout: Object.freeze({ kind: "warn", title: "No answer in time", hint: "The sync may have started anyway: check the status below before you try again." }),
+});
+
+/** Per sync state (`syncStatus`): `kind` (ok, info, warn, error) and a short `label`. */
+export const SyncStateText = Object.freeze({
+  unknown: Object.freeze({ kind: "info", label: "Status unknown" }),
+  inProgress: Object.freeze({ kind: "info", label: "Sync in progress" }),
+  completed: Object.freeze({ kind: "ok", label: "Sync completed" }),
+  failed: Object.freeze({ kind: "error", label: "Sync failed" }),
+});
+
+/** Per device state: `kind` (ok, info, warn, error) and a short `label`; the report's `message` says the rest. */
+export const DeviceStateText = Object.freeze({
+  notFound: Object.freeze({ kind: "warn", label: "Not found" }),
+  importing: Object.freeze({ kind: "info", label: "Importing" }),
+  importFailed: Object.freeze({ kind: "error", label: "Import failed" }),
+  registered: Object.freeze({ kind: "info", label: "Registered, no profile yet" }),
+  profileAssigned: Object.freeze({ kind: "ok", label: "Profile assigned" }),
+  profileFailed: Object.freeze({ kind: "error", label: "Profile failed" }),
 });
 
 /** Whether a `syncStatus` is final: the sync has ended and waiting stops. */

@@ -1,4 +1,5 @@
-// `autopilot-sync/element`: the sync card as a custom element, <autopilot-sync>.
+// `autopilot-sync/element`: the sync card as a custom element, <autopilot-sync>, and the
+// opt-in devices card <autopilot-sync-devices> (at the end of this file).
 // A real button, the outcome in plain words (announced), the countdown after 429/409,
 // progress until completed/failed, the last sync time and support details with Copy.
 // Shadow DOM built with DOM calls (no HTML parsing: fine under Trusted Types) and styled by
@@ -7,12 +8,16 @@
 // Every rule stays in the package (option checks, outcome texts, the 401 refresh, the next
 // allowed time, final states): the element hands its attributes to createSyncClient and
 // renders what comes back.
-import init, { createSyncClient, nextSyncAllowedAt, isFinalSyncState, Outcome, OutcomeText, SyncError, SyncErrorCode, SyncState } from "./index.js";
+import init, {
+  createSyncClient, nextSyncAllowedAt, isFinalSyncState, readSerials,
+  DeviceStateText, Outcome, OutcomeText, SyncError, SyncErrorCode, SyncState, SyncStateText,
+} from "./index.js";
 
 const TAG = "autopilot-sync";
 const DEFAULT_INTERVAL_MS = 15000;
 
-const PROGRESS_TEXT = { unknown: "Status unknown", inProgress: "Sync in progress", completed: "Sync completed", failed: "Sync failed" };
+/** The package's label for a sync state (an unknown value reads as `unknown`). */
+const progressText = (state) => (SyncStateText[state] ?? SyncStateText.unknown).label;
 const SUPPORT_FIELDS = [
   ["outcome", "Outcome"], ["httpStatus", "HTTP status"], ["errorCode", "Error code"], ["errorMessage", "Error message"],
   ["requestId", "Request ID"], ["clientRequestId", "Client request ID"], ["date", "Date"],
@@ -124,6 +129,56 @@ function render() {
       h("textarea", { class: "copy-text", readonly: true, rows: "8", hidden: true, "aria-label": "Support details as text" })));
 }
 
+// ---------- shared by both elements ----------
+
+function reflect(el, name, v) {
+  if (v === null || v === undefined) el.removeAttribute(name);
+  else el.setAttribute(name, String(v));
+}
+
+/** A number attribute; a value that is not a number goes to the package as is, which refuses it. */
+function numberAttr(el, name) {
+  const raw = el.getAttribute(name);
+  if (raw === null) return undefined;
+  const n = Number(raw.trim());
+  return raw.trim() !== "" && Number.isFinite(n) ? n : raw;
+}
+
+/** The call options from the attributes `cloud`, `base-url` and `timeout-ms`. */
+function callOptions(el) {
+  const o = {};
+  const cloud = el.getAttribute("cloud");
+  const baseUrl = el.getAttribute("base-url");
+  const timeoutMs = numberAttr(el, "timeout-ms");
+  if (cloud !== null) o.cloud = cloud;
+  if (baseUrl !== null) o.baseUrl = baseUrl;
+  if (timeoutMs !== undefined) o.timeoutMs = timeoutMs;
+  return o;
+}
+
+/** A property set on an element before it was upgraded shadows the accessor: take it over. */
+function adoptUpgradedProperties(el, names) {
+  for (const name of names) {
+    if (Object.prototype.hasOwnProperty.call(el, name)) {
+      const value = el[name];
+      delete el[name];
+      el[name] = value;
+    }
+  }
+}
+
+/** Checks a token source as `getToken` (a function) or `provider` (an object with getToken); null is fine. */
+function tokenSourceError(name, value) {
+  if (value === null || value === undefined) return null;
+  if (name === "getToken" ? typeof value === "function" : typeof value?.getToken === "function") return null;
+  return new SyncError(
+    SyncErrorCode.invalidOptions,
+    name === "getToken"
+      ? "getToken must be a function ({ forceRefresh }) => Promise<string>, or null."
+      : "provider must be an object with a getToken({ forceRefresh }) method, or null.",
+  );
+}
+
 let sheet;
 function styles() {
   if (!sheet) {
@@ -181,20 +236,16 @@ export class AutopilotSyncElement extends HTMLElement {
       copy: q(".copy"), copied: q(".copied"), copyText: q(".copy-text"),
     };
     this.#ui.button.addEventListener("click", () => {
+      // A click first asks the page: a listener may cancel it (for example to confirm a
+      // sync its token will probably fail) and call sync() itself later.
+      if (this.#busy === null && !this.#dispatch("autopilot-sync-request", null, { cancelable: true })) return;
       this.sync().catch(() => {}); // shown and dispatched as autopilot-sync-error
     });
     this.#ui.copy.addEventListener("click", () => this.#copySupport());
   }
 
   connectedCallback() {
-    // A property set on the element before it was upgraded shadows the accessor: take it over.
-    for (const name of ["getToken", "provider"]) {
-      if (Object.prototype.hasOwnProperty.call(this, name)) {
-        const value = this[name];
-        delete this[name];
-        this[name] = value;
-      }
-    }
+    adoptUpgradedProperties(this, ["getToken", "provider"]);
     this.#renderMissing();
     this.#checkOptions();
   }
@@ -215,8 +266,9 @@ export class AutopilotSyncElement extends HTMLElement {
     return this.#getToken;
   }
   set getToken(fn) {
-    if (fn !== null && fn !== undefined && typeof fn !== "function") {
-      this.#fail(new SyncError(SyncErrorCode.invalidOptions, "getToken must be a function ({ forceRefresh }) => Promise<string>, or null."));
+    const refused = tokenSourceError("getToken", fn);
+    if (refused) {
+      this.#fail(refused);
       return;
     }
     this.#changeTokenSource(() => (this.#getToken = fn ?? null));
@@ -227,8 +279,9 @@ export class AutopilotSyncElement extends HTMLElement {
     return this.#provider;
   }
   set provider(p) {
-    if (p !== null && p !== undefined && typeof p?.getToken !== "function") {
-      this.#fail(new SyncError(SyncErrorCode.invalidOptions, "provider must be an object with a getToken({ forceRefresh }) method, or null."));
+    const refused = tokenSourceError("provider", p);
+    if (refused) {
+      this.#fail(refused);
       return;
     }
     this.#changeTokenSource(() => (this.#provider = p ?? null));
@@ -302,27 +355,15 @@ export class AutopilotSyncElement extends HTMLElement {
   // ---------- options and client ----------
 
   #reflect(name, v) {
-    if (v === null || v === undefined) this.removeAttribute(name);
-    else this.setAttribute(name, String(v));
+    reflect(this, name, v);
   }
 
-  /** A number attribute; a value that is not a number goes to the package as is, which refuses it. */
   #number(name) {
-    const raw = this.getAttribute(name);
-    if (raw === null) return undefined;
-    const n = Number(raw.trim());
-    return raw.trim() !== "" && Number.isFinite(n) ? n : raw;
+    return numberAttr(this, name);
   }
 
   #options() {
-    const o = {};
-    const cloud = this.getAttribute("cloud");
-    const baseUrl = this.getAttribute("base-url");
-    const timeoutMs = this.#number("timeout-ms");
-    if (cloud !== null) o.cloud = cloud;
-    if (baseUrl !== null) o.baseUrl = baseUrl;
-    if (timeoutMs !== undefined) o.timeoutMs = timeoutMs;
-    return o;
+    return callOptions(this);
   }
 
   #tokenSource() {
@@ -413,8 +454,9 @@ export class AutopilotSyncElement extends HTMLElement {
 
   // ---------- rendering ----------
 
-  #dispatch(type, detail) {
-    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  /** Dispatches a bubbling, composed event; false when a listener cancelled it. */
+  #dispatch(type, detail, { cancelable = false } = {}) {
+    return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
   }
 
   #fail(e) {
@@ -558,7 +600,7 @@ export class AutopilotSyncElement extends HTMLElement {
     const ui = this.#ui;
     ui.elapsed.textContent = "0:00";
     ui.progress.dataset.state = SyncState.inProgress;
-    ui.state.textContent = PROGRESS_TEXT.inProgress;
+    ui.state.textContent = progressText(SyncState.inProgress);
     ui.bar.removeAttribute("value");
     ui.progress.hidden = false;
     const interval = this.#number("interval-ms");
@@ -566,7 +608,7 @@ export class AutopilotSyncElement extends HTMLElement {
     const onUpdate = (s) => {
       if (this.#watch !== me) return;
       this.#setStatus(s);
-      if (s.ok) ui.state.textContent = PROGRESS_TEXT[s.syncStatus] ?? PROGRESS_TEXT.unknown;
+      if (s.ok) ui.state.textContent = progressText(s.syncStatus);
     };
     client
       .waitForSync({ intervalMs, signal: abort.signal, onUpdate })
@@ -574,7 +616,7 @@ export class AutopilotSyncElement extends HTMLElement {
         if (this.#watch !== me) return;
         const state = s.ok && isFinalSyncState(s.syncStatus) ? s.syncStatus : SyncState.unknown;
         ui.progress.dataset.state = state;
-        ui.state.textContent = s.ok ? PROGRESS_TEXT[state] : `Stopped following the sync: ${s.message}`;
+        ui.state.textContent = s.ok ? progressText(state) : `Stopped following the sync: ${s.message}`;
         this.#announce(ui.state.textContent + (ui.state.textContent.endsWith(".") ? "" : "."));
       })
       .catch((e) => {
@@ -593,4 +635,414 @@ export class AutopilotSyncElement extends HTMLElement {
   }
 }
 
+// ---------- <autopilot-sync-devices>: follow devices by serial number ----------
+
+const DEVICES_TAG = "autopilot-sync-devices";
+
+const DEVICES_CSS = `
+label { font-weight: 600; }
+label.check, label.file { font-weight: 400; display: inline-flex; align-items: center; gap: 0.35rem; }
+textarea, select, input[type="file"] { font: inherit; color: inherit; max-width: 100%; }
+textarea, select { background: transparent; border: 1px solid var(--_border); border-radius: var(--_radius); padding: 0.35rem 0.5rem; }
+textarea { display: block; width: 100%; margin-top: 0.25rem; font-family: var(--autopilot-sync-mono, ui-monospace, monospace); font-size: 0.9em; }
+select:focus-visible, input:focus-visible { outline: 3px solid var(--_focus); outline-offset: 2px; }
+.hint { font-size: 0.92em; }
+[part~="read"][data-kind="error"] { color: var(--_error); }
+table { width: 100%; border-collapse: collapse; table-layout: fixed; }
+th, td { text-align: left; vertical-align: top; padding: 0.4rem 0.5rem; border-top: 1px solid var(--_border); overflow-wrap: anywhere; }
+thead th { color: var(--_muted); border-top: none; }
+thead th:nth-child(1) { width: 28%; }
+thead th:nth-child(2) { width: 22%; }
+tbody th { font-family: var(--autopilot-sync-mono, ui-monospace, monospace); font-weight: 400; }
+td.state { font-weight: 600; border-left: 4px solid var(--_border); }
+tr[data-kind="ok"] td.state { border-left-color: var(--_ok); color: var(--_ok); }
+tr[data-kind="info"] td.state { border-left-color: var(--_info); }
+tr[data-kind="warn"] td.state { border-left-color: var(--_warn); color: var(--_warn); }
+tr[data-kind="error"] td.state { border-left-color: var(--_error); color: var(--_error); }
+td.message .hint { display: block; font-size: 0.85em; }
+[part~="summary"] strong { display: block; margin-top: 0.25rem; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+@media (max-width: 30rem) {
+  table, tbody, tr, th, td { display: block; width: auto; }
+  thead { display: none; }
+  tr { border-top: 1px solid var(--_border); padding: 0.35rem 0; }
+  th, td { border-top: none; padding: 0.15rem 0.5rem; }
+}
+`;
+
+/** The devices shadow tree; ids are scoped to the shadow root. */
+function renderDevices() {
+  return h("div", { class: "stack", part: "container" },
+    h("div", {},
+      h("label", { for: "device-serials" }, "Serial numbers"),
+      h("textarea", { id: "device-serials", part: "serials", rows: "5", spellcheck: "false", autocomplete: "off", autocapitalize: "off", "aria-describedby": "device-serials-hint device-read" }),
+      h("p", { class: "hint", id: "device-serials-hint" }, "One a line, or the CSV that Get-WindowsAutopilotInfo writes (its Device Serial Number column is used; other columns are ignored).")),
+    h("div", { class: "row" },
+      h("label", { class: "file", for: "device-file" }, "Or open a CSV file:"),
+      h("input", { type: "file", id: "device-file", part: "file", accept: ".csv,.txt,text/csv,text/plain" })),
+    h("p", { class: "hint", id: "device-read", part: "read", role: "status" }),
+    h("div", { class: "row" },
+      h("label", { class: "check" }, h("input", { type: "checkbox", id: "device-sync", part: "sync-if-missing" }), "Sync if missing"),
+      h("label", { for: "device-until" }, "Wait until"),
+      h("select", { id: "device-until", part: "until" },
+        h("option", { value: "profileAssigned" }, "a profile is assigned"),
+        h("option", { value: "registered" }, "registered"))),
+    h("p", { class: "hint", id: "device-sync-hint" }, "Sync if missing: while a device is not listed yet, start one sync when Intune allows it (none running, 10-minute window open); never a retry of a refused sync."),
+    h("div", { class: "row" },
+      h("button", { type: "button", id: "device-watch", part: "button" }, "Watch"),
+      h("button", { type: "button", id: "device-stop", part: "stop", class: "secondary", hidden: true }, "Stop")),
+    h("p", { id: "device-error", part: "error", role: "alert", hidden: true }),
+    h("div", { id: "device-result", part: "result", hidden: true },
+      h("p", { id: "device-summary", part: "summary", role: "status" }),
+      h("p", { class: "hint", id: "device-sync-note", part: "sync-note", hidden: true }),
+      h("table", { id: "device-table", part: "table" },
+        h("caption", { class: "visually-hidden" }, "Where each device stands"),
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Serial number"), h("th", { scope: "col" }, "State"), h("th", { scope: "col" }, "What it means"))),
+        h("tbody", { id: "device-rows" }))));
+}
+
+let devicesSheet;
+function devicesStyles() {
+  if (!devicesSheet) {
+    devicesSheet = new CSSStyleSheet();
+    devicesSheet.replaceSync(DEVICES_CSS);
+  }
+  return [styles(), devicesSheet];
+}
+
+const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+function timeNode(ms) {
+  const t = document.createElement("time");
+  setTime(t, ms, { timeOnly: true });
+  return t;
+}
+
+/**
+ * `<autopilot-sync-devices>`: serial numbers pasted or opened from a CSV, Watch / Stop,
+ * "sync if missing" and a live table of each device's state and message. Reading the
+ * serials, the states, their labels, the messages, when to stop and when to sync are the
+ * package's (readSerials, waitForDevices, DeviceStateText); the element renders them.
+ */
+export class AutopilotSyncDevicesElement extends HTMLElement {
+  static get observedAttributes() {
+    return ["cloud", "base-url", "timeout-ms"];
+  }
+
+  #root;
+  #ui;
+  #getToken = null;
+  #provider = null;
+  #watch = null; // { abort }
+  #rows = new Map(); // serial -> <tr>
+  #lastReport = null;
+  #reads = 0; // readSerials calls so far: only the latest one's answer is shown
+
+  constructor() {
+    super();
+    this.#root = this.attachShadow({ mode: "open" });
+    this.#root.adoptedStyleSheets = devicesStyles();
+    this.#root.append(renderDevices());
+    const q = (id) => this.#root.getElementById(id);
+    this.#ui = {
+      serials: q("device-serials"), file: q("device-file"), read: q("device-read"), sync: q("device-sync"),
+      until: q("device-until"), watch: q("device-watch"), stop: q("device-stop"), error: q("device-error"),
+      result: q("device-result"), summary: q("device-summary"), syncNote: q("device-sync-note"), rows: q("device-rows"),
+    };
+    this.#ui.serials.addEventListener("input", () => this.#describeInput().catch(() => {}));
+    this.#ui.file.addEventListener("change", () => this.#openFile());
+    this.#ui.watch.addEventListener("click", () => this.watch().catch(() => {}));
+    this.#ui.stop.addEventListener("click", () => this.stop("Stopped; press Watch to follow the devices again."));
+  }
+
+  connectedCallback() {
+    adoptUpgradedProperties(this, ["getToken", "provider"]);
+    init().catch((e) => this.#fail(e)); // Watch's client; readSerials loads its own wasm on first use
+    if (this.hasAttribute("sync-if-missing")) this.#ui.sync.checked = true;
+    if (this.getAttribute("until") === "registered") this.#ui.until.value = "registered";
+  }
+
+  disconnectedCallback() {
+    this.stop("Stopped: the element left the page.");
+  }
+
+  attributeChangedCallback(name, oldValue, newValue) {
+    if (oldValue !== newValue) this.stop("Stopped: the connection changed. Press Watch to follow the devices with the new one.");
+  }
+
+  /** `({ forceRefresh }) => Promise<string>`, as for createSyncClient. */
+  get getToken() {
+    return this.#getToken;
+  }
+  set getToken(fn) {
+    this.#setTokenSource("getToken", fn, () => (this.#getToken = fn ?? null));
+  }
+
+  /** Any object with getToken; used when getToken is not set. */
+  get provider() {
+    return this.#provider;
+  }
+  set provider(p) {
+    this.#setTokenSource("provider", p, () => (this.#provider = p ?? null));
+  }
+
+  /** The serial numbers text (lines or CSV), as in the text box. */
+  get serials() {
+    return this.#ui.serials.value;
+  }
+  set serials(text) {
+    this.#ui.serials.value = text ?? "";
+    this.#describeInput().catch(() => {});
+  }
+
+  /** The last report (each onUpdate's), or null. */
+  get lastReport() {
+    return this.#lastReport;
+  }
+
+  /** Whether a watch is running. */
+  get watching() {
+    return this.#watch !== null;
+  }
+
+  #setTokenSource(name, value, set) {
+    const refused = tokenSourceError(name, value);
+    if (refused) {
+      this.#fail(refused);
+      return;
+    }
+    const before = this.#getToken ?? this.#provider;
+    set();
+    // A new token source may be another account or tenant: its devices are not the ones shown.
+    if (before && (this.#getToken ?? this.#provider) !== before) this.stop("Stopped: the connection changed. Press Watch to follow the devices with the new one.");
+  }
+
+  #tokenSource() {
+    if (this.#getToken) return this.#getToken;
+    if (this.#provider) return (req) => this.#provider.getToken(req);
+    return null;
+  }
+
+  #fail(e) {
+    this.#showError(e?.name === "SyncError" ? e.message : `Something went wrong: ${e?.message ?? e}`);
+    this.dispatchEvent(new CustomEvent("autopilot-sync-error", { detail: e, bubbles: true, composed: true }));
+  }
+
+  #showError(text) {
+    this.#ui.error.textContent = text ?? "";
+    this.#ui.error.hidden = !text;
+  }
+
+  /**
+   * Says what the text holds as the admin types or pastes (the package reads it) and
+   * resolves with that read (null for an empty box). Each call reads the text as it is
+   * now; an answer that arrives after a later call started is returned but not shown
+   * (typing fast: only the latest text's answer is on screen). A failed read rejects,
+   * shown only when it is the latest.
+   */
+  async #describeInput() {
+    const text = this.#ui.serials.value;
+    const read = this.#ui.read;
+    const mine = ++this.#reads;
+    if (text.trim() === "") {
+      read.textContent = "";
+      delete read.dataset.kind;
+      return null;
+    }
+    let r;
+    try {
+      r = await readSerials(text);
+    } catch (e) {
+      if (mine === this.#reads) this.#fail(e);
+      throw e;
+    }
+    if (mine !== this.#reads) return r;
+    read.dataset.kind = r.ok ? "ok" : "error";
+    if (!r.ok) {
+      read.textContent = r.message;
+      return r;
+    }
+    const parts = [plural(r.serials.length, "serial number"), r.format === "csv" ? "from the CSV's serial number column" : "one a line"];
+    if (r.duplicates) parts.push(`${plural(r.duplicates, "repeated one")} left out`);
+    if (r.skippedRows) parts.push(`${plural(r.skippedRows, "row")} without a serial number skipped`);
+    read.textContent = `${parts.join(", ")}.`;
+    return r;
+  }
+
+  async #openFile() {
+    const file = this.#ui.file.files?.[0];
+    if (!file) return;
+    let text;
+    try {
+      text = await file.text();
+    } catch (e) {
+      this.#fail(e);
+      return;
+    }
+    this.#ui.serials.value = text;
+    await this.#describeInput().catch(() => {});
+  }
+
+  #setWatching(on) {
+    this.#ui.watch.disabled = on;
+    this.#ui.stop.hidden = !on;
+    this.#ui.result.dataset.watching = String(on);
+    this.toggleAttribute("watching", on);
+  }
+
+  /** Stops the watch in progress; `why` is shown (and announced) in its place. */
+  stop(why = "Stopped.") {
+    if (!this.#watch) return;
+    this.#watch.abort.abort();
+    this.#watch = null;
+    this.#setWatching(false);
+    this.#ui.result.dataset.end = "stopped";
+    this.#ui.summary.textContent = why;
+  }
+
+  /**
+   * Starts watching the serials in the text box (or `serials`, which replaces its text),
+   * exactly as a click on Watch; resolves with the final report, or null when stopped.
+   */
+  async watch(serials) {
+    if (serials !== undefined) this.#ui.serials.value = (Array.isArray(serials) ? serials.join("\n") : serials) ?? "";
+    this.#showError(null);
+    // The text as it is at the click: its read (shown unless the admin typed on meanwhile).
+    const [read] = await Promise.all([this.#describeInput(), init()]);
+    if (!read || !read.ok) {
+      const e = new SyncError(SyncErrorCode.invalidOptions, read ? read.message : "Paste at least one serial number first: one a line, or the CSV from Get-WindowsAutopilotInfo.");
+      this.#fail(e);
+      this.#ui.serials.focus();
+      throw e;
+    }
+    const getToken = this.#tokenSource();
+    if (!getToken) {
+      const e = new SyncError(SyncErrorCode.tokenUnavailable, MISSING_TOKEN);
+      this.#fail(e);
+      throw e;
+    }
+    let client;
+    try {
+      client = createSyncClient({ ...callOptions(this), getToken });
+    } catch (e) {
+      this.#fail(e);
+      throw e;
+    }
+    this.stop("");
+    const me = { abort: new AbortController() };
+    this.#watch = me;
+    this.#lastReport = null;
+    this.#renderRows(read.serials);
+    this.#ui.result.dataset.end = "";
+    this.#ui.summary.textContent = `Watching ${plural(read.serials.length, "device")}: first read…`;
+    this.#ui.syncNote.hidden = true;
+    this.#ui.result.hidden = false;
+    this.#setWatching(true);
+    const options = {
+      until: this.#ui.until.value,
+      sync: this.#ui.sync.checked ? "ifMissing" : "never",
+      signal: me.abort.signal,
+      onUpdate: (report) => {
+        if (this.#watch !== me) return;
+        this.#render(report);
+        this.#dispatch("autopilot-sync-devices", report);
+      },
+    };
+    for (const [attr, key] of [["interval-ms", "intervalMs"], ["wait-timeout-ms", "timeoutMs"]]) {
+      const v = numberAttr(this, attr);
+      if (v !== undefined) options[key] = v;
+    }
+    try {
+      const report = await client.waitForDevices(read.serials, options);
+      if (this.#watch !== me) return null;
+      this.#watch = null;
+      this.#setWatching(false);
+      this.#render(report);
+      this.#finish(report);
+      this.#dispatch("autopilot-sync-devices-end", report);
+      return report;
+    } catch (e) {
+      if (this.#watch !== me) return null;
+      this.#watch = null;
+      this.#setWatching(false);
+      this.#ui.result.dataset.end = "error";
+      this.#ui.summary.textContent = "Stopped: nothing more could be read.";
+      this.#fail(e);
+      throw e;
+    }
+  }
+
+  #dispatch(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  /** One row per serial, in the package's order, before the first read answers. */
+  #renderRows(serials) {
+    this.#rows.clear();
+    const trs = serials.map((serial) => {
+      const tr = h("tr", {}, h("th", { scope: "row" }, serial), h("td", { class: "state" }, "…"), h("td", { class: "message" }, "Waiting for the first read."));
+      tr.dataset.serial = serial;
+      this.#rows.set(serial, tr);
+      return tr;
+    });
+    this.#ui.rows.replaceChildren(...trs);
+  }
+
+  /** Every onUpdate: each device's state and message, what the read and the sync did. */
+  #render(report) {
+    this.#lastReport = report;
+    const ui = this.#ui;
+    if (!report.ok) {
+      // The read failed; the package decides whether the wait goes on.
+      ui.result.dataset.read = "failed";
+      ui.summary.replaceChildren("Read at ", timeNode(Date.now()), `: ${report.message}`);
+    } else {
+      ui.result.dataset.read = "ok";
+      for (const d of report.devices) this.#renderDevice(d);
+      const counts = new Map();
+      for (const d of report.devices) counts.set(d.state, (counts.get(d.state) ?? 0) + 1);
+      const tally = [...counts].map(([state, n]) => `${n} ${(DeviceStateText[state]?.label ?? state).toLowerCase()}`);
+      ui.summary.replaceChildren("Read at ", timeNode(Date.now()), `: ${tally.join(", ")}.`);
+    }
+    if (report.syncTriggeredAt) {
+      const outcome = OutcomeText[report.syncOutcome]?.title ?? report.syncOutcome;
+      ui.syncNote.replaceChildren("This watch asked for a sync at ", timeNode(Date.parse(report.syncTriggeredAt)), `: ${outcome}.`);
+      ui.syncNote.dataset.outcome = report.syncOutcome;
+      ui.syncNote.hidden = false;
+    }
+  }
+
+  #renderDevice(d) {
+    const tr = this.#rows.get(d.serialNumber);
+    if (!tr) return;
+    const text = DeviceStateText[d.state];
+    tr.dataset.state = d.state;
+    tr.dataset.kind = text?.kind ?? "info";
+    const [, state, message] = tr.children;
+    state.textContent = text?.label ?? d.state;
+    const facts = [];
+    if (d.groupTag) facts.push(`group tag ${d.groupTag}`);
+    if (d.profileStatus) facts.push(`profile status ${d.profileStatus}`);
+    if (d.importErrorCode !== null || d.importErrorName) facts.push(`import error ${[d.importErrorCode, d.importErrorName].filter((x) => x !== null).join(" ")}`);
+    message.replaceChildren(d.message, ...(facts.length ? [h("span", { class: "hint" }, facts.join(" · "))] : []));
+  }
+
+  /** The end of a watch: done, time up, or a read that failed for good. */
+  #finish(report) {
+    let text;
+    if (report.timedOut) {
+      this.#ui.result.dataset.end = "timedOut";
+      text = "Time is up: stopped waiting. The table shows where each device stood at the last read; press Watch to look again.";
+    } else if (!report.ok) {
+      this.#ui.result.dataset.end = "failed";
+      text = `Stopped: ${report.message}`;
+    } else {
+      this.#ui.result.dataset.end = "done";
+      text = "Done: every device reached the end of the wait (ready, or failed and needing you; see each message).";
+    }
+    this.#ui.summary.append(h("strong", {}, text));
+  }
+}
+
 if (!customElements.get(TAG)) customElements.define(TAG, AutopilotSyncElement);
+if (!customElements.get(DEVICES_TAG)) customElements.define(DEVICES_TAG, AutopilotSyncDevicesElement);

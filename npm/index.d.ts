@@ -17,8 +17,8 @@ export type {
   WaitForSyncOptions,
   SyncClient,
   GraphRootCheck,
-  DeviceState,
   DeviceReport,
+  SerialsRead,
   DevicesReport,
   DevicesResult,
   WaitForDevicesOptions,
@@ -41,6 +41,7 @@ export {
   isLoopbackHost,
   nextSyncAllowedAt,
   getDevices,
+  readSerials,
   describeToken,
   syncTenants,
 } from "./autopilot_sync.js";
@@ -51,10 +52,13 @@ export {
   Cloud,
   CloudInfo,
   OutcomeText,
+  DeviceState,
+  SyncStateText,
+  DeviceStateText,
   isFinalSyncState,
   SyncError,
 } from "./contract.js";
-export type { CloudDetails, OutcomeDetails } from "./contract.js";
+export type { CloudDetails, OutcomeDetails, StateDetails } from "./contract.js";
 
 /** What `init` can load the wasm from. */
 export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;

@@ -1,6 +1,6 @@
 // Browser / bundler entry of autopilot-sync. The API itself is declared in src/lib.rs;
 // this file only loads the wasm (once) and re-exports it. The device and tenant calls are
-// a second wasm (devices/), loaded on the first getDevices, syncTenants or
+// a second wasm (devices/), loaded on the first getDevices, readSerials, syncTenants or
 // client.waitForDevices, so pages that only sync do not download it.
 import glueInit, {
   triggerSync as rawTriggerSync,
@@ -23,22 +23,40 @@ const devices = once(() => import("./devices/autopilot_sync_devices.js").then((m
  * from: a URL, a Response, bytes or a WebAssembly.Module.
  */
 export default function init(input) {
-  return load(input);
+  return load(input).then(() => {
+    loaded = true;
+  });
+}
+let loaded = false;
+
+/** `f(a, b)` once the wasm is loaded: at once when it is (no extra promise turn per call). */
+function whenLoaded(f, a, b) {
+  if (!loaded) return init().then(() => f(a, b));
+  try {
+    return f(a, b);
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 /** Starts a Windows Autopilot sync. Loads the wasm first if `init()` was not awaited. */
 export function triggerSync(token, options) {
-  return init().then(() => rawTriggerSync(token, options));
+  return whenLoaded(rawTriggerSync, token, options);
 }
 
 /** Reads the Windows Autopilot sync state. Loads the wasm first if needed. */
 export function getSyncStatus(token, options) {
-  return init().then(() => rawGetSyncStatus(token, options));
+  return whenLoaded(rawGetSyncStatus, token, options);
 }
 
 /** Where each serial number stands in Windows Autopilot. Loads the devices wasm first if needed. */
 export function getDevices(token, serials, options) {
   return devices().then((m) => m.getDevices(token, serials, options));
+}
+
+/** Reads serial numbers from pasted text or a CSV (one a line, or a Device Serial Number column). Loads the devices wasm first if needed. */
+export function readSerials(text) {
+  return devices().then((m) => m.readSerials(text));
 }
 
 /** Creates a client bound to a token source. Needs `await init()` first. */
@@ -78,6 +96,9 @@ export {
   Cloud,
   CloudInfo,
   OutcomeText,
+  DeviceState,
+  SyncStateText,
+  DeviceStateText,
   isFinalSyncState,
   SyncError,
 } from "./contract.js";

@@ -46,12 +46,29 @@ function importMsal() {
 msal = importMsal();
 msal.catch(() => {});
 
-/** Creates an MSAL-backed token provider (loads MSAL and this entry's wasm first if needed). */
+/** Whether the options borrow the page's own PublicClientApplication (`instance`). */
+function borrows(options) {
+  try {
+    return options?.instance != null;
+  } catch {
+    return false; // an unreadable option: the wasm reports it
+  }
+}
+
+/**
+ * Creates an MSAL-backed token provider (loads MSAL and this entry's wasm first if needed).
+ * With `instance`, MSAL's constructor is not needed: the page's own instance is used.
+ */
 export async function createMsalTokenProvider(options) {
   msal ??= importMsal();
   const wasm = init(); // in parallel; a missing MSAL is the error to report first
   wasm.catch(() => {});
-  const PublicClientApplication = await msal;
+  let PublicClientApplication;
+  try {
+    PublicClientApplication = await msal;
+  } catch (e) {
+    if (!borrows(options)) throw e;
+  }
   await wasm;
   return create(options, { PublicClientApplication });
 }

@@ -33,6 +33,11 @@ export function getDevices(token, serials, options) {
   return devices().then((m) => m.getDevices(token, serials, options));
 }
 
+/** Serial numbers from pasted text or a CSV (a Promise: the devices wasm reads them). */
+export function readSerials(text) {
+  return devices().then((m) => m.readSerials(text));
+}
+
 /** One sync per tenant, a bounded number at a time. */
 export function syncTenants(tenants, options) {
   return devices().then((m) => m.syncTenants(tenants, options));
@@ -53,6 +58,9 @@ export {
   Cloud,
   CloudInfo,
   OutcomeText,
+  DeviceState,
+  SyncStateText,
+  DeviceStateText,
   isFinalSyncState,
   SyncError,
 } from "./contract.js";

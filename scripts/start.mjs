@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start` (after the build): graph-sim serving the admin page (www/), the built
 // package (pkg/) and MSAL, on http://127.0.0.1:8080 unless `-- --port N` says otherwise,
-// and its local sign-in authority on https://127.0.0.1:8443 (`-- --oidc-port N`).
+// and its local sign-in authority on https://127.0.0.1:8443 (`-- --oidc-port N`). The page
+// is also at /autopilot/, to try sign-in and sign-out under a sub-path.
 // Extra arguments go to graph-sim (see `cargo run -p graph-sim -- --help`).
 import { execFileSync, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
@@ -17,6 +18,7 @@ const args = [
   ...(given("--port") ? [] : ["--port", "8080"]),
   ...(given("--oidc-port") ? [] : ["--oidc-port", "8443"]),
   "--static", join(root, "www"),
+  "--mount", `/autopilot=${join(root, "www")}`, // the same page under a sub-path, as a portal serves it
   "--mount", `/pkg=${join(root, "pkg")}`,
   "--mount", `/vendor/msal-browser=${join(root, "node_modules/@azure/msal-browser")}`,
   "--mount", `/vendor/msal-common=${join(root, "node_modules/@azure/msal-common")}`,

@@ -338,6 +338,30 @@ export function getSyncStatus(token: string, options?: SyncOptions): Promise<Syn
  */
 export function getDevices(token: string, serials: string[], options?: SyncOptions): Promise<DevicesResult>;
 
+/** What `readSerials` found: the serial numbers for `getDevices`, or what the admin should fix. */
+export type SerialsRead =
+  | {
+      ok: true;
+      /** `"csv"`: a table with a `Device Serial Number` column; `"lines"`: one serial a line. */
+      format: "lines" | "csv";
+      /** Distinct serials (ASCII case ignored), input order, trimmed. */
+      serials: string[];
+      /** Entries dropped as repeats of an earlier serial. */
+      duplicates: number;
+      /** CSV rows without a serial number. */
+      skippedRows: number;
+    }
+  | { ok: false; /** One sentence for the admin (names the line when there is one). */ message: string };
+
+/**
+ * Reads serial numbers from pasted text or a CSV file's text: one serial a line, or a CSV
+ * with a `Device Serial Number` column, as `Get-WindowsAutopilotInfo` writes it (other
+ * columns, quotes, a byte-order mark, CRLF, any header case; `;` or tab separators too).
+ * Pure (no request, no token). Loads the device calls' wasm on first use, like `getDevices`.
+ * Rejects with a `SyncError` (`invalidOptions`) only when `text` is not a string; never throws.
+ */
+export function readSerials(text: string): Promise<SerialsRead>;
+
 /** A client that gets its tokens from `getToken`. Throws a `SyncError` on bad options. */
 export function createSyncClient(options: SyncClientOptions): SyncClient;
 
@@ -562,6 +586,22 @@ export function createMsalTokenProvider(options: MsalProviderOptions, msal: { Pu
             Ok((t, s, o)) => wasm_bindgen_futures::future_to_promise(devices::get_devices(t, s, o)),
             Err(e) => Promise::reject(&e.into()),
         }
+    }
+
+    /// Reads serial numbers from pasted text or a CSV. In the devices wasm (its CSV reader
+    /// and messages stay out of the core download); the package's `readSerials` loads it on
+    /// first use and turns this throw into a rejection.
+    #[cfg(feature = "devices")]
+    #[wasm_bindgen(js_name = readSerials, skip_typescript)]
+    pub fn read_serials(text: JsValue) -> Result<JsValue, JsValue> {
+        let text = text.as_string().ok_or_else(|| {
+            crate::model::UsageError::new(
+                crate::model::ErrorCode::InvalidOptions,
+                "readSerials needs a string: the pasted text, or the text of the CSV file.",
+            )
+        })?;
+        let json = crate::model::read_serials_json(&text);
+        Ok(js_sys::JSON::parse(&json).unwrap_or(JsValue::NULL))
     }
 
     /// The library's verdict on a custom Graph root.

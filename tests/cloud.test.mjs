@@ -24,8 +24,10 @@ const CLOUDS = {
   china: { graph: "https://microsoftgraph.chinacloudapi.cn", login: "https://login.chinacloudapi.cn" },
 };
 // MSAL.js's built-in cloud metadata sends China sign-ins to its preferred alias of
-// login.chinacloudapi.cn (both are Microsoft's hosts for Azure China).
+// login.chinacloudapi.cn (both are Microsoft's hosts for Azure China): the host MSAL
+// actually contacts, which the package must list in CloudInfo[cloud].signInHosts.
 const LOGIN_ALIASES = { "https://login.chinacloudapi.cn": ["https://login.partner.microsoftonline.cn"] };
+const contacted = (login) => LOGIN_ALIASES[login]?.[0] ?? login;
 
 // baseUrl → the Graph root the request must go to. The parser normalises: case, default
 // ports, IPv4 shorthand and hex, IPv6 zero runs, dot segments; surrounding white space is trimmed.
@@ -274,7 +276,11 @@ describe("Chromium (Playwright routing, offline)", () => {
         const request = await (await popup).waitForRequest(/\/oauth2\/v2\.0\/authorize/, { timeout: 15_000 });
         const authorize = new URL(request.url());
         const logins = [login, ...(LOGIN_ALIASES[login] ?? [])];
-        assert.ok(logins.includes(authorize.origin), `${cloud}: sign-in host ${authorize.origin}, expected ${logins}`);
+        assert.equal(authorize.origin, contacted(login), `${cloud}: the sign-in host MSAL contacts`);
+        const { CloudInfo } = await import(`${ROOT}/pkg/contract.js`);
+        const info = CloudInfo[cloud ?? "global"];
+        assert.equal(info.authorityHost, login, `${cloud}: CloudInfo.authorityHost`);
+        assert.deepEqual([...info.signInHosts].sort(), [...logins].sort(), `${cloud}: CloudInfo.signInHosts lists what MSAL may contact`);
         assert.equal(authorize.pathname, "/contoso.example/oauth2/v2.0/authorize", `${cloud}: tenant`);
         assert.deepEqual(authorize.searchParams.get("scope").split(" ").filter((s) => s.includes(SCOPE)), [`${graph}/${SCOPE}`], `${cloud}: scope`);
         assert.equal(await result, "SyncError:signInCancelled");

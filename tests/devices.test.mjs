@@ -146,6 +146,22 @@ describe("waitForDevices", () => {
     assert.equal((await graphRequests("/beta/deviceManagement/windowsAutopilotSettings/sync", "POST")).length, 1, "exactly one POST");
   });
 
+  test('sync "ifMissing" does not sync for an import still processing, a failed import or a registered device', async () => {
+    // A sync lists imported devices; it cannot speed up an import that is still being
+    // processed, undo an import error or assign a profile (the README's rule).
+    await addDevices([
+      { serialNumber: "SLOW-1", importDurationMs: 600000, visible: "afterSync" },
+      { serialNumber: "E808-2", importError: { code: 808, name: "ZtdDeviceAssignedToOtherTenant" } },
+      { serialNumber: "REG-1" },
+    ]);
+    const r = await client().waitForDevices(["SLOW-1", "E808-2", "REG-1"], { sync: "ifMissing", intervalMs: 5000, timeoutMs: 6000 });
+    assert.deepEqual(r.devices.map((d) => [d.state, d.importStatus]), [["importing", "unknown"], ["importFailed", "error"], ["registered", null]]);
+    assert.equal(r.timedOut, true);
+    assert.equal(r.syncTriggeredAt, null);
+    assert.equal(r.syncOutcome, null);
+    assert.equal((await graphRequests("/beta/deviceManagement/windowsAutopilotSettings/sync", "POST")).length, 0, "no POST");
+  });
+
   test("resolves when every serial reached until or failed for good, without a sync by default", async () => {
     await addDevices([
       { serialNumber: "OK-1", profileAfterMs: 0 },

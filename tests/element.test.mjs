@@ -56,7 +56,8 @@ before(async () => {
     `<!doctype html><html lang="en"><head><meta charset="utf-8">
      <meta http-equiv="Content-Security-Policy" content="${csp}; require-trusted-types-for 'script'">
      <title>csp</title><script src="./record-events.js"></script><script type="module" src="./csp.js"></script></head>
-     <body><autopilot-sync id="el" base-url="${sim.url}" interval-ms="200"></autopilot-sync></body></html>`,
+     <body><autopilot-sync id="el" base-url="${sim.url}" interval-ms="200"></autopilot-sync>
+     <autopilot-sync-devices id="dev" base-url="${sim.url}" wait-timeout-ms="3000"></autopilot-sync-devices></body></html>`,
   );
   writeFileSync(
     join(dir, "csp.js"),
@@ -64,6 +65,7 @@ before(async () => {
      document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(e.violatedDirective + " " + e.blockedURI));
      const el = document.getElementById("el");
      el.getToken = async () => ${JSON.stringify(ADMIN)};
+     document.getElementById("dev").getToken = el.getToken;
      document.documentElement.dataset.ready = "true";`,
   );
 });
@@ -299,7 +301,7 @@ test("React 19 app bundled with esbuild: getToken set as a property, events hand
   }
 });
 
-test("under the demo page's CSP (no unsafe-inline) plus Trusted Types: styled, working, no violation", async () => {
+test("under the demo page's CSP (no unsafe-inline) plus Trusted Types: both elements styled, working, no violation", async () => {
   await sim.reset();
   const { page, close } = await open("csp.html");
   try {
@@ -310,8 +312,62 @@ test("under the demo page's CSP (no unsafe-inline) plus Trusted Types: styled, w
     await page.getByRole("button", { name: "Sync now" }).click();
     await page.locator('autopilot-sync [part~="message"][data-outcome="started"]').waitFor();
     await page.locator('autopilot-sync [part~="progress"][data-state="completed"]').waitFor({ timeout: 15000 });
+    // The devices card too: serials typed, Watch, a table row, the wait's end.
+    await page.locator("autopilot-sync-devices [part~=serials]").fill("EL-404");
+    await page.locator('autopilot-sync-devices [part~="read"]', { hasText: "1 serial number, one a line." }).waitFor();
+    await page.getByRole("button", { name: "Watch" }).click();
+    await page.locator('autopilot-sync-devices tr[data-serial="EL-404"][data-state="notFound"]').waitFor();
+    await page.locator('autopilot-sync-devices [part~="result"][data-end="timedOut"]').waitFor({ timeout: 15000 });
+    assert.equal(await page.locator('autopilot-sync-devices tr[data-serial="EL-404"] td.state').innerText(), "Not found");
     assert.deepEqual(await page.evaluate(() => window.__csp), [], "no CSP violation");
-    assert.equal(await page.locator("autopilot-sync [style]").count(), 0, "no style attributes in the shadow root");
+    assert.equal(await page.locator("autopilot-sync [style], autopilot-sync-devices [style]").count(), 0, "no style attributes in the shadow roots");
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await close();
+  }
+});
+
+test("readSerials answers are shown in order: typing fast shows only the latest text's, an emptied box stays empty", async () => {
+  const { page, close } = await open("csp.html");
+  try {
+    const seen = await page.evaluate(async () => {
+      const dev = document.getElementById("dev");
+      const read = dev.shadowRoot.querySelector('[part~="read"]');
+      const texts = [];
+      new MutationObserver(() => texts.push(read.textContent)).observe(read, { childList: true, characterData: true, subtree: true });
+      const settled = () =>
+        new Promise((resolve) => {
+          const check = () => (read.textContent.endsWith("one a line.") ? resolve() : setTimeout(check, 20));
+          check();
+        });
+      // Three edits before any answer (the first also loads the devices wasm).
+      dev.serials = "FAST-1";
+      dev.serials = "FAST-1\nFAST-2";
+      dev.serials = "FAST-1\nFAST-2\nFAST-3";
+      await settled();
+      const typed = [...texts];
+      // A serial, then the box emptied before its answer: the late answer is not shown.
+      texts.length = 0;
+      dev.serials = "LATE-1";
+      dev.serials = "";
+      // The package answers in call order: once this one is back, LATE-1's has been handled.
+      const { readSerials } = await import("./node_modules/autopilot-sync/pkg/index.js");
+      await readSerials("after");
+      await new Promise((r) => setTimeout(r, 50));
+      return { typed, emptied: [...texts], final: read.textContent, kind: read.dataset.kind ?? null };
+    });
+    assert.deepEqual(seen.typed, ["3 serial numbers, one a line."], "no earlier text's answer was shown");
+    assert.deepEqual(seen.emptied, [""], "the box was emptied, and stayed so");
+    assert.equal(seen.final, "");
+    assert.equal(seen.kind, null);
+    // Watch uses the text as it is at the click.
+    await page.locator("autopilot-sync-devices [part~=serials]").fill("EL-A");
+    await page.locator("autopilot-sync-devices [part~=serials]").fill("EL-A\nEL-B");
+    await page.getByRole("button", { name: "Watch" }).click();
+    await page.locator('autopilot-sync-devices tr[data-serial="EL-B"]').waitFor();
+    assert.equal(await page.locator("autopilot-sync-devices tr[data-serial]").count(), 2);
+    await page.locator('autopilot-sync-devices [part~="read"]', { hasText: "2 serial numbers, one a line." }).waitFor();
+    assert.deepEqual(await page.evaluate(() => window.__csp), [], "no CSP violation");
     assert.deepEqual(page.errors, []);
   } finally {
     await close();

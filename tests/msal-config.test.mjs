@@ -5,23 +5,13 @@
 // cause from the options and keeps MSAL's code and error.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { startGraphSim } from "./helpers/graph-sim.mjs";
 import { launchBrowser } from "./helpers/browser.mjs";
-import { ROOT } from "./helpers/page.mjs";
+import { startSite } from "./helpers/page.mjs";
 
 let sim, browser, host, port;
 
 before(async () => {
-  sim = await startGraphSim({
-    args: [
-      "--oidc-port", "0",
-      "--static", join(ROOT, "tests/fixtures"),
-      "--mount", `/pkg=${join(ROOT, "pkg")}`,
-      "--mount", `/vendor/msal-browser=${join(ROOT, "node_modules/@azure/msal-browser")}`,
-      "--mount", `/vendor/msal-common=${join(ROOT, "node_modules/@azure/msal-common")}`,
-    ],
-  });
+  sim = await startSite(["--oidc-port", "0"], "tests/fixtures");
   browser = await launchBrowser(["--ignore-certificate-errors"]);
   ({ host, port } = new URL(sim.authorityUrl));
 });

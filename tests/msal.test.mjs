@@ -3,26 +3,16 @@
 import { after, before } from "node:test";
 import { test } from "./helpers/test.mjs";
 import assert from "node:assert/strict";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { startGraphSim } from "./helpers/graph-sim.mjs";
+import { startSite } from "./helpers/page.mjs";
 import { launchBrowser } from "./helpers/browser.mjs";
 import { entraStub } from "./helpers/entra-stub.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const CLIENT_ID = "11111111-2222-3333-4444-555555555555";
 const LOGIN = "https://login.microsoftonline.com";
 let sim, browser;
 
 before(async () => {
-  sim = await startGraphSim({
-    args: [
-      "--static", join(root, "tests/fixtures"),
-      "--mount", `/pkg=${join(root, "pkg")}`,
-      "--mount", `/vendor/msal-browser=${join(root, "node_modules/@azure/msal-browser")}`,
-      "--mount", `/vendor/msal-common=${join(root, "node_modules/@azure/msal-common")}`,
-    ],
-  });
+  sim = await startSite([], "tests/fixtures");
   browser = await launchBrowser();
 });
 after(async () => {

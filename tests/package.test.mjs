@@ -184,20 +184,22 @@ test("plain <script type=module> page, no bundler (import map to the installed p
   assert.equal(await outcomeOfPage(`${sim.url}/plain.html`), "started");
 });
 
-test("plain page: the devices wasm loads only on the first device or tenant call, and all three work", async () => {
+test("plain page: the devices wasm loads only on the first device or tenant call (or readSerials), and all of them work", async () => {
   await sim.reset();
   writeFileSync(
     join(scratch, "devices.html"),
     `<!doctype html>
      <script type="importmap">{"imports":{"autopilot-sync":"./node_modules/autopilot-sync/pkg/index.js"}}</script>
      <script type="module">
-       import init, { triggerSync, getDevices, syncTenants, createSyncClient, describeToken, SyncError } from "autopilot-sync";
+       import init, { triggerSync, getDevices, syncTenants, createSyncClient, describeToken, readSerials, SyncError } from "autopilot-sync";
        const o = { baseUrl: location.origin };
        await init();
        const out = { described: describeToken("opaque").kind };
        out.before = performance.getEntriesByType("resource").map((e) => e.name).filter((n) => n.includes("/devices/"));
        out.sync = (await triggerSync(${JSON.stringify(TOKEN)}, o)).outcome;
        out.devices = await getDevices(${JSON.stringify(TOKEN)}, ["NOPE-1"], o);
+       out.read = await readSerials("Device Serial Number,Hardware Hash\\nNOPE-1,x\\nnope-1,y\\n");
+       out.badRead = await readSerials(7).then(() => "resolved", (e) => [e instanceof SyncError, e.code]);
        const client = createSyncClient({ ...o, getToken: async () => ${JSON.stringify(TOKEN)} });
        out.wait = await client.waitForDevices(["NOPE-1"], { timeoutMs: 1 });
        out.tenants = await syncTenants([{ id: "a", ...o, getToken: async () => ${JSON.stringify(TOKEN)} }]);
@@ -218,6 +220,8 @@ test("plain page: the devices wasm loads only on the first device or tenant call
   assert.equal(out.tenants[0].tenant, "a");
   assert.ok(out.tenants[0].result, "a row with a result");
   assert.deepEqual(out.refused, [true, "invalidToken"]);
+  assert.deepEqual(out.read, { ok: true, format: "csv", serials: ["NOPE-1"], duplicates: 1, skippedRows: 0 });
+  assert.deepEqual(out.badRead, [true, "invalidOptions"]);
   const base = "/node_modules/autopilot-sync/pkg/devices/";
   assert.deepEqual(out.after.sort(), [`${base}autopilot_sync_devices.js`, `${base}autopilot_sync_devices_bg.wasm`], "each devices file fetched once");
 });
@@ -237,6 +241,26 @@ test("CommonJS: require() reaches the device and tenant calls too", async () => 
   );
   const out = execFileSync(process.execPath, ["cjs-devices.cjs"], { cwd: scratch, encoding: "utf8", ...CHILD });
   assert.deepEqual(JSON.parse(out), [["notFound"], "started", "invalidToken"]);
+});
+
+// readSerials is in the devices wasm: a Promise in the ESM and CommonJS entries, loading
+// that wasm on first use; a non-string rejects (never a synchronous throw).
+test("Node ESM and CommonJS: readSerials resolves with the serials and rejects a non-string", async () => {
+  const script = (req) => `${req}
+     const pending = [readSerials("A1\\r\\na1\\nB2"), readSerials("A1,B2\\n"), readSerials(42), readSerials()];
+     const settled = await Promise.allSettled(pending);
+     console.log(JSON.stringify([pending.every((p) => p instanceof Promise), ...settled.map((r) =>
+       r.status === "fulfilled" ? r.value : [r.reason instanceof SyncError, r.reason.code, r.reason.message])]));`;
+  writeFileSync(join(scratch, "read-serials.mjs"), script(`import { readSerials, SyncError } from "autopilot-sync";`));
+  writeFileSync(join(scratch, "read-serials.cjs"), `(async () => { ${script(`const { readSerials, SyncError } = require("autopilot-sync");`)} })();`);
+  const outputs = ["read-serials.mjs", "read-serials.cjs"].map((f) => JSON.parse(execFileSync(process.execPath, [f], { cwd: scratch, encoding: "utf8", ...CHILD })));
+  const bad = [true, "invalidOptions", "readSerials needs a string: the pasted text, or the text of the CSV file."];
+  for (const out of outputs) {
+    assert.deepEqual(out.slice(0, 2), [true, { ok: true, format: "lines", serials: ["A1", "B2"], duplicates: 1, skippedRows: 0 }]);
+    assert.equal(out[2].ok, false);
+    assert.match(out[2].message, /^Line 1 holds several values/);
+    assert.deepEqual(out.slice(3), [bad, bad]);
+  }
 });
 
 async function outcomeOfPage(url) {

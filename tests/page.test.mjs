@@ -64,27 +64,43 @@ test("CSP hashes match the import maps, and the pages carry no inline code", () 
     assert.doesNotMatch(html, /\sstyle=|\son[a-z]+=|<style/i, `${file}: no inline styles or handlers`);
     assert.match(csp, /object-src 'none'; base-uri 'none'/);
   }
-  for (const file of ["app.js", "connection.js", "dom.js", "redirect.js"]) {
+  for (const file of ["app.js", "connection.js", "dom.js", "token.js", "redirect.js"]) {
     const js = readFileSync(join(ROOT, "www", file), "utf8");
     assert.doesNotMatch(js, /innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function|localStorage\.setItem\([^)]*token/i, file);
   }
 });
 
-test("the pages' CSP allows exactly the package's cloud hosts, and www/ keeps no copy of them", async () => {
+test("the pages' CSP allows exactly the package's cloud and sign-in hosts, and www/ keeps no copy of them", async () => {
   const { CloudInfo } = await import(join(ROOT, "pkg/contract.js"));
   const html = readFileSync(join(ROOT, "www", "index.html"), "utf8");
   const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? "";
-  const connect = csp.split(";").find((d) => d.trim().startsWith("connect-src")).trim().split(/\s+/).slice(1);
+  const directive = (name) => csp.split(";").find((d) => d.trim().startsWith(`${name} `)).trim().split(/\s+/).slice(1);
+  const remote = (list) => list.filter((s) => s.startsWith("https://") && !/127\.0\.0\.1|localhost/.test(s)).sort();
   const clouds = Object.values(CloudInfo);
-  const wanted = [...new Set(clouds.flatMap((c) => [c.graphRoot, c.authorityHost]))];
+  // MSAL.js may POST for tokens (fetch: connect-src) and sign in silently in an iframe
+  // (frame-src) on every sign-in host of every cloud, not only the one it is configured
+  // with (China: login.partner.microsoftonline.cn for login.chinacloudapi.cn).
+  const signIn = [...new Set(clouds.flatMap((c) => c.signInHosts))];
+  for (const c of clouds) {
+    assert.equal(c.signInHosts[0], c.authorityHost, "authorityHost leads signInHosts");
+    for (const h of c.signInHosts) assert.equal(new URL(h).origin, h, `${h} is an https origin`);
+  }
+  assert.ok(CloudInfo.china.signInHosts.includes("https://login.partner.microsoftonline.cn"), "MSAL's China alias is a sign-in host");
+  const wanted = [...new Set([...clouds.map((c) => c.graphRoot), ...signIn])];
+  const connect = directive("connect-src");
   for (const origin of wanted) assert.ok(connect.includes(origin), `connect-src lists ${origin}`);
-  const https = connect.filter((s) => s.startsWith("https://") && !/127\.0\.0\.1|localhost/.test(s));
-  assert.deepEqual(https.sort(), wanted.sort(), "connect-src names no other remote host");
+  assert.deepEqual(remote(connect), [...wanted].sort(), "connect-src names no other remote host");
+  const frame = directive("frame-src");
+  for (const origin of signIn) assert.ok(frame.includes(origin), `frame-src lists ${origin}`);
+  assert.deepEqual(remote(frame), [...signIn].sort(), "frame-src names no other remote host");
+  // MSAL sends /authorize as a GET (window.open, location, iframe src): no form is posted
+  // unless a request asks for httpMethod POST or protocolMode EAR, which the page never does.
+  assert.deepEqual(directive("form-action"), ["'none'"]);
   // The scripts take clouds, hosts and rules from the package: no host literal in them.
-  for (const file of ["app.js", "connection.js", "dom.js"]) {
+  for (const file of ["app.js", "connection.js", "dom.js", "token.js"]) {
     const code = readFileSync(join(ROOT, "www", file), "utf8");
     for (const c of clouds) {
-      for (const origin of [c.graphRoot, c.authorityHost]) {
+      for (const origin of [c.graphRoot, ...c.signInHosts]) {
         assert.ok(!code.includes(new URL(origin).host), `www/${file} has no copy of ${new URL(origin).host}`);
       }
     }

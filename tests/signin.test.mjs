@@ -29,28 +29,25 @@ after(async () => {
 beforeEach(() => site.reset());
 
 /** `GET /_sim/oidc`, or `PATCH` it with `patch`. */
-async function oidc(patch) {
-  const res = await fetch(`${site.url}/_sim/oidc`, patch
-    ? { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify(patch) }
-    : {});
-  assert.equal(res.status, 200, `/_sim/oidc: ${res.status}`);
-  return res.json();
-}
+const oidc = (patch) => site.oidc(patch);
 
-/** The page's address for the local authority; `extra` is appended to the query. */
-function pagePath(extra = "") {
+/**
+ * The page's address for the local authority; `extra` is appended to the query. `base`:
+ * where the page is served (`/`, or the sub-path `/autopilot/`).
+ */
+function pagePath(extra = "", base = "/") {
   const authority = encodeURIComponent(`${site.authorityUrl}/sim-tenant`);
-  return `/?authority=${authority}&clientId=${CLIENT_ID}&intervalMs=200${extra}`;
+  return `${base}?authority=${authority}&clientId=${CLIENT_ID}&intervalMs=200${extra}`;
 }
 
 /**
- * Opens the page on the local authority and runs `body(page, watch)`. `watch` records, for
+ * Opens the page on the local authority (at `base`) and runs `body(page, watch)`. `watch` records, for
  * the whole browser context (popups included): `popups` (every window opened), `urls`
  * (every request and navigation URL) and `secrets` (the access and refresh tokens the token endpoint
  * returned). Afterwards: no CSP violations, uncaught errors or console errors, and no
  * secret in the DOM, localStorage or a URL.
  */
-async function withSignInPage(extra, body) {
+async function withSignInPage(extra, body, base = "/") {
   // `reads`: pending reads of request headers and token answers; awaited (errors
   // included) before anything is checked, so no bearer or secret is missed or swallowed.
   // A read that fails while the context is still open is recorded and fails the test;
@@ -67,6 +64,11 @@ async function withSignInPage(extra, body) {
     context.on("page", (p) => {
       watch.popups.push(p);
       navigations(p);
+      // What a popup did, for the message when it does not close (see popupClosed).
+      p.log = [];
+      p.on("framenavigated", (f) => f === p.mainFrame() && p.log.push(`at ${f.url().split(/[?#]/)[0]}`));
+      p.on("console", (m) => p.log.push(`${m.type()}: ${m.text()}`));
+      p.on("pageerror", (e) => p.log.push(`pageerror: ${e.message}`));
     });
     context.on("request", (r) => {
       watch.urls.push(r.url());
@@ -84,7 +86,7 @@ async function withSignInPage(extra, body) {
       }));
     });
   };
-  const page = await openPage(browser, site, pagePath(extra), {}, { setup });
+  const page = await openPage(browser, site, pagePath(extra, base), {}, { setup });
   watch.settle = async () => {
     for (let n = 0; n < watch.reads.length; ) {
       const batch = watch.reads.slice(n);
@@ -125,6 +127,16 @@ async function assertNoLeak(page, watch) {
 }
 
 const text = (page, selector) => page.locator(selector).innerText();
+
+/** Waits for popup `p` to close; if it does not, the error says where it stopped and what it logged. */
+async function popupClosed(p) {
+  try {
+    await p.waitForEvent("close", WAIT);
+  } catch (e) {
+    throw new Error(`the popup did not close: ${(p.log ?? []).join(" | ")} | now at ${p.url().split(/[?#]/)[0]}`, { cause: e });
+  }
+}
+
 const accountIs = (page, name) =>
   page.waitForFunction((n) => document.querySelector("#account-name").textContent === n, name, WAIT);
 
@@ -133,7 +145,7 @@ async function signInWithPopup(page, name = "Sim Admin") {
   const popup = page.context().waitForEvent("page", WAIT);
   await page.click("#sign-in");
   const p = await popup;
-  await p.waitForEvent("close", WAIT);
+  await popupClosed(p);
   await accountIs(page, name);
   await page.waitForFunction(() => !document.querySelector("#sign-in").disabled, null, WAIT);
   return p;
@@ -223,11 +235,19 @@ test("expired token: the 401 makes the client refresh silently, the retried sync
   });
 });
 
-test("read-only consent: Sync now is forbidden and names the permission", async () => {
+test("read-only consent: the token panel warns before Sync now; Sync anyway is forbidden and names the permission", async () => {
   await oidc({ defaultUser: "reader@sim.test" });
   await withSignInPage("", async (page) => {
     await signInWithPopup(page, "Sim Reader");
-    await syncAndExpect(page, "forbidden");
+    // The page reads the token MSAL handed out (#14): read-only, so a click asks first.
+    await page.waitForSelector('#token-problems li[data-code="missingPermission"]', WAIT);
+    assert.equal(await text(page, "#tk-who"), "reader@sim.test");
+    await page.click("#sync-now");
+    await page.waitForSelector("#token-confirm:not([hidden])", WAIT);
+    assert.equal((await posts()).length, 0, "nothing sent before the choice");
+    await page.click("#sync-anyway");
+    await page.waitForSelector('#outcome[data-outcome="forbidden"]', WAIT);
+    await page.waitForFunction(() => !document.querySelector("autopilot-sync").shadowRoot.querySelector("#busy").checkVisibility(), null, WAIT);
     const shown = await text(page, "#outcome");
     assert.match(shown, new RegExp(WRITE_SCOPE.replaceAll(".", "\\.")));
     assert.equal(await text(page, "#sd-httpStatus"), "403");
@@ -242,7 +262,7 @@ test("cancelled sign-in: access_denied → signInCancelled shown, nothing stuck,
     const popup = page.context().waitForEvent("page", WAIT);
     await page.click("#sign-in");
     const p = await popup;
-    await p.waitForEvent("close", WAIT);
+    await popupClosed(p);
     await page.waitForSelector('#form-error[data-code="signInCancelled"]:not([hidden])', WAIT);
     assert.match(await text(page, "#form-error"), /cancelled/i);
     assert.ok(
@@ -284,7 +304,7 @@ test("sign out clears the account; the next Sync now needs a sign-in again", asy
     const popup = page.context().waitForEvent("page", WAIT);
     await page.click("#sync-now");
     const p = await popup;
-    await p.waitForEvent("close", WAIT);
+    await popupClosed(p);
     await page.waitForSelector('#outcome[data-outcome="started"]', WAIT);
     assert.equal(watch.popups.length, before + 1);
     assert.equal((await oidc()).counters.tokenRequests.authorizationCode, 2, "a second interactive sign-in");
@@ -297,7 +317,7 @@ test("a sign-in started by Sync now shows the account", async () => {
   await withSignInPage("", async (page, watch) => {
     const popup = page.context().waitForEvent("page", WAIT);
     await page.click("#sync-now");
-    await (await popup).waitForEvent("close", WAIT);
+    await popupClosed(await popup);
     await page.waitForSelector('#outcome[data-outcome="started"]', WAIT);
     assert.equal(watch.popups.length, 1);
     await accountIs(page, "Sim Admin");
@@ -345,4 +365,91 @@ test("a silent refresh that fails for a reason other than interaction does not p
     await page.waitForFunction(() => !document.querySelector("autopilot-sync").shadowRoot.querySelector("#busy").checkVisibility(), null, WAIT);
     assert.equal(await page.isEnabled("#sync-now"), true, "the page stays usable");
   });
+});
+
+// Issue 16, item 2: sign-out under a sub-path. The page is served at /autopilot/ as a
+// portal would serve it; its redirect bridge is /autopilot/redirect.html.
+const SUB = "/autopilot/";
+const logoutRequests = async () => (await site.requests()).filter((r) => r.path.endsWith("/oauth2/v2.0/logout"));
+
+/** The sign-out's post_logout_redirect_uri, from graph-sim's log of the logout request. */
+async function postLogoutRedirectUri() {
+  const [logout] = await logoutRequests();
+  assert.ok(logout, "the authority's end-session endpoint was called");
+  return new URLSearchParams(logout.query ?? "").get("post_logout_redirect_uri");
+}
+
+/**
+ * Resolves when the main frame next commits a navigation to `pathname` on the site (start
+ * it before the click: the page's current address may already match).
+ */
+const navigatedTo = (page, pathname) =>
+  page.waitForEvent("framenavigated", {
+    predicate: (f) => f === page.mainFrame() && f.url().startsWith(`${site.url}/`) && new URL(f.url()).pathname === pathname,
+    ...WAIT,
+  });
+
+/** Waits until the page shows nobody signed in, with Sign in usable and Sign out gone. */
+async function signedOutShown(page) {
+  await accountIs(page, "nobody");
+  await page.waitForFunction(() => !document.querySelector("#sign-out").checkVisibility(), null, WAIT);
+  assert.equal(await page.isEnabled("#sign-in"), true);
+  assert.equal(await page.isHidden("#form-error"), true, `no error on sign-out: ${await text(page, "#form-error")}`);
+}
+
+test("under /autopilot/, popup sign-out: the popup ends on the sub-path's bridge and closes, the page stays at /autopilot/ signed out", async () => {
+  await withSignInPage("", async (page, watch) => {
+    await signInWithPopup(page);
+    const [authorize] = (await site.requests()).filter((r) => r.path.endsWith("/oauth2/v2.0/authorize"));
+    assert.equal(new URLSearchParams(authorize.query).get("redirect_uri"), `${site.url}${SUB}redirect.html`, "the sub-path's bridge");
+    const before = page.url();
+
+    const popup = page.context().waitForEvent("page", WAIT);
+    await page.click("#sign-out");
+    const logout = await popup;
+    await popupClosed(logout);
+    await signedOutShown(page);
+    assert.equal(page.url(), before, "the page did not move");
+    assert.equal(new URL(page.url()).pathname, SUB);
+    assert.equal(await postLogoutRedirectUri(), `${site.url}${SUB}redirect.html`, "the popup came back to the sub-path's bridge");
+    assert.equal(watch.popups.length, 2, "the sign-in and the sign-out popups");
+    assert.equal((await oidc()).sessions, 0, "the authority session is gone");
+  }, SUB);
+});
+
+test("under /autopilot/, redirect sign-out: back on the page that signed out (same address, no state in it), signed out; sign-in works again", async () => {
+  await withSignInPage("&interaction=redirect", async (page, watch) => {
+    let back = navigatedTo(page, SUB);
+    await page.click("#sign-in");
+    await back;
+    await page.waitForSelector("html[data-ready]", WAIT);
+    await accountIs(page, "Sim Admin");
+    const before = page.url();
+
+    const navigated = watch.urls.length;
+    // Authority → the sub-path's bridge → back here.
+    back = navigatedTo(page, SUB);
+    await page.click("#sign-out");
+    await back;
+    await page.waitForSelector("html[data-ready]", WAIT);
+    await signedOutShown(page);
+    assert.equal(page.url(), before, "exactly the address that signed out: no state, code or error in it");
+    assert.equal(await postLogoutRedirectUri(), `${site.url}${SUB}redirect.html`);
+    const after = watch.urls.slice(navigated).filter((u) => u.startsWith(site.url) && !u.includes("/_sim/"));
+    assert.ok(after.some((u) => u.startsWith(`${site.url}${SUB}redirect.html`)), "through the bridge");
+    assert.deepEqual(after.filter((u) => new URL(u).pathname === "/"), [], "never on the site root");
+    assert.equal(watch.popups.length, 0, "no popup in redirect mode");
+    const { counters, sessions } = await oidc();
+    assert.equal(counters.logoutRequests, 1);
+    assert.equal(sessions, 0);
+
+    // Nothing of the sign-out is stuck: a redirect sign-in and a sync work.
+    back = navigatedTo(page, SUB);
+    await page.click("#sign-in");
+    await back;
+    assert.equal(page.url(), before);
+    await page.waitForSelector("html[data-ready]", WAIT);
+    await accountIs(page, "Sim Admin");
+    await syncAndExpect(page, "started");
+  }, SUB);
 });

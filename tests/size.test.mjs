@@ -2,7 +2,7 @@
 // bench/size-budget.json. Sizes are measured by bench/size.mjs, the same code as
 // `npm run bench` (gzip -9 per file, summed). No timing here.
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "./helpers/test.mjs";
 import { CORE_FILES, REPO, measureCore, readBudget } from "../bench/size.mjs";
@@ -37,7 +37,7 @@ test("a names-kept build of each wasm links no core::fmt", async () => {
   assert.ok(isCoreFmt("_ZN4core3fmt5write17h0123456789abcdefE"), "legacy mangling is recognised");
   assert.ok(isCoreFmt("_RNvNtCs1234_4core3fmt5write"), "v0 mangling is recognised");
   assert.ok(!isCoreFmt("_RNvNtCsgXGp5Oqx2Ny_4core9panicking18panic_nounwind_fmt"), "core::panicking is not core::fmt");
-  for (const crate of ["autopilot_sync_wasm", "autopilot_sync_msal"]) {
+  for (const crate of ["autopilot_sync_wasm", "autopilot_sync_devices", "autopilot_sync_msal"]) {
     const file = join(REPO, "target/wasm32-unknown-unknown/release", `${crate}.wasm`);
     assert.ok(existsSync(file), `${file} is built by scripts/build.mjs`);
     const fns = functionNames(file);
@@ -45,4 +45,22 @@ test("a names-kept build of each wasm links no core::fmt", async () => {
     const fmt = fns.map((f) => f.name).filter((n) => isCoreFmt(n) && !FMT_ALLOWED.has(n));
     assert.deepEqual(fmt, [], `${crate}: core::fmt symbols linked`);
   }
+});
+
+// The device and tenant calls (and readSerials, the CSV/line reader of serials) are a wasm of
+// their own (pkg/devices/), loaded on first use:
+// the core download (what the budget counts) must not carry them, and the core wasm exports
+// exactly the core API plus createSyncClientWith (the entries' way to hand a client the
+// devices loader).
+test("the core wasm exports the core API only; the devices wasm has the device and tenant calls and readSerials", () => {
+  const exportsOf = (f) =>
+    WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(join(REPO, f))))
+      .map((e) => e.name)
+      .filter((n) => /^[a-z][A-Za-z]+$/.test(n) && n !== "memory")
+      .sort();
+  assert.deepEqual(exportsOf("pkg/autopilot_sync_bg.wasm"), [
+    "checkGraphRoot", "createSyncClient", "createSyncClientWith", "describeToken", "getSyncStatus",
+    "isLoopbackHost", "nextSyncAllowedAt", "triggerSync",
+  ]);
+  assert.deepEqual(exportsOf("pkg/devices/autopilot_sync_devices_bg.wasm"), ["getDevices", "readSerials", "syncTenants", "waitForDevicesWith"]);
 });

@@ -5,26 +5,14 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createSyncClient, describeToken } from "autopilot-sync";
 import { noContent, stubFetch } from "./helpers/fetch-stub.mjs";
-import { epoch, jwt } from "./helpers/jwt.mjs";
+import { READ_PERMISSION, SYNC_PERMISSION, TEST_TENANT, delegatedClaims, epoch, jwt } from "./helpers/jwt.mjs";
 
 const NOW = Date.parse("2026-11-28T12:00:00Z");
-const RW = "DeviceManagementServiceConfig.ReadWrite.All";
-const RO = "DeviceManagementServiceConfig.Read.All";
+const RW = SYNC_PERMISSION;
+const RO = READ_PERMISSION;
 const GRAPH = "https://graph.microsoft.com";
-const TID = "72f988bf-86f1-41af-91ab-2d7cd011db47";
-const delegated = (extra = {}) => ({
-  aud: GRAPH,
-  iss: `https://sts.windows.net/${TID}/`,
-  tid: TID,
-  upn: "admin@contoso.com",
-  appid: "0f3c1c9e-1111-4222-8333-444455556666",
-  idtyp: "user",
-  scp: `${RW} User.Read`,
-  iat: epoch(NOW, -600),
-  nbf: epoch(NOW, -600),
-  exp: epoch(NOW, 3000),
-  ...extra,
-});
+const TID = TEST_TENANT;
+const delegated = (extra = {}) => delegatedClaims(NOW, extra);
 const codes = (d) => d.problems.map((p) => p.code);
 
 describe("describeToken", () => {

@@ -1,11 +1,13 @@
-// The admin page: connection, "Sync now" with one visible state per outcome, live
-// progress, status card, support details and this session's history.
+// The admin page: connection (with what the token says), "Sync now" with one visible state
+// per outcome and a warning before it when the token will probably fail, live progress,
+// the Devices card, status card, support details and this session's history.
 // Outcome texts, final states, the next allowed sync and every cloud/host rule come from
 // the package (autopilot-sync), never from a copy here.
 import init, { Outcome, OutcomeText, CloudInfo, isLoopbackHost } from "autopilot-sync";
 import "autopilot-sync/element";
 import { $, show, setText, setTime, timeElement, remember, remembered } from "./dom.js";
 import { CLOUDS, Connection, PageError, graphRootVerdict, parseAuthority } from "./connection.js";
+import { TokenPanel } from "./token.js";
 
 const params = new URLSearchParams(location.search);
 const positive = (name) => {
@@ -30,7 +32,7 @@ const el = {
   clientId: $("client-id"), tenantId: $("tenant-id"), tenantField: $("tenant-field"),
   signIn: $("sign-in"), signOut: $("sign-out"), accountName: $("account-name"),
   authorityNote: $("authority-note"), authorityValue: $("authority-value"),
-  formError: $("form-error"), card: $("sync-card"), outcomeActions: $("outcome-actions"),
+  formError: $("form-error"), card: $("sync-card"), devices: $("devices-card"), outcomeActions: $("outcome-actions"),
   actionPaste: $("action-paste"), actionSignin: $("action-signin"),
   stStatus: $("st-status"), stLastSync: $("st-last-sync"), stLastTrigger: $("st-last-trigger"), stNext: $("st-next"),
   statusNote: $("status-note"), statusRefresh: $("status-refresh"),
@@ -39,6 +41,7 @@ const el = {
 };
 
 let connection;
+let tokenPanel; // what the token says, and the warning before Sync now
 let support = null; // the lines of the last support details
 
 // ---------- small view pieces ----------
@@ -174,13 +177,28 @@ function addHistory(r) {
 /** Hands the current connection to the element: where calls go, and a fresh token source. */
 function configureCard() {
   const o = connection.options();
-  const set = (name, value) => (value === undefined ? el.card.removeAttribute(name) : el.card.setAttribute(name, String(value)));
-  set("cloud", o.cloud);
-  set("base-url", o.baseUrl);
-  set("timeout-ms", o.timeoutMs);
-  set("interval-ms", positive("intervalMs") ?? (connection.mode === "sim" || connection.target === "sim" ? 1000 : 15000));
+  const simulatedGraph = connection.mode === "sim" || connection.target === "sim";
+  const set = (element, name, value) => (value === undefined ? element.removeAttribute(name) : element.setAttribute(name, String(value)));
+  // The Devices card (the package's <autopilot-sync-devices>) calls the same Graph root; a
+  // new connection stops a watch in progress there.
+  for (const card of [el.card, el.devices]) {
+    set(card, "cloud", o.cloud);
+    set(card, "base-url", o.baseUrl);
+    set(card, "timeout-ms", o.timeoutMs);
+  }
+  set(el.card, "interval-ms", positive("intervalMs") ?? (simulatedGraph ? 1000 : 15000));
+  // Device reads: every 5 s (the package's floor) against the simulator, else the package's default.
+  set(el.devices, "interval-ms", positive("devicesIntervalMs") ?? (simulatedGraph ? 5000 : undefined));
+  set(el.devices, "wait-timeout-ms", positive("devicesTimeoutMs"));
   // A fresh arrow each time: the element drops the countdown and progress of the previous token.
   el.card.getToken = (request) => connection.getToken(request);
+  el.devices.getToken = (request) => connection.getToken(request);
+  describeConnectionToken();
+}
+
+/** Shows what the current token says, for the Graph root the calls go to. */
+function describeConnectionToken() {
+  tokenPanel.show(connection.knownToken(), connection.options());
 }
 
 /** Outcomes after which the element reads no status itself; the page reads it for its card. */
@@ -210,6 +228,7 @@ function renderAccount(account) {
   el.accountName.textContent = name;
   show(el.signOut, Boolean(account));
   el.signIn.textContent = account ? "Sign in as someone else" : "Sign in";
+  if (tokenPanel) describeConnectionToken();
 }
 
 function setMode(mode, { quiet = false } = {}) {
@@ -254,7 +273,7 @@ function wire() {
   el.token.addEventListener("keydown", (e) => {
     if (e.key === "Enter") {
       e.preventDefault();
-      el.card.sync().catch(() => {}); // shown through the element's error event
+      tokenPanel.requestSync(); // asks first when the token will probably fail
     }
   });
   el.tokenClear.addEventListener("click", () => {
@@ -344,7 +363,9 @@ async function main() {
     graphRoot: custom?.graphRoot,
     onAccount: renderAccount,
     onError: showError,
+    onToken: () => describeConnectionToken(),
   });
+  tokenPanel = new TokenPanel({ card: el.card, announce });
   // The cloud list names each cloud's Graph host as the package knows it.
   for (const option of el.cloud.options) {
     const info = CloudInfo[option.value];

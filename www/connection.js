@@ -5,7 +5,7 @@ import { getSyncStatus, createSyncClient, checkGraphRoot, isLoopbackHost, Cloud,
 import { remember, remembered } from "./dom.js";
 
 export const CLOUDS = Object.values(Cloud);
-const LOGIN_ORIGINS = CLOUDS.map((c) => CloudInfo[c].authorityHost);
+const LOGIN_ORIGINS = CLOUDS.flatMap((c) => CloudInfo[c].signInHosts);
 const KEY = { clientId: "autopilot-sync:clientId", tenantId: "autopilot-sync:tenantId" };
 
 /** A page-level form error (not from the package), shown like a SyncError. */
@@ -64,7 +64,8 @@ export class Connection {
   /**
    * @param {{ simulated: boolean, timeoutMs?: number, authority?: {authority: string, host: string},
    *   clientId?: string, tenantId?: string, interaction?: "popup" | "redirect",
-   *   onAccount: (account: object | null) => void, onError: (error: Error) => void }} setup
+   *   onAccount: (account: object | null) => void, onError: (error: Error) => void,
+   *   onToken?: () => void }} setup  onToken: the sign-in token changed (see knownToken)
    */
   constructor(setup) {
     this.setup = setup;
@@ -76,6 +77,14 @@ export class Connection {
     this.tenantId = setup.tenantId ?? remembered(KEY.tenantId) ?? "";
     this.provider = null;
     this.providerKey = "";
+    this.signedInToken = null; // the last token MSAL handed out (memory only), for the token panel
+  }
+
+  /** The token calls will use, when known without asking anyone (none yet in sign-in mode before a call). */
+  knownToken() {
+    if (this.mode === "sim") return this.simToken;
+    if (this.mode === "paste") return this.pasted.trim() || null;
+    return this.provider?.account ? this.signedInToken : null;
   }
 
   /** Options shared by every call: the Graph root (simulator, custom or cloud) and the timeout. */
@@ -160,6 +169,8 @@ export class Connection {
     try {
       await this.provider.signOut();
     } finally {
+      this.signedInToken = null;
+      this.setup.onToken?.();
       this.setup.onAccount(this.provider.account ?? null);
     }
   }
@@ -173,7 +184,12 @@ export class Connection {
       const provider = await this.ensureProvider();
       // getToken may sign in (no account yet): show whoever it signed in.
       try {
-        return await provider.getToken(request);
+        const token = await provider.getToken(request);
+        if (token !== this.signedInToken) {
+          this.signedInToken = token;
+          this.setup.onToken?.();
+        }
+        return token;
       } finally {
         this.setup.onAccount(provider.account ?? null);
       }

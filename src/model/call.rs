@@ -9,6 +9,7 @@
 use crate::prelude::*;
 
 use super::bounds::{scrub, MAX_FIELD_CHARS, MAX_MESSAGE_CHARS};
+use super::json::ObjectWriter;
 use super::outcome::{Action, Answer, Outcome, SyncResult};
 use super::sync_state::{parse_sync_state, SyncState, SyncStatus, MANUAL_SYNC_INTERVAL_MS};
 use super::time::{ceil, format_iso, parse_http_date, parse_iso8601};
@@ -56,6 +57,20 @@ impl Request {
 }
 
 impl Request {
+    /// `fetch`'s init without the signal, as JSON: `{"method":…,"headers":{…}}`. One
+    /// `JSON.parse` builds it in JS, instead of a property write (and a key string) per
+    /// member; the header values are visible ASCII, so nothing needs escaping but `"`/`\`.
+    pub fn init_json(&self) -> String {
+        let mut headers = ObjectWriter::new();
+        for (name, value) in &self.headers {
+            headers.str(name, value);
+        }
+        ObjectWriter::new()
+            .str("method", self.method)
+            .raw_json("headers", &headers.finish())
+            .finish()
+    }
+
     /// A `GET` of `url` (built by the model under a checked root), as [`Request::new`].
     pub fn get(url: &str, token: &str, client_request_id: &str) -> Request {
         let mut bearer = String::with_capacity(token.len() + 7);
@@ -327,6 +342,27 @@ pub fn cooling_down(action_status: &SyncStatus, now_ms: f64) -> Option<SyncResul
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fetch_init_as_json() {
+        let r = Request::new(
+            Action::Trigger,
+            "https://graph.microsoft.com",
+            "t.k-n",
+            "c\"1",
+        );
+        assert_eq!(
+            r.init_json(),
+            r#"{"method":"POST","headers":{"Authorization":"Bearer t.k-n","Accept":"application/json","client-request-id":"c\"1"}}"#
+        );
+        let v = super::super::json::parse(&r.init_json()).expect("JSON");
+        use super::super::json::Json as _;
+        let h = v.get("headers").expect("headers");
+        assert_eq!(
+            h.get("Authorization").and_then(|a| a.string()).as_deref(),
+            Some("Bearer t.k-n")
+        );
+    }
 
     const NOW: f64 = 1_795_000_000_000.0;
 

@@ -64,6 +64,23 @@ impl Cloud {
         }
     }
 
+    /// Every sign-in origin MSAL.js may contact for this cloud's authority, `authority_host`
+    /// first: authorize (popup, redirect, silent iframe), token POST (fetch) and logout.
+    /// MSAL's built-in cloud metadata (msal-common `AuthorityMetadata`) rewrites
+    /// `login.chinacloudapi.cn` to its preferred alias `login.partner.microsoftonline.cn`
+    /// and takes every endpoint from there; the other clouds' hosts are their own preferred
+    /// alias. A page's CSP must allow them all (connect-src and frame-src).
+    pub fn sign_in_hosts(self) -> &'static [&'static str] {
+        match self {
+            Cloud::Global => &["https://login.microsoftonline.com"],
+            Cloud::UsGov | Cloud::UsGovDod => &["https://login.microsoftonline.us"],
+            Cloud::China => &[
+                "https://login.chinacloudapi.cn",
+                "https://login.partner.microsoftonline.cn",
+            ],
+        }
+    }
+
     /// The delegated scope that allows the sync, named for this cloud's Graph host.
     pub fn sync_scope(self) -> String {
         let mut s = String::from(self.graph_host());
@@ -177,7 +194,26 @@ mod tests {
         );
         for c in Cloud::ALL {
             assert_eq!(Cloud::parse(c.name()), Ok(c));
+            // MSAL is configured with the authority host: it leads the sign-in hosts.
+            assert_eq!(c.sign_in_hosts().first(), Some(&c.authority_host()));
+            for h in c.sign_in_hosts() {
+                assert!(
+                    h.starts_with("https://") && !h[8..].contains(['/', ':']),
+                    "{h}"
+                );
+            }
         }
+        assert_eq!(
+            Cloud::China.sign_in_hosts(),
+            [
+                "https://login.chinacloudapi.cn",
+                "https://login.partner.microsoftonline.cn"
+            ]
+        );
+        assert_eq!(
+            Cloud::UsGovDod.sign_in_hosts(),
+            ["https://login.microsoftonline.us"]
+        );
         assert_eq!(
             Cloud::UsGov.sync_scope(),
             "https://graph.microsoft.us/DeviceManagementServiceConfig.ReadWrite.All"

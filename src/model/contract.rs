@@ -1,6 +1,6 @@
 //! The contract as written for JS, generated from the model's enums: `npm/contract.js`
 //! (the frozen constants, the outcome texts, `isFinalSyncState` and the `SyncError`
-//! class), `npm/contract.d.ts`, and the README's outcome and error-code tables. The
+//! class), `npm/contract.d.ts`, and the README's outcome, error-code, device-state and cloud tables. The
 //! tests below fail when any of them drifts from the enums; regenerate with
 //! `UPDATE_CONTRACT=1 cargo test -p autopilot-sync --lib contract`.
 //!
@@ -10,6 +10,7 @@
 use std::fmt::Write;
 
 use super::cloud::Cloud;
+use super::devices::DeviceState;
 use super::errors::ErrorCode;
 use super::outcome::{Outcome, SyncResult};
 use super::sync_state::SyncState;
@@ -27,6 +28,53 @@ fn outcome_text(o: Outcome) -> (&'static str, &'static str, &'static str) {
         Outcome::UnexpectedResponse => ("error", "Unexpected answer from Graph", "Copy the support details below and send them to Microsoft support."),
         Outcome::NetworkError => ("warn", "No answer: network error", "Check the connection (offline, proxy, firewall or VPN), then press Sync now to try again."),
         Outcome::Timeout => ("warn", "No answer in time", "The sync may have started anyway: check the status below before you try again."),
+    }
+}
+
+/// What a UI shows for a sync state (the progress of a running sync): a tone and a label.
+fn sync_state_text(s: SyncState) -> (&'static str, &'static str) {
+    match s {
+        SyncState::Unknown => ("info", "Status unknown"),
+        SyncState::InProgress => ("info", "Sync in progress"),
+        SyncState::Completed => ("ok", "Sync completed"),
+        SyncState::Failed => ("error", "Sync failed"),
+    }
+}
+
+/// What a UI shows for a device's state: a tone and a short label (the report's own
+/// `message` says what it means and what to do).
+fn device_state_text(s: DeviceState) -> (&'static str, &'static str) {
+    match s {
+        DeviceState::NotFound => ("warn", "Not found"),
+        DeviceState::Importing => ("info", "Importing"),
+        DeviceState::ImportFailed => ("error", "Import failed"),
+        DeviceState::Registered => ("info", "Registered, no profile yet"),
+        DeviceState::ProfileAssigned => ("ok", "Profile assigned"),
+        DeviceState::ProfileFailed => ("error", "Profile failed"),
+    }
+}
+
+/// The README's "when" column of the device-state table.
+fn device_state_when(s: DeviceState) -> &'static str {
+    match s {
+        DeviceState::NotFound => "neither an Autopilot device nor an import record has the serial (not imported, or registered by an OEM or partner and not yet synced)",
+        DeviceState::Importing => "an import record is being processed, or is `complete` and the device is not listed yet (a sync lists it)",
+        DeviceState::ImportFailed => "the import record ended in an error (`importErrorCode`/`importErrorName`, e.g. 806, 808; `message` says what to do)",
+        DeviceState::Registered => "an Autopilot device without a deployment profile yet (`profileStatus` `notAssigned`, `pending`, `unknown` or a new value)",
+        DeviceState::ProfileAssigned => "an Autopilot device with a profile assigned (`assignedInSync`, `assignedOutOfSync`, `assignedUnkownSyncState`)",
+        DeviceState::ProfileFailed => "the profile assignment failed (`profileStatus` `failed`; `message` names the reason when Graph gives one)",
+    }
+}
+
+/// The README's "message says" column of the device-state table.
+fn device_state_advice(s: DeviceState) -> &'static str {
+    match s {
+        DeviceState::NotFound => "import the hash, or sync if an OEM/partner registered it",
+        DeviceState::Importing => "wait; a completed import shows after the next sync",
+        DeviceState::ImportFailed => "what to do for the code: 801, 802, 803, 806 (already in this tenant: delete the record), 808 (`ZtdDeviceAssignedToOtherTenant` or `…AnotherTenant`: deregister it in the other tenant), `ZtdDeviceDuplicated`, `StorageError`; others: delete, check, re-import",
+        DeviceState::Registered => "pending, or \"make sure a profile targets its group\"",
+        DeviceState::ProfileAssigned => "ready",
+        DeviceState::ProfileFailed => "hardware requirements (TPM 2.0) / profile type not supported / reassign",
     }
 }
 
@@ -114,14 +162,47 @@ fn codes() -> Vec<&'static str> {
 fn clouds() -> Vec<&'static str> {
     names(&Cloud::ALL, Cloud::name)
 }
+/// A cloud's sign-in hosts, each written by `f`, joined by `sep`.
+fn sign_in_hosts(c: Cloud, sep: &str, f: fn(&str) -> String) -> String {
+    let all: Vec<String> = c.sign_in_hosts().iter().map(|h| f(h)).collect();
+    all.join(sep)
+}
+
+fn device_states() -> Vec<&'static str> {
+    names(&DeviceState::ALL, DeviceState::as_str)
+}
+
+/// `export const {name} = Object.freeze({ state: Object.freeze({ kind, label }), … });`
+fn state_texts<T: Copy>(
+    out: &mut String,
+    doc: &str,
+    name: &str,
+    all: &[T],
+    key: fn(T) -> &'static str,
+    text: fn(T) -> (&'static str, &'static str),
+) {
+    let _ = writeln!(out, "/** {doc} */\nexport const {name} = Object.freeze({{");
+    for x in all {
+        let (kind, label) = text(*x);
+        let _ = writeln!(
+            out,
+            "  {}: Object.freeze({{ kind: {}, label: {} }}),",
+            key(*x),
+            js_str(kind),
+            js_str(label)
+        );
+    }
+    out.push_str("});\n\n");
+}
 
 /// `npm/contract.js`.
 fn contract_js() -> String {
     let mut o = String::from(
         "// GENERATED from the Rust model (src/model/contract.rs): do not edit. Regenerate with\n\
          // `UPDATE_CONTRACT=1 cargo test -p autopilot-sync --lib contract`.\n\
-         // The contract as values: every outcome, sync state, error code and cloud, what a UI\n\
-         // shows for each outcome, and `SyncError`, the class of every rejection.\n\n",
+         // The contract as values: every outcome, sync state, error code, cloud and device\n\
+         // state, what a UI shows for each outcome, sync state and device state, and\n\
+         // `SyncError`, the class of every rejection.\n\n",
     );
     frozen_names(
         &mut o,
@@ -147,14 +228,21 @@ fn contract_js() -> String {
         "Cloud",
         &clouds(),
     );
-    o.push_str("/** Per cloud: its Graph root, its sign-in host and the scope that allows the sync. */\nexport const CloudInfo = Object.freeze({\n");
+    frozen_names(
+        &mut o,
+        "Every `state` of a device report (`getDevices`, `waitForDevices`).",
+        "DeviceState",
+        &device_states(),
+    );
+    o.push_str("/** Per cloud: its Graph root, its sign-in host, every sign-in host MSAL.js may contact (for a CSP) and the scope that allows the sync. */\nexport const CloudInfo = Object.freeze({\n");
     for c in Cloud::ALL {
         let _ = writeln!(
             o,
-            "  {}: Object.freeze({{ graphRoot: {}, authorityHost: {}, syncScope: {} }}),",
+            "  {}: Object.freeze({{ graphRoot: {}, authorityHost: {}, signInHosts: Object.freeze([{}]), syncScope: {} }}),",
             c.name(),
             js_str(c.graph_host()),
             js_str(c.authority_host()),
+            sign_in_hosts(c, ", ", js_str),
             js_str(&c.sync_scope())
         );
     }
@@ -170,6 +258,23 @@ fn contract_js() -> String {
             js_str(hint)
         );
     }
+    o.push_str("});\n\n");
+    state_texts(
+        &mut o,
+        "Per sync state (`syncStatus`): `kind` (ok, info, warn, error) and a short `label`.",
+        "SyncStateText",
+        &SyncState::ALL,
+        SyncState::as_str,
+        sync_state_text,
+    );
+    state_texts(
+        &mut o,
+        "Per device state: `kind` (ok, info, warn, error) and a short `label`; the report's `message` says the rest.",
+        "DeviceStateText",
+        &DeviceState::ALL,
+        DeviceState::as_str,
+        device_state_text,
+    );
     let finals: Vec<&str> = SyncState::ALL
         .into_iter()
         .filter(|s| s.is_final())
@@ -177,7 +282,7 @@ fn contract_js() -> String {
         .collect();
     let _ = write!(
         o,
-        "}});\n\n/** Whether a `syncStatus` is final: the sync has ended and waiting stops. */\n\
+        "/** Whether a `syncStatus` is final: the sync has ended and waiting stops. */\n\
          export function isFinalSyncState(state) {{\n  return {};\n}}\n\n",
         finals
             .iter()
@@ -222,6 +327,11 @@ fn contract_dts() -> String {
         ),
         ("Every `code` of a `SyncError`.", "SyncErrorCode", codes()),
         ("Every Microsoft cloud (option `cloud`).", "Cloud", clouds()),
+        (
+            "Every `state` of a device report (`getDevices`, `waitForDevices`).",
+            "DeviceState",
+            device_states(),
+        ),
     ] {
         let _ = write!(
             o,
@@ -231,14 +341,20 @@ fn contract_dts() -> String {
         );
     }
     o.push_str(
-        "/** A cloud's Graph root, sign-in host and the scope that allows the sync. */\n\
-         export interface CloudDetails {\n  readonly graphRoot: string;\n  readonly authorityHost: string;\n  readonly syncScope: string;\n}\n\
-         /** Per cloud: its Graph root, its sign-in host and the scope that allows the sync. */\n\
+        "/** A cloud's Graph root, sign-in hosts and the scope that allows the sync. */\n\
+         export interface CloudDetails {\n  readonly graphRoot: string;\n  /** The sign-in host MSAL.js is configured with (`https://host`). */\n  readonly authorityHost: string;\n  /** Every https origin MSAL.js may contact to sign in (authorize, token, silent iframe, logout), `authorityHost` first: what a page's CSP allows in connect-src and frame-src. */\n  readonly signInHosts: readonly string[];\n  readonly syncScope: string;\n}\n\
+         /** Per cloud: its Graph root, its sign-in hosts and the scope that allows the sync. */\n\
          export declare const CloudInfo: Readonly<Record<Cloud, CloudDetails>>;\n\n\
          /** What a UI shows for an outcome. */\n\
          export interface OutcomeDetails {\n  readonly kind: \"ok\" | \"info\" | \"warn\" | \"error\";\n  readonly title: string;\n  readonly hint: string;\n}\n\
          /** Per outcome: `kind`, a short `title` and a `hint` on what to do next. */\n\
          export declare const OutcomeText: Readonly<Record<Outcome, OutcomeDetails>>;\n\n\
+         /** What a UI shows for a sync state or a device state. */\n\
+         export interface StateDetails {\n  readonly kind: \"ok\" | \"info\" | \"warn\" | \"error\";\n  readonly label: string;\n}\n\
+         /** Per sync state (`syncStatus`): `kind` and a short `label`. */\n\
+         export declare const SyncStateText: Readonly<Record<SyncState, StateDetails>>;\n\
+         /** Per device state: `kind` and a short `label`; the report's `message` says the rest. */\n\
+         export declare const DeviceStateText: Readonly<Record<DeviceState, StateDetails>>;\n\n\
          /** Whether a `syncStatus` is final: the sync has ended and waiting stops. */\n\
          export declare function isFinalSyncState(state: string): state is \"completed\" | \"failed\";\n\n\
          /** The one error class of the package: every rejection it makes is a `SyncError`. */\n\
@@ -253,6 +369,24 @@ fn contract_dts() -> String {
     o
 }
 
+/// The README's cloud table.
+fn cloud_table() -> String {
+    let mut t = String::from(
+        "| `cloud` | `graphRoot` | `authorityHost` | `signInHosts` (MSAL.js contacts) |\n|---|---|---|---|\n",
+    );
+    for c in Cloud::ALL {
+        let _ = writeln!(
+            t,
+            "| `{}` | {} | {} | {} |",
+            c.name(),
+            c.graph_host(),
+            c.authority_host(),
+            sign_in_hosts(c, ", ", |h| h.to_string())
+        );
+    }
+    t
+}
+
 /// The README's outcome table.
 fn outcome_table() -> String {
     let mut t = String::from("| outcome | when | `retryable` |\n|---|---|---|\n");
@@ -263,6 +397,24 @@ fn outcome_table() -> String {
             o.as_str(),
             outcome_when(o),
             o.retryable()
+        );
+    }
+    t
+}
+
+/// The README's device-state table.
+fn device_state_table() -> String {
+    let mut t = String::from(
+        "| `state` | means | `DeviceStateText` label | message says |\n|---|---|---|---|\n",
+    );
+    for d in DeviceState::ALL {
+        let (kind, label) = device_state_text(d);
+        let _ = writeln!(
+            t,
+            "| `{}` | {} | {label} ({kind}) | {} |",
+            d.as_str(),
+            device_state_when(d),
+            device_state_advice(d)
         );
     }
     t
@@ -317,6 +469,8 @@ mod tests {
         let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
         let want = between(&readme, "contract:outcomes", &outcome_table());
         let want = between(&want, "contract:error-codes", &error_table());
+        let want = between(&want, "contract:device-states", &device_state_table());
+        let want = between(&want, "contract:clouds", &cloud_table());
         check("README.md", &want);
         // The result table lists exactly the keys of a result object, in order.
         let json = SyncResult::without_answer(super::super::Action::Trigger, Outcome::Timeout, "c")
@@ -357,6 +511,10 @@ mod tests {
             (
                 "SyncErrorCode",
                 format!("export type SyncErrorCode = {};", ts_union(&codes())),
+            ),
+            (
+                "DeviceState",
+                format!("export type DeviceState = {};", ts_union(&device_states())),
             ),
         ] {
             assert!(

@@ -603,6 +603,244 @@ pub fn devices_json(reports: &[DeviceReport]) -> String {
         .finish()
 }
 
+/// The column `Get-WindowsAutopilotInfo` writes the serial number in (matched ignoring case
+/// and outer white space), and the spellings other exports use.
+const SERIAL_HEADERS: [&str; 4] = [
+    "Device Serial Number",
+    "Serial Number",
+    "SerialNumber",
+    "Serial",
+];
+
+/// How pasted text was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SerialsFormat {
+    /// One serial number a line.
+    Lines,
+    /// A CSV (or `;`/tab-separated) table with a serial number column.
+    Csv,
+}
+
+impl SerialsFormat {
+    /// The JS string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SerialsFormat::Lines => "lines",
+            SerialsFormat::Csv => "csv",
+        }
+    }
+}
+
+/// What `readSerials` found in pasted text or a CSV file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SerialsRead {
+    /// Lines or CSV.
+    pub format: SerialsFormat,
+    /// Distinct serial numbers (first spelling kept, input order), ready for `getDevices`.
+    pub serials: Vec<String>,
+    /// Entries dropped because they repeat an earlier serial (ignoring ASCII case).
+    pub duplicates: usize,
+    /// CSV rows without a serial number (short rows, an empty cell).
+    pub skipped_rows: usize,
+}
+
+/// Splits CSV text into records of fields (RFC 4180: `"` quotes a field, `""` is a quote
+/// inside it, a quoted field may hold the separator or a line break), each with the line
+/// it starts on. Line breaks are `\r\n`, `\n` or `\r`.
+fn csv_records(text: &str, sep: char) -> Vec<(usize, Vec<String>)> {
+    let mut records = Vec::new();
+    let mut fields: Vec<String> = Vec::new();
+    let mut field = String::new();
+    let (mut line, mut start) = (1usize, 1usize);
+    let (mut quoted, mut was_quoted) = (false, false);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if quoted {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => quoted = false,
+                '\r' | '\n' => {
+                    if c == '\r' && chars.peek() == Some(&'\n') {
+                        chars.next();
+                    }
+                    line += 1;
+                    field.push('\n');
+                }
+                c => field.push(c),
+            }
+            continue;
+        }
+        match c {
+            '"' if field.trim().is_empty() && !was_quoted => {
+                field.clear();
+                quoted = true;
+                was_quoted = true;
+            }
+            c if c == sep => {
+                fields.push(core::mem::take(&mut field));
+                was_quoted = false;
+            }
+            '\r' | '\n' => {
+                if c == '\r' && chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                fields.push(core::mem::take(&mut field));
+                records.push((start, core::mem::take(&mut fields)));
+                was_quoted = false;
+                line += 1;
+                start = line;
+            }
+            c => field.push(c),
+        }
+    }
+    if !field.is_empty() || !fields.is_empty() || was_quoted {
+        fields.push(field);
+        records.push((start, fields));
+    }
+    records
+}
+
+/// The separator and column of the serial number, when the first record is a header that
+/// names it (`,` as `Get-WindowsAutopilotInfo` writes it; `;` or tab as spreadsheets
+/// re-save it).
+fn serial_column(text: &str) -> Option<(char, usize)> {
+    let header = lines(text).into_iter().find(|l| !l.trim().is_empty())?;
+    [',', ';', '\t'].into_iter().find_map(|sep| {
+        let (_, first) = csv_records(header, sep).into_iter().next()?;
+        let col = first.iter().position(|h| {
+            SERIAL_HEADERS
+                .iter()
+                .any(|x| x.eq_ignore_ascii_case(h.trim()))
+        })?;
+        Some((sep, col))
+    })
+}
+
+/// The lines of `text`, split at `\r\n`, `\n` or `\r`.
+fn lines(text: &str) -> Vec<&str> {
+    let b = text.as_bytes();
+    let (mut out, mut start, mut i) = (Vec::new(), 0, 0);
+    while i < b.len() {
+        if b[i] == b'\n' || b[i] == b'\r' {
+            out.push(&text[start..i]);
+            i += if b[i] == b'\r' && b.get(i + 1) == Some(&b'\n') {
+                2
+            } else {
+                1
+            };
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push(&text[start..]);
+    out
+}
+
+fn blank(fields: &[String]) -> bool {
+    fields.iter().all(|f| f.trim().is_empty())
+}
+
+fn line_error(line: usize, what: &str) -> UsageError {
+    let mut m = String::from("Line ");
+    m.push_str(&decimal(line as u64));
+    m.push_str(what);
+    UsageError::options(m)
+}
+
+/// Reads serial numbers from what an admin pastes or uploads: one serial a line, or a CSV
+/// with a `Device Serial Number` column (the file `Get-WindowsAutopilotInfo` writes: other
+/// columns, quotes, a byte-order mark, CRLF and any header case are fine). Errors name the
+/// line and say what to paste instead; the serials then pass [`normalize_serials`]' rules.
+pub fn read_serials(text: &str) -> Result<SerialsRead, UsageError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut found: Vec<(usize, String)> = Vec::new();
+    let mut skipped_rows = 0;
+    let format = match serial_column(text) {
+        Some((sep, col)) => {
+            let mut rows = csv_records(text, sep)
+                .into_iter()
+                .filter(|(_, f)| !blank(f));
+            rows.next(); // the header
+            for (line, fields) in rows {
+                match fields.get(col).map(|s| s.trim()).filter(|s| !s.is_empty()) {
+                    Some(s) => found.push((line, s.into())),
+                    None => skipped_rows += 1,
+                }
+            }
+            SerialsFormat::Csv
+        }
+        None => {
+            for (i, raw) in lines(text).into_iter().enumerate() {
+                let mut s = raw.trim();
+                if s.len() >= 2 && s.starts_with('"') && s.ends_with('"') {
+                    s = s[1..s.len() - 1].trim();
+                }
+                if s.is_empty() {
+                    continue;
+                }
+                if s.bytes().any(|b| matches!(b, b',' | b';' | b'\t')) {
+                    return Err(line_error(i + 1, " holds several values, but no line names a Device Serial Number column: paste the CSV with its header line (as Get-WindowsAutopilotInfo writes it), or one serial number per line."));
+                }
+                found.push((i + 1, s.into()));
+            }
+            SerialsFormat::Lines
+        }
+    };
+    for (line, s) in &found {
+        if s.chars().count() > MAX_SERIAL_LEN {
+            return Err(line_error(*line, ": a serial number is longer than 128 characters; is this the hardware hash? Paste one serial number per line, or the CSV with its header line."));
+        }
+        if s.chars().any(|c| c.is_control()) {
+            return Err(line_error(
+                *line,
+                ": the serial number contains a control character.",
+            ));
+        }
+    }
+    if found.is_empty() {
+        return Err(UsageError::options(match format {
+            SerialsFormat::Csv => "The CSV has a Device Serial Number column but no serial numbers in it.",
+            SerialsFormat::Lines => "No serial numbers: paste one serial number per line, or a CSV with a Device Serial Number column.",
+        }));
+    }
+    let total = found.len();
+    let serials = normalize_serials(found.iter().map(|(_, s)| s.as_str()))?;
+    Ok(SerialsRead {
+        format,
+        duplicates: total - serials.len(),
+        serials,
+        skipped_rows,
+    })
+}
+
+impl SerialsRead {
+    /// `{"ok":true,"format":…,"serials":[…],"duplicates":n,"skippedRows":n}`.
+    pub fn to_json(&self) -> String {
+        ObjectWriter::new()
+            .bool("ok", true)
+            .str("format", self.format.as_str())
+            .opt_str_list("serials", Some(&self.serials))
+            .raw("duplicates", &decimal(self.duplicates as u64))
+            .raw("skippedRows", &decimal(self.skipped_rows as u64))
+            .finish()
+    }
+}
+
+/// `readSerials`' answer: the serials, or `{"ok":false,"message":…}` for the admin.
+pub fn read_serials_json(text: &str) -> String {
+    match read_serials(text) {
+        Ok(r) => r.to_json(),
+        Err(e) => ObjectWriter::new()
+            .bool("ok", false)
+            .str("message", &e.message)
+            .finish(),
+    }
+}
+
 impl DeviceReport {
     /// Whether a sync may bring it: no record at all (registered by an OEM or partner), or
     /// an import that completed and is not yet among Autopilot devices. A pending import
@@ -676,7 +914,7 @@ impl SyncPlan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Outcome;
+    use crate::model::{ErrorCode, Outcome};
 
     fn id(serial: &str, status: Option<&str>, detail: Option<&str>) -> Identity {
         Identity {
@@ -1175,5 +1413,119 @@ mod tests {
             p.record(o, 5.0);
             assert!(p.refused, "never a retry of {o:?}");
         }
+    }
+
+    #[test]
+    fn serials_from_pasted_text_and_csv() {
+        use SerialsFormat::*;
+        const HASH: &str = "T0FbBQEAHAAAAAoAHgZhSgAACgCSBmFKYGIyKgg";
+        let autopilot_csv = format!(
+            "\u{feff}Device Serial Number,Windows Product ID,Hardware Hash\r\nPF1ABC,,{HASH}\r\n\"PF2 DEF\",\"00330-80000\",\"{HASH}\"\r\n"
+        );
+        // (input, format, serials, duplicates, skipped rows)
+        let cases: &[(&str, SerialsFormat, &[&str], usize, usize)] = &[
+            ("A1\nB2\n", Lines, &["A1", "B2"], 0, 0),
+            ("  A1 \r\n\r\nB2\r\na1\r\n", Lines, &["A1", "B2"], 1, 0),
+            ("A1\rB2", Lines, &["A1", "B2"], 0, 0),
+            ("\u{feff}\"A1\"\n  \"B 2\"  \n", Lines, &["A1", "B 2"], 0, 0),
+            (&autopilot_csv, Csv, &["PF1ABC", "PF2 DEF"], 0, 0),
+            (
+                "device serial NUMBER\nX1\nx1\n\nX2",
+                Csv,
+                &["X1", "X2"],
+                1,
+                0,
+            ),
+            (
+                "Group Tag;Device Serial Number\nSales;S1\nSales;\nHR;S2\n",
+                Csv,
+                &["S1", "S2"],
+                0,
+                1,
+            ),
+            ("Model\tSerialNumber\nSurface\tT1\n", Csv, &["T1"], 0, 0),
+            (
+                "Serial Number,Note\n\"Q,1\",\"said \"\"hi\"\"\nthere\"\nQ2\n",
+                Csv,
+                &["Q,1", "Q2"],
+                0,
+                0,
+            ),
+            ("Device Serial Number,Hardware Hash\nZ1", Csv, &["Z1"], 0, 0),
+            (
+                " Device Serial Number , Hash \n Z2 , h\n",
+                Csv,
+                &["Z2"],
+                0,
+                0,
+            ),
+            (
+                "Device Serial Number,Windows Product ID,Hardware Hash\nshort\n",
+                Csv,
+                &["short"],
+                0,
+                0,
+            ),
+            (
+                "Device Serial Number,Windows Product ID\n,123\nY1,\n",
+                Csv,
+                &["Y1"],
+                0,
+                1,
+            ),
+        ];
+        for (input, format, serials, duplicates, skipped) in cases {
+            let r = read_serials(input).unwrap_or_else(|e| panic!("{input:?}: {e:?}"));
+            assert_eq!(r.format, *format, "{input:?}");
+            assert_eq!(r.serials, *serials, "{input:?}");
+            assert_eq!(
+                (r.duplicates, r.skipped_rows),
+                (*duplicates, *skipped),
+                "{input:?}"
+            );
+        }
+        // Refused, with what to do (and the line, when there is one).
+        let long = "L".repeat(129);
+        let refused: &[(&str, &str)] = &[
+            ("", "No serial numbers: paste one serial number per line"),
+            ("\u{feff}\r\n  \n", "No serial numbers"),
+            (
+                "Device Serial Number,Hardware Hash\n,abc\n",
+                "no serial numbers in it",
+            ),
+            ("A1\nPF1ABC,,HASH\n", "Line 2 holds several values"),
+            ("Serial,Hash", "no serial numbers in it"),
+            (
+                "Make,Model\nHP,Elite\n",
+                "Line 1 holds several values, but no line names a Device Serial Number column",
+            ),
+            (
+                &long,
+                "Line 1: a serial number is longer than 128 characters",
+            ),
+            (
+                "A1\nB\u{7}2",
+                "Line 2: the serial number contains a control character",
+            ),
+        ];
+        for (input, want) in refused {
+            let e = read_serials(input).expect_err(input);
+            assert_eq!(e.code, ErrorCode::InvalidOptions);
+            assert!(e.message.contains(want), "{input:?}: {}", e.message);
+        }
+        let many: String = (0..1001).map(|i| format!("S{i}\n")).collect();
+        assert!(read_serials(&many)
+            .unwrap_err()
+            .message
+            .contains("More than 1000"));
+        // The JS shapes.
+        assert_eq!(
+            read_serials_json("Device Serial Number\nA\"1\nb2\nB2"),
+            r#"{"ok":true,"format":"csv","serials":["A\"1","b2"],"duplicates":1,"skippedRows":0}"#
+        );
+        assert_eq!(
+            read_serials_json(" "),
+            r#"{"ok":false,"message":"No serial numbers: paste one serial number per line, or a CSV with a Device Serial Number column."}"#
+        );
     }
 }

@@ -191,25 +191,38 @@ impl ObjectWriter {
     }
 }
 
-/// Appends `s` as a JSON string literal.
+/// Appends `s` as a JSON string literal. Runs of bytes that need no escape are copied
+/// whole (a result is written on every call; char-by-char pushing was its largest cost).
 fn push_string(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
+    let mut rest = s;
+    while let Some(i) = rest
+        .bytes()
+        .position(|b| b == b'"' || b == b'\\' || b < 0x20)
+    {
+        // `i` is an ASCII byte's index, so both slices fall on char boundaries.
+        let (run, tail) = (
+            rest.get(..i).unwrap_or_default(),
+            rest.get(i..).unwrap_or_default(),
+        );
+        out.push_str(run);
+        let b = tail.as_bytes().first().copied().unwrap_or_default();
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            _ => {
                 out.push_str("\\u00");
-                out.push(HEX[(c as usize) >> 4] as char);
-                out.push(HEX[(c as usize) & 15] as char);
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 15)]));
             }
-            c => out.push(c),
         }
+        rest = tail.get(1..).unwrap_or_default();
     }
+    out.push_str(rest);
     out.push('"');
 }
 

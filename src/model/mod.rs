@@ -20,6 +20,7 @@ mod outcome;
 mod retry_after;
 mod signin;
 mod sync_state;
+mod text;
 mod time;
 mod token;
 
@@ -31,9 +32,10 @@ pub use call::{
 pub use cloud::{check_base_url, is_loopback, Cloud, UrlParts};
 pub use devices::{
     decide, devices_json, fallback_term, follow_link, normalize_serials, parse_identities,
-    parse_imported, query_url, wait_done, Collection, DeviceReport, DeviceState, Page, SyncPlan,
-    SyncWindow, Until, DEFAULT_INTERVAL_MS as DEVICES_INTERVAL_MS,
-    DEFAULT_WAIT_MS as DEVICES_WAIT_MS, MAX_IN_FLIGHT, MIN_INTERVAL_MS,
+    parse_imported, query_url, read_serials, read_serials_json, wait_done, Collection,
+    DeviceReport, DeviceState, Page, SerialsFormat, SerialsRead, SyncPlan, SyncWindow, Until,
+    DEFAULT_INTERVAL_MS as DEVICES_INTERVAL_MS, DEFAULT_WAIT_MS as DEVICES_WAIT_MS, MAX_IN_FLIGHT,
+    MIN_INTERVAL_MS,
 };
 pub use errors::{ms_text, unknown_option, wrong_type, ErrorCode, UsageError};
 pub use graph_error::{parse_error_body, GraphError};
@@ -48,6 +50,7 @@ pub use signin::{
     misconfiguration_message,
 };
 pub use sync_state::{parse_sync_state, Settings, SyncState, SyncStatus, MANUAL_SYNC_INTERVAL_MS};
+pub use text::utf8_lossy;
 pub use time::{ceil, floor, format_iso, parse_http_date, parse_iso8601};
 pub use token::{check_client_request_id, check_duration, check_token, MAX_TIMEOUT_MS};
 

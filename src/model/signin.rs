@@ -24,6 +24,9 @@ pub fn is_interaction_required(name: &str, error_code: &str) -> bool {
         )
 }
 
+/// MSAL's `errorCode` for a `PublicClientApplication` used before `initialize()`.
+pub const UNINITIALIZED: &str = "uninitialized_public_client_application";
+
 /// Our code for an MSAL `errorCode`. `access_denied` is what Entra ID's authorize
 /// endpoint answers when the user declines or cancels on its pages.
 pub fn error_code_for(msal_code: &str) -> ErrorCode {
@@ -31,6 +34,9 @@ pub fn error_code_for(msal_code: &str) -> ErrorCode {
         "user_cancelled" | "access_denied" => ErrorCode::SignInCancelled,
         "interaction_in_progress" => ErrorCode::InteractionInProgress,
         "popup_window_error" | "empty_window_error" => ErrorCode::PopupBlocked,
+        // Only a portal's own instance (`instance` option) can be used before
+        // `initialize()`: the provider initializes the ones it builds.
+        UNINITIALIZED => ErrorCode::InvalidOptions,
         _ => ErrorCode::SignInFailed,
     }
 }
@@ -44,6 +50,9 @@ pub fn message_for(code: ErrorCode) -> &'static str {
         }
         ErrorCode::PopupBlocked => {
             "The browser blocked the sign-in window; allow pop-ups for this site and try again."
+        }
+        ErrorCode::InvalidOptions => {
+            "The PublicClientApplication given as instance is not initialized: await instance.initialize() before the provider uses it."
         }
         _ => "Sign-in with Microsoft failed; errorCode and cause hold MSAL's details.",
     }
@@ -74,10 +83,11 @@ pub fn misconfiguration_message(
 ) -> Option<String> {
     let rest = authority.get(8..)?; // after "https://", which check_authority ensured
     let host = rest.split(['/', '?', '#']).next()?.to_ascii_lowercase();
-    if Cloud::ALL
-        .iter()
-        .any(|c| c.authority_host().get(8..) == Some(host.as_str()))
-    {
+    if Cloud::ALL.iter().any(|c| {
+        c.sign_in_hosts()
+            .iter()
+            .any(|h| h.get(8..) == Some(host.as_str()))
+    }) {
         return None;
     }
     let hostname = match host.rfind(':') {
@@ -261,7 +271,14 @@ mod tests {
         for cloud in Cloud::ALL {
             let authority = authority_for(cloud, "contoso.example");
             assert_eq!(misconfiguration_message(&authority, &[], None), None);
+            // Every host MSAL may rewrite it to, too (China's partner alias).
+            for host in cloud.sign_in_hosts() {
+                let mut a = String::from(*host);
+                a.push_str("/contoso.example");
+                assert_eq!(misconfiguration_message(&a, &[], None), None, "{a}");
+            }
         }
+        assert!(misconfiguration_message("https://login.example.cn/t", &[], None).is_some());
         // IPv6 loopback with a port.
         let m =
             misconfiguration_message("https://[::1]:8443/t", &k(&["[::1]"]), Some("OIDC")).unwrap();
@@ -283,6 +300,7 @@ mod tests {
             ("empty_window_error", ErrorCode::PopupBlocked),
             ("monitor_window_timeout", ErrorCode::SignInFailed),
             ("authority_uri_insecure", ErrorCode::SignInFailed),
+            (UNINITIALIZED, ErrorCode::InvalidOptions),
             ("", ErrorCode::SignInFailed),
         ];
         for (msal, ours) in cases {
@@ -291,6 +309,7 @@ mod tests {
         }
         assert_eq!(ErrorCode::SignInCancelled.as_str(), "signInCancelled");
         assert_eq!(ErrorCode::PopupBlocked.as_str(), "popupBlocked");
+        assert!(message_for(ErrorCode::InvalidOptions).contains("await instance.initialize()"));
     }
 
     #[test]

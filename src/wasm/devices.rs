@@ -284,7 +284,7 @@ const WAIT_KEYS: [&str; 6] = [
 ];
 
 /// Calls `hooks[name](arg)` and awaits its Promise.
-async fn hook(hooks: &JsValue, name: &str, arg: &JsValue) -> Result<JsValue, JsValue> {
+async fn hook(hooks: &JsValue, name: &'static str, arg: &JsValue) -> Result<JsValue, JsValue> {
     let f: Function = get(hooks, name).dyn_into()?;
     JsFuture::from(Promise::resolve(&f.call1(&JsValue::UNDEFINED, arg)?)).await
 }

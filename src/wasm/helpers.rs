@@ -35,7 +35,7 @@ pub fn check_graph_root(url: &JsValue) -> JsValue {
 }
 
 /// A date field of a result or status: ISO 8601 or an HTTP-date.
-fn date_ms(v: &JsValue, key: &str) -> Option<f64> {
+fn date_ms(v: &JsValue, key: &'static str) -> Option<f64> {
     let s = get(v, key).as_string()?;
     parse_iso8601(&s).or_else(|| parse_http_date(&s))
 }

@@ -13,20 +13,28 @@ use crate::prelude::*;
 use alloc::rc::Rc;
 use core::cell::Cell;
 
-use js_sys::{Promise, Reflect, Uint8Array};
+use js_sys::{Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, Headers, ReadableStreamDefaultReader, RequestInit, Response};
+use web_sys::{AbortController, ReadableStreamDefaultReader, Response};
 
 use super::env::deadline;
 use super::error::internal;
-use crate::model::{Answer, Request, Response as Reply, ANSWER_HEADERS};
+use super::object::{get, key, set};
+use crate::model::{utf8_lossy, Answer, Request, Response as Reply, ANSWER_HEADERS};
 
 #[wasm_bindgen]
 extern "C" {
     /// The global `fetch` (pages, workers, Node 18+), never `window.fetch`.
     #[wasm_bindgen(catch, js_name = fetch)]
-    fn global_fetch(url: &str, init: &RequestInit) -> Result<Promise, JsValue>;
+    fn global_fetch(url: &str, init: &JsValue) -> Result<Promise, JsValue>;
+
+    /// A Response's `Headers`.
+    type HeaderList;
+
+    /// `Headers.get` with the name as a JS string made once (see `object::key`).
+    #[wasm_bindgen(catch, method, js_name = get)]
+    fn header(this: &HeaderList, name: &JsValue) -> Result<Option<String>, JsValue>;
 }
 
 /// Error bodies are small; anything past this is not read (a hostile or broken server
@@ -119,9 +127,7 @@ pub async fn send_capped(
         })
         .map_err(internal)?
     };
-    let Some(init) = request_init(request, controller) else {
-        return Ok(Transport::Network);
-    };
+    let init = request_init(request, controller);
     let answer = match global_fetch(&request.url, &init) {
         Ok(p) => JsFuture::from(p).await,
         Err(e) => Err(e),
@@ -134,18 +140,22 @@ pub async fn send_capped(
         _ if timed_out.get() => return Ok(Transport::Timeout),
         _ => return Ok(Transport::Network),
     };
-    let headers = response.headers();
-    let header = |name: &str| {
+    // A real Response (checked above): its plain properties are read through the one
+    // shared property import.
+    let headers: HeaderList = get(&response, "headers").unchecked_into();
+    let header = |name: &'static str| {
         headers
-            .get(name)
+            .header(&key(name))
             .ok()
             .flatten()
             .filter(|v| !v.trim().is_empty())
     };
-    let status = response.status();
-    let body = match (status, response.body()) {
-        (204 | 205 | 304, _) | (_, None) => String::new(),
-        (_, Some(stream)) => match read_capped(stream, cap).await {
+    let status = get(&response, "status").as_f64().unwrap_or(0.0) as u16;
+    let body = get(&response, "body");
+    let body = match status {
+        204 | 205 | 304 => String::new(),
+        _ if body.is_null() || body.is_undefined() => String::new(),
+        _ => match read_capped(body.unchecked_into(), cap).await {
             Ok(body) => body,
             // A read's 2xx whose body broke off (timeout, reset): what arrived is not the
             // document, so the read failed; an error status stays known from its headers.
@@ -171,16 +181,10 @@ pub async fn send_capped(
 
 /// The model's method and headers, no body, and the flight's abort signal. Header values
 /// are checked visible ASCII, so building cannot fail on them.
-fn request_init(request: &Request, controller: &AbortController) -> Option<RequestInit> {
-    let headers = Headers::new().ok()?;
-    for (name, value) in &request.headers {
-        headers.set(name, value).ok()?;
-    }
-    let init = RequestInit::new();
-    init.set_method(request.method);
-    init.set_headers(&headers);
-    init.set_signal(Some(&controller.signal()));
-    Some(init)
+fn request_init(request: &Request, controller: &AbortController) -> JsValue {
+    let init = js_sys::JSON::parse(&request.init_json()).unwrap_or_else(|_| Object::new().into());
+    set(&init, "signal", &controller.signal());
+    init
 }
 
 /// Reads at most `cap` bytes of a body, then cancels the rest. A body that breaks off
@@ -194,7 +198,7 @@ async fn read_capped(stream: web_sys::ReadableStream, cap: usize) -> Result<Stri
     loop {
         let chunk = match JsFuture::from(reader.read()).await {
             Ok(c) => c,
-            Err(_) => return Err(String::from_utf8_lossy(&bytes).into_owned()),
+            Err(_) => return Err(utf8_lossy(&bytes)),
         };
         if Reflect::get(&chunk, &"done".into())
             .ok()
@@ -217,5 +221,5 @@ async fn read_capped(stream: web_sys::ReadableStream, cap: usize) -> Result<Stri
             break;
         }
     }
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    Ok(utf8_lossy(&bytes))
 }

@@ -4,15 +4,20 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
+use super::options::{is_array, object_keys};
 use crate::model::Json;
 
 /// A value `JSON.parse` produced.
 pub struct JsJson(JsValue);
 
 impl JsJson {
+    fn is_array(&self) -> bool {
+        is_array(&self.0).unwrap_or(false)
+    }
+
     /// The member named by the JS string `key`; `None` when it is absent (`JSON.parse`
     /// never yields `undefined`) or this is not an object.
     fn member(&self, key: &JsValue) -> Option<JsJson> {
@@ -37,8 +42,11 @@ impl Json for JsJson {
 
     fn get_ci(&self, key: &str) -> Option<Self> {
         self.get(key).or_else(|| {
-            let obj: &Object = self.0.dyn_ref()?;
-            let k = Object::keys(obj)
+            if !self.is_object() {
+                return None;
+            }
+            let k = object_keys(&self.0)
+                .ok()?
                 .iter()
                 .find(|k| k.as_string().is_some_and(|k| k.eq_ignore_ascii_case(key)))?;
             self.member(&k)
@@ -54,11 +62,11 @@ impl Json for JsJson {
     }
 
     fn is_object(&self) -> bool {
-        self.0.is_object() && !Array::is_array(&self.0)
+        self.0.is_object() && !self.is_array()
     }
 
     fn items(&self) -> Option<Vec<Self>> {
-        let a: &Array = self.0.dyn_ref()?;
-        Some(a.iter().map(JsJson).collect())
+        self.is_array()
+            .then(|| self.0.unchecked_ref::<Array>().iter().map(JsJson).collect())
     }
 }

@@ -4,25 +4,47 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use core::cell::RefCell;
+
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-/// Sets `obj[key] = value`; never fails on the plain objects built here.
-pub fn set(obj: &JsValue, key: &str, value: &JsValue) {
-    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
+use super::Local;
+
+/// Property names made into JS strings once: a name crosses into JS (a UTF-8 decode and
+/// a view of the memory) the first time only. Keyed by the `'static` text's address.
+static KEYS: Local<RefCell<Vec<(usize, JsValue)>>> = Local(RefCell::new(Vec::new()));
+
+/// `key` as a JS string, made once.
+pub fn key(key: &'static str) -> JsValue {
+    let at = key.as_ptr() as usize ^ (key.len() << 24);
+    KEYS.with(|k| {
+        let mut k = k.borrow_mut();
+        if let Some((_, v)) = k.iter().find(|(a, _)| *a == at) {
+            return v.clone();
+        }
+        let v = JsValue::from_str(key);
+        k.push((at, v.clone()));
+        v
+    })
 }
 
-/// Reads `obj[key]`; `undefined` when `obj` is not an object or the getter throws.
-pub fn get(obj: &JsValue, key: &str) -> JsValue {
+/// Sets `obj[name] = value`; never fails on the plain objects built here.
+pub fn set(obj: &JsValue, name: &'static str, value: &JsValue) {
+    let _ = Reflect::set(obj, &key(name), value);
+}
+
+/// Reads `obj[name]`; `undefined` when `obj` is not an object or the getter throws.
+pub fn get(obj: &JsValue, name: &'static str) -> JsValue {
     if obj.is_object() || obj.is_function() {
-        Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+        Reflect::get(obj, &key(name)).unwrap_or(JsValue::UNDEFINED)
     } else {
         JsValue::UNDEFINED
     }
 }
 
 /// A plain object with these members.
-pub fn obj(pairs: &[(&str, &JsValue)]) -> JsValue {
+pub fn obj(pairs: &[(&'static str, &JsValue)]) -> JsValue {
     let o: JsValue = Object::new().into();
     for (k, v) in pairs {
         set(&o, k, v);

@@ -5,6 +5,8 @@ use js_sys::Function;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{AbortSignal, Url};
 
+use super::object::get;
+
 use super::env::new_guid;
 use super::Local;
 use crate::model::{
@@ -45,10 +47,10 @@ pub const CALL_KEYS: [&str; 5] = ["cloud", "baseUrl", "timeoutMs", "signal", "cl
 extern "C" {
     // An options object may be a Proxy whose traps throw: these are imported with `catch`.
     #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
-    fn object_keys(o: &JsValue) -> Result<js_sys::Array, JsValue>;
+    pub fn object_keys(o: &JsValue) -> Result<js_sys::Array, JsValue>;
 
     #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
-    fn is_array(o: &JsValue) -> Result<bool, JsValue>;
+    pub fn is_array(o: &JsValue) -> Result<bool, JsValue>;
 
     #[cfg(feature = "msal")]
     #[wasm_bindgen(catch, js_namespace = Array, js_name = from)]
@@ -188,15 +190,17 @@ pub fn parse_base_url(base: &str) -> Result<String, UsageError> {
             "an absolute URL such as https://graph.microsoft.com",
         )
     })?;
+    // Read as properties (one shared import), not through eight getter imports.
+    let part = |name: &'static str| get(&url, name).as_string().unwrap_or_default();
     let (protocol, username, password, hostname, origin, pathname, search, hash) = (
-        url.protocol(),
-        url.username(),
-        url.password(),
-        url.hostname(),
-        url.origin(),
-        url.pathname(),
-        url.search(),
-        url.hash(),
+        part("protocol"),
+        part("username"),
+        part("password"),
+        part("hostname"),
+        part("origin"),
+        part("pathname"),
+        part("search"),
+        part("hash"),
     );
     let parts = UrlParts {
         protocol: &protocol,

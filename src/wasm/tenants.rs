@@ -226,7 +226,9 @@ async fn one(run: &Run, t: &JsValue) -> JsValue {
     } else {
         JsValue::NULL
     };
-    let row = |key: &str, value: &JsValue| obj(&[("tenant", &id), ("label", &label), (key, value)]);
+    let row = |key: &'static str, value: &JsValue| {
+        obj(&[("tenant", &id), ("label", &label), (key, value)])
+    };
     if let Some(s) = run.signal.as_ref().filter(|s| s.aborted()) {
         return row("error", &row_error(s.reason()));
     }

@@ -6,7 +6,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use autopilot_sync::{create_sync_client, get_sync_status, trigger_sync};
+use autopilot_sync::{
+    create_sync_client, get_devices, get_sync_status, read_serials, trigger_sync,
+};
 use gloo_net::http::Request;
 use js_sys::{Array, Function, Object, Promise, Reflect, JSON};
 use wasm_bindgen::prelude::*;
@@ -746,4 +748,158 @@ async fn wait_for_sync_times_out_and_aborts() {
 #[wasm_bindgen_test]
 fn json_reader_conforms_to_the_host_reader() {
     assert_eq!(autopilot_sync::model::json_conformance(), Ok(()));
+}
+
+// ---- devices (issue #13) ---------------------------------------------------------------
+
+const IDS_PATH: &str = "/beta/deviceManagement/windowsAutopilotDeviceIdentities";
+
+fn serials(list: &[&str]) -> JsValue {
+    list.iter()
+        .map(|s| JsValue::from_str(s))
+        .collect::<Array>()
+        .into()
+}
+
+#[wasm_bindgen_test]
+async fn get_devices_visible_missing_and_import_error() {
+    reset().await;
+    control(
+        "POST",
+        "devices",
+        Some(
+            r#"{"devices":[
+                {"serialNumber":"W-NOW","groupTag":"Sales","profileAfterMs":0},
+                {"serialNumber":"W-NOW2","profileAfterMs":0},
+                {"serialNumber":"W-808","importError":{"code":808,"name":"ZtdDeviceAssignedToOtherTenant"}}
+            ]}"#,
+        ),
+    )
+    .await;
+    let r = run(get_devices(
+        RO.into(),
+        serials(&[" w-now ", "W-GONE", "W-808", "W-NOW", "O'NEIL"]),
+        opts(),
+    ))
+    .await
+    .expect("getDevices rejected");
+    assert!(b(&r, "ok"), "{:?}", JSON::stringify(&r));
+    let devices = Array::from(&get(&r, "devices"));
+    let rows: Vec<(String, String)> = devices
+        .iter()
+        .map(|d| (s(&d, "serialNumber").unwrap(), s(&d, "state").unwrap()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("w-now".into(), "profileAssigned".into()),
+            ("W-GONE".into(), "notFound".into()),
+            ("W-808".into(), "importFailed".into()),
+            ("O'NEIL".into(), "notFound".into()),
+        ],
+        "trimmed, de-duplicated, input order; W-NOW2 (also contains W-NOW) not mixed in"
+    );
+    let now = devices.get(0);
+    assert_eq!(s(&now, "groupTag").as_deref(), Some("Sales"));
+    assert_eq!(s(&now, "profileStatus").as_deref(), Some("assignedInSync"));
+    assert!(s(&now, "deviceId").is_some());
+    assert!(
+        get(&now, "lastContactedAt").is_null(),
+        "Intune's 0001-01-01 reads as null"
+    );
+    let gone = devices.get(1);
+    assert!(get(&gone, "deviceId").is_null());
+    assert!(s(&gone, "message")
+        .unwrap()
+        .contains("import its hardware hash"));
+    let bad = devices.get(2);
+    assert_eq!(
+        n(&bad, "importErrorCode"),
+        Some(808.0),
+        "a number, not a string"
+    );
+    assert_eq!(
+        s(&bad, "importErrorName").as_deref(),
+        Some("ZtdDeviceAssignedToOtherTenant")
+    );
+    assert_eq!(s(&bad, "importStatus").as_deref(), Some("error"));
+    assert!(s(&bad, "message").unwrap().contains("deregistered there"));
+    // Intune answers `eq` with 400; the library only ever sends contains(), the value
+    // quoted (' doubled) and encoded.
+    let sent: Vec<String> = requests()
+        .await
+        .iter()
+        .filter(|r| s(r, "path").as_deref() == Some(IDS_PATH))
+        .map(|r| s(r, "query").unwrap_or_default())
+        .collect();
+    assert_eq!(sent.len(), 4, "one device query per serial: {sent:?}");
+    for q in &sent {
+        let q = js_sys::decode_uri_component(q)
+            .unwrap()
+            .as_string()
+            .unwrap();
+        assert!(
+            q.starts_with("$filter=contains(serialNumber,'") && !q.contains(" eq "),
+            "{q}"
+        );
+    }
+    assert!(
+        sent.iter().any(|q| q.contains("%27O%27%27NEIL%27")),
+        "the quote is doubled and encoded: {sent:?}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn get_devices_failures_and_bad_input() {
+    reset().await;
+    // Graph's refusal resolves with the usual failure keys.
+    let r = run(get_devices(
+        "not-a-known-token".into(),
+        serials(&["X1"]),
+        opts(),
+    ))
+    .await
+    .unwrap();
+    assert!(!b(&r, "ok"));
+    assert_eq!(s(&r, "outcome").as_deref(), Some("unauthorized"));
+    assert_eq!(n(&r, "httpStatus"), Some(401.0));
+    // Bad serials reject with a SyncError and send nothing.
+    control("DELETE", "requests", None).await;
+    for bad in [
+        serials(&[]),
+        serials(&["  "]),
+        serials(&["a\nb"]),
+        JsValue::from(42),
+    ] {
+        let (name, code) = sync_error(get_devices(RO.into(), bad, opts())).await;
+        assert_eq!(
+            (name.as_str(), code.as_str()),
+            ("SyncError", "invalidOptions")
+        );
+    }
+    assert!(requests().await.is_empty(), "nothing sent for bad input");
+}
+
+#[wasm_bindgen_test]
+fn read_serials_from_text_and_csv_alike_in_every_engine() {
+    let r = read_serials(
+        "\u{feff}Device Serial Number,Windows Product ID,Hardware Hash\r\n\"PF1\",,\"T0Fb\"\r\npf1,,x\r\nPF2,,\r\n".into(),
+    )
+    .unwrap();
+    assert!(b(&r, "ok"));
+    assert_eq!(s(&r, "format").as_deref(), Some("csv"));
+    let list: Vec<String> = Array::from(&get(&r, "serials"))
+        .iter()
+        .map(|v| v.as_string().unwrap())
+        .collect();
+    assert_eq!(list, ["PF1", "PF2"]);
+    assert_eq!(n(&r, "duplicates"), Some(1.0));
+    let bad = read_serials("A1\nB2,hash\n".into()).unwrap();
+    assert!(!b(&bad, "ok"));
+    assert!(s(&bad, "message")
+        .unwrap()
+        .starts_with("Line 2 holds several values"));
+    let e = read_serials(JsValue::from(7)).unwrap_err();
+    assert_eq!(s(&e, "name").as_deref(), Some("SyncError"));
+    assert_eq!(s(&e, "code").as_deref(), Some("invalidOptions"));
 }

@@ -52,11 +52,12 @@ function hookExit() {
  *     now: string, clockOffsetMs: number, clockFrozen: boolean }>,
  *   requests(): Promise<object[]>, clearRequests(): Promise<void>,
  *   fault(f: object | object[]): Promise<object[]>, config(patch?: object): Promise<object>,
- *   state(): Promise<object> }>}
+ *   state(): Promise<object>, oidc(patch?: object): Promise<object> }>}
  *   `clock({ freeze: true })` stops the simulated clock (pass `--freeze-clock` to start
  *   stopped), `clock({ at })` sets simulated now, `clock({ advanceMs })` steps it; a frozen
  *   clock makes waits and Retry-After values exact. `config()` without a patch reads the
- *   configuration (GET /_sim/config).
+ *   configuration (GET /_sim/config); `oidc()` likewise the authority's
+ *   users, counters and sessions (GET / PATCH /_sim/oidc).
  */
 export async function startGraphSim({ args = [], cwd } = {}) {
   if (!existsSync(BIN)) {
@@ -156,5 +157,6 @@ export async function startGraphSim({ args = [], cwd } = {}) {
     fault: (f) => control('POST', 'faults', Array.isArray(f) ? { faults: f } : f),
     config: (patch) => (patch === undefined ? control('GET', 'config') : control('PATCH', 'config', patch)),
     state: () => control('GET', 'state'),
+    oidc: (patch) => (patch === undefined ? control('GET', 'oidc') : control('PATCH', 'oidc', patch)),
   };
 }

@@ -9,11 +9,16 @@ import { newWatchedPage } from "./browser.mjs";
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const SCREENSHOTS = join(ROOT, "test-output", "screenshots");
 
-/** graph-sim with the same mounts as scripts/start.mjs. */
-export function startSite(extraArgs = []) {
+/**
+ * graph-sim with the same mounts as scripts/start.mjs; `site` is the folder served at `/`
+ * (`"tests/fixtures"` for the test pages).
+ */
+export function startSite(extraArgs = [], site = "www") {
   return startGraphSim({
     args: [
-      "--static", join(ROOT, "www"),
+      "--static", join(ROOT, site),
+      // The admin page under a sub-path too, as a portal would serve it.
+      "--mount", `/autopilot=${join(ROOT, "www")}`,
       "--mount", `/pkg=${join(ROOT, "pkg")}`,
       "--mount", `/vendor/msal-browser=${join(ROOT, "node_modules/@azure/msal-browser")}`,
       "--mount", `/vendor/msal-common=${join(ROOT, "node_modules/@azure/msal-common")}`,

@@ -5,8 +5,10 @@ import init, {
   getSyncStatus,
   createSyncClient,
   describeToken,
+  readSerials,
   syncTenants,
   type TenantRow,
+  type SerialsRead,
   type SyncResult,
   type SyncStatusResult,
   type SyncError,
@@ -108,3 +110,20 @@ export async function tenants(tokens: Record<string, string>): Promise<string[]>
 void syncTenants([], { concurrency: "4" });
 // @ts-expect-error every tenant needs getToken
 void syncTenants([{ id: "a" }]);
+
+// readSerials resolves (the devices wasm reads the text): awaited, a discriminated union.
+export async function pasted(text: string): Promise<string[]> {
+  const r = await readSerials(text);
+  if (!r.ok) {
+    const why: string = r.message;
+    return [why];
+  }
+  const format: "lines" | "csv" = r.format;
+  const counts: number = r.duplicates + r.skippedRows;
+  void [format, counts];
+  return r.serials;
+}
+// @ts-expect-error a Promise: the answer needs an await
+export const notAwaited: SerialsRead = readSerials("A1");
+// @ts-expect-error the text is a string
+void readSerials(["A1"]);
