@@ -13,9 +13,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::env::now_ms;
-use super::error::{is_sync_error, sync_error};
+use super::error::{sync_error, wrap};
 use super::flight;
-use super::object::{get, obj};
+use super::object::obj;
 use super::options::CallOptions;
 use crate::model::{check_token, needs_refresh, with_wait_from_settings, Action, ErrorCode, Reply};
 
@@ -27,15 +27,11 @@ pub struct Client {
 
 /// Validates a token-check failure or a rejection of `getToken` into a `SyncError`.
 fn token_error(e: JsValue) -> JsValue {
-    if is_sync_error(&e) {
-        return e;
-    }
-    let code = get(&e, "errorCode").as_string();
-    sync_error(
+    wrap(
+        e,
         ErrorCode::TokenUnavailable,
         "getToken() failed, so no request was sent; see the cause.",
-        Some(&e),
-        code.as_deref(),
+        true,
     )
 }
 

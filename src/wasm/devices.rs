@@ -16,7 +16,7 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::{AbortController, AbortSignal};
 
 use super::env::{now_ms, sleep};
-use super::error::callback_threw;
+use super::error::notify;
 use super::http::{send_capped, MAX_PAGE_BYTES};
 use super::object::{get, set};
 use super::options::{
@@ -402,15 +402,11 @@ async fn wait(
             "syncOutcome",
             &synced.map_or(JsValue::NULL, |(_, o)| JsValue::from_str(o.as_str())),
         );
-        if let Some(f) = &on_update {
-            f.call1(&JsValue::UNDEFINED, &report).map_err(|e| {
-                callback_threw(
-                    "onUpdate",
-                    "the wait stopped; syncs already started are not affected.",
-                    e,
-                )
-            })?;
-        }
+        notify(
+            on_update.as_ref(),
+            &report,
+            "the wait stopped; syncs already started are not affected.",
+        )?;
         if done || timed_out {
             return Ok(report);
         }

@@ -38,16 +38,28 @@ pub fn sync_error(
     SyncError::new(code.as_str(), message, &options).into()
 }
 
+/// `e` itself when it already is one of our `SyncError`s (never wrapped twice); else a
+/// `SyncError` of `code` with `e` as its `cause`, keeping `e.errorCode` (MSAL's) when
+/// `keep_error_code`.
+pub fn wrap(e: JsValue, code: ErrorCode, message: &str, keep_error_code: bool) -> JsValue {
+    if is_sync_error(&e) {
+        return e;
+    }
+    let error_code = if keep_error_code {
+        get(&e, "errorCode").as_string()
+    } else {
+        None
+    };
+    sync_error(code, message, Some(&e), error_code.as_deref())
+}
+
 /// An `internalError`: a JS function the module called threw (`original` is the `cause`).
 pub fn internal(original: JsValue) -> JsValue {
-    if is_sync_error(&original) {
-        return original;
-    }
-    sync_error(
+    wrap(
+        original,
         ErrorCode::InternalError,
         "A function the library relies on failed (see the cause); the call was abandoned.",
-        Some(&original),
-        None,
+        false,
     )
 }
 
@@ -60,6 +72,22 @@ pub fn callback_threw(name: &str, effect: &str, original: JsValue) -> JsValue {
     sync_error(ErrorCode::InternalError, &m, Some(&original), None)
 }
 
+/// Calls a wait's `onUpdate` (when given) with `report`; if it throws, the wait ends with
+/// [`callback_threw`]'s `internalError`, `effect` saying what that stopped.
+pub fn notify(
+    on_update: Option<&js_sys::Function>,
+    report: &JsValue,
+    effect: &str,
+) -> Result<(), JsValue> {
+    match on_update {
+        Some(f) => f
+            .call1(&JsValue::UNDEFINED, report)
+            .map(drop)
+            .map_err(|e| callback_threw("onUpdate", effect, e)),
+        None => Ok(()),
+    }
+}
+
 impl From<UsageError> for JsValue {
     fn from(e: UsageError) -> JsValue {
         sync_error(e.code, &e.message, None, None)
@@ -67,6 +95,6 @@ impl From<UsageError> for JsValue {
 }
 
 /// Whether a value is already one of our `SyncError`s (passed through, not wrapped twice).
-pub fn is_sync_error(v: &JsValue) -> bool {
+fn is_sync_error(v: &JsValue) -> bool {
     v.has_type::<js_sys::Error>() && get(v, "name").as_string().as_deref() == Some("SyncError")
 }

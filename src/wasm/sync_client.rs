@@ -17,7 +17,7 @@ use web_sys::AbortSignal;
 
 use super::client::Client;
 use super::env::{now_ms, sleep};
-use super::error::{callback_threw, sync_error};
+use super::error::{notify, sync_error};
 #[cfg(not(feature = "devices"))]
 use super::object::get;
 use super::object::{obj, set};
@@ -59,15 +59,11 @@ async fn wait(client: &Client, options: JsValue) -> Result<JsValue, JsValue> {
     };
     loop {
         let (status, reply) = client.call(Action::Status, &opts).await?;
-        if let Some(f) = &on_update {
-            f.call1(&JsValue::UNDEFINED, &status).map_err(|e| {
-                callback_threw(
-                    "onUpdate",
-                    "the wait stopped; the sync itself is not affected.",
-                    e,
-                )
-            })?;
-        }
+        notify(
+            on_update.as_ref(),
+            &status,
+            "the wait stopped; the sync itself is not affected.",
+        )?;
         if reply.as_ref().is_none_or(|r| r.ends_wait()) {
             return Ok(status);
         }

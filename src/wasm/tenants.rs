@@ -16,7 +16,7 @@ use web_sys::AbortSignal;
 
 use super::client::Client;
 use super::env::now_ms;
-use super::error::{callback_threw, is_sync_error, sync_error};
+use super::error::{callback_threw, wrap};
 use super::object::{get, obj, set};
 use super::options::{
     call_options, check_keys, duration_opt, function_opt, signal_opt, DEFAULT_TIMEOUT_MS,
@@ -178,14 +178,11 @@ async fn worker(run: Rc<Run>) {
 /// A rejection of one tenant's calls as its row's `error`: our `SyncError`s pass through;
 /// anything else can only be the signal's abort reason.
 fn row_error(e: JsValue) -> JsValue {
-    if is_sync_error(&e) {
-        return e;
-    }
-    sync_error(
+    wrap(
+        e,
         ErrorCode::Aborted,
         "The run was aborted before this tenant finished; its sync may or may not have started.",
-        Some(&e),
-        None,
+        false,
     )
 }
 
