@@ -66,6 +66,33 @@ describe("no escape, no hang: a replaced global that throws becomes an internalE
     assert.ok(!r.error.message.includes(TOKEN));
   });
 
+  test("setTimeout that throws for a new, earlier timeout: the waiting call keeps its timer and still times out", async () => {
+    // The shared timer is armed for the first call (150 ms). The second call's 1 ms is
+    // earlier, so the timer is re-armed, and setTimeout throws there: the second call
+    // rejects, and the first call's timer must still be armed (it was once cleared first,
+    // which left the first call waiting for ever).
+    stub = stubFetch((call) => held(call).promise);
+    const real = globalThis.setTimeout;
+    const first = triggerSync(TOKEN, { baseUrl: ROOT, timeoutMs: 150 });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(stub.calls.length, 1, "the first call is waiting for Graph");
+    const boom = new Error("setTimeout is broken for a moment");
+    replace("setTimeout", () => {
+      throw boom;
+    });
+    const r = await settles(() => getSyncStatus(TOKEN, { baseUrl: ROOT, timeoutMs: 1 }));
+    globalThis.setTimeout = real;
+    isSyncError("internalError")(r.error);
+    assert.equal(r.error.cause, boom);
+    assert.equal(stub.calls.length, 1, "the second call sent nothing");
+    let guard;
+    const hung = new Promise((resolve) => (guard = real(() => resolve("still waiting after 10 s"), 10_000)));
+    const a = await Promise.race([first, hung]);
+    clearTimeout(guard);
+    assert.equal(a.outcome, "timeout", "the first call still timed out");
+    assert.equal(stub.calls[0].signal.aborted, true);
+  });
+
   test("setTimeout that starts throwing while calls wait: the timer callback re-arms, every caller settles", async () => {
     // Two requests held by the server; the first times out at 30 ms, the shared timer then
     // re-arms for the second (60 s) and setTimeout throws there, inside the timer callback.

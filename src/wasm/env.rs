@@ -193,16 +193,17 @@ pub fn drop_after_this_task<T: 'static>(value: T) {
     wasm_bindgen_futures::spawn_local(async move { drop(value) });
 }
 
-/// (Re)arms the shared timer for `at`. No borrow is held across the JS calls.
+/// (Re)arms the shared timer for `at`. The new JS timer is armed before the old one is
+/// cleared: when `setTimeout` throws, the timer armed for the waiting calls stays. No
+/// borrow is held across the JS calls.
 fn arm(at: f64, ms: u32) -> Result<(), JsValue> {
-    if let Some((_, old)) = WHEEL.with(|w| w.borrow_mut().armed.take()) {
-        let _ = clear_timeout(&old);
-    }
     let handle = TICK.with(|t| {
         let tick = t.get_or_init(|| Closure::<dyn FnMut()>::new(on_timer));
         arm_js_timer(tick.as_ref().unchecked_ref(), ms)
     })?;
-    WHEEL.with(|w| w.borrow_mut().armed = Some((at, handle)));
+    if let Some((_, old)) = WHEEL.with(|w| w.borrow_mut().armed.replace((at, handle))) {
+        let _ = clear_timeout(&old);
+    }
     Ok(())
 }
 

@@ -47,11 +47,18 @@ export const settings = (syncStatus = "completed") =>
  */
 export function held(call) {
   let release;
+  // A real fetch in flight holds a socket, which keeps Node's event loop alive; a bare
+  // promise does not, and the package's own timers are `unref`ed (they never keep a
+  // process alive), so a held request keeps a ref'd handle of its own until it settles.
+  // Without it, node:test may find the loop empty while the call waits for its timeout.
+  const keepAlive = setInterval(() => {}, 60_000);
   const promise = new Promise((resolve, reject) => {
     release = resolve;
     const s = call.signal;
     if (s?.aborted) reject(s.reason);
     s?.addEventListener("abort", () => reject(s.reason), { once: true });
   });
+  const done = () => clearInterval(keepAlive);
+  promise.then(done, done);
   return { promise, release: (r) => release(r) };
 }
