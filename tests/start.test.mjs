@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { launchBrowser } from "./helpers/browser.mjs";
 import { ROOT } from "./helpers/page.mjs";
-import { isListening } from "./helpers/ports.mjs";
+import { closesWithin, isListening } from "./helpers/ports.mjs";
 
 const STARTUP_MS = 100_000; // a no-op build still runs cargo three times
 
@@ -73,8 +73,9 @@ test("npm start on free ports: prints the page and sign-in URLs, serves a workin
     stopGroup("SIGTERM");
     const { code, signal } = await exited;
     assert.ok(code === 0 || signal === "SIGTERM", `stopped cleanly: ${code ?? signal}\n${stderr}`);
-    assert.equal(await isListening(Number(new URL(pageUrl).port)), false, "the page's port is closed");
-    assert.equal(await isListening(Number(authority.port)), false, "the authority's port is closed");
+    // The group got SIGTERM together; graph-sim may close its listeners a moment after npm exits.
+    assert.ok(await closesWithin(Number(new URL(pageUrl).port)), "the page's port is closed");
+    assert.ok(await closesWithin(Number(authority.port)), "the authority's port is closed");
   } finally {
     stopGroup("SIGKILL");
   }

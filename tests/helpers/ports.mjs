@@ -30,3 +30,16 @@ export function isListening(port, host = "127.0.0.1") {
     socket.once("error", () => resolve(false));
   });
 }
+
+/**
+ * Whether `port` stops accepting connections within `ms`: a process that got SIGTERM may
+ * still be closing its listener a moment after its parent has exited.
+ */
+export async function closesWithin(port, ms = 10_000, host = "127.0.0.1") {
+  const end = Date.now() + ms;
+  for (;;) {
+    if (!(await isListening(port, host))) return true;
+    if (Date.now() >= end) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
