@@ -65,6 +65,10 @@ export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembl
 
 /**
  * Loads the WebAssembly module; safe to call again (returns the first promise). In Node
- * the module is loaded at import and this resolves at once; it needs no argument.
+ * the module is loaded at import and this resolves at once; it needs no argument. When the
+ * wasm cannot be loaded (a 404, a CSP without `'wasm-unsafe-eval'`, no network) it rejects
+ * with a `SyncError` (`internalError`, the loader's error as `cause`), as does every call
+ * made before it loads; the next call tries again. The device and tenant calls load their
+ * own wasm on first use, and report a failure to load it the same way.
  */
 export default function init(input?: InitInput | Promise<InitInput>): Promise<void>;

@@ -13,9 +13,12 @@ import glueInit, {
 } from "./autopilot_sync.js";
 import { loadOnce, once } from "./load.js";
 
-const load = loadOnce(glueInit);
+const load = loadOnce(glueInit, "autopilot_sync_bg.wasm");
 /** The devices wasm's glue, loaded and initialised once (from next to its glue file). */
-const devices = once(() => import("./devices/autopilot_sync_devices.js").then((m) => m.default().then(() => m)));
+const devices = once(
+  () => import("./devices/autopilot_sync_devices.js").then((m) => m.default().then(() => m)),
+  "devices/autopilot_sync_devices_bg.wasm",
+);
 
 /**
  * Loads the WebAssembly module. Safe to call more than once: later calls return the

@@ -42,7 +42,10 @@ export interface MsalInstanceOptions {
   cacheLocation?: never;
 }
 
-/** Loads this entry's wasm; optional (createMsalTokenProvider does it) and safe to call again. */
+/**
+ * Loads this entry's wasm; optional (createMsalTokenProvider does it) and safe to call again.
+ * A failure to load it rejects with a `SyncError` (`internalError`, the cause attached).
+ */
 export default function init(input?: InitInput | Promise<InitInput>): Promise<void>;
 
 /**

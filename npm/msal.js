@@ -8,7 +8,7 @@ import initWasm, { createMsalTokenProvider as create } from "./msal/autopilot_sy
 import { loadOnce } from "./load.js";
 import { SyncError, SyncErrorCode } from "./contract.js";
 
-const load = loadOnce(initWasm);
+const load = loadOnce(initWasm, "msal/autopilot_sync_msal_bg.wasm");
 let msal; // the import of @azure/msal-browser
 
 /**

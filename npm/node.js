@@ -16,6 +16,7 @@ const devices = once(() =>
     m.initSync(wasm("./devices/autopilot_sync_devices_bg.wasm"));
     return m;
   }),
+  "devices/autopilot_sync_devices_bg.wasm",
 );
 
 /** Already loaded in Node; kept so the same code runs in browsers and Node. */

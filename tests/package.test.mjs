@@ -226,6 +226,50 @@ test("plain page: the devices wasm loads only on the first device or tenant call
   assert.deepEqual(out.after.sort(), [`${base}autopilot_sync_devices.js`, `${base}autopilot_sync_devices_bg.wasm`], "each devices file fetched once");
 });
 
+test("plain page: a wasm that does not load (404) rejects with a SyncError (internalError, the loader's error as cause), and the next call loads it", async () => {
+  await sim.reset();
+  writeFileSync(
+    join(scratch, "unloadable.html"),
+    `<!doctype html>
+     <script type="importmap">{"imports":{"autopilot-sync":"./node_modules/autopilot-sync/pkg/index.js"}}</script>
+     <script type="module">
+       import init, { triggerSync, getDevices, SyncError } from "autopilot-sync";
+       const o = { baseUrl: location.origin };
+       const seen = (e) => ({ isSyncError: e instanceof SyncError, code: e.code, message: e.message, cause: e.cause != null });
+       const out = {};
+       out.init = await init().then(() => "resolved", seen);
+       out.sync = (await triggerSync(${JSON.stringify(TOKEN)}, o)).outcome;
+       out.devices = await getDevices(${JSON.stringify(TOKEN)}, ["NOPE-1"], o).then(() => "resolved", seen);
+       out.again = (await getDevices(${JSON.stringify(TOKEN)}, ["NOPE-1"], o)).devices[0].state;
+       document.body.dataset.outcome = JSON.stringify(out);
+     </script>`,
+  );
+  // The first request for each wasm file gets a 404; later ones are served.
+  const served = new Set();
+  const out = JSON.parse(
+    await outcomeOfPage(`${sim.url}/unloadable.html`, async (page) => {
+      await page.route(/_bg\.wasm$/, (route) => {
+        const file = new URL(route.request().url()).pathname;
+        if (served.has(file)) return route.continue();
+        served.add(file);
+        return route.fulfill({ status: 404, body: "not here" });
+      });
+    }),
+  );
+  for (const [what, file] of [
+    ["init", "autopilot_sync_bg.wasm"],
+    ["devices", "devices/autopilot_sync_devices_bg.wasm"],
+  ]) {
+    assert.equal(out[what].isSyncError, true, `${what}: ${JSON.stringify(out[what])}`);
+    assert.equal(out[what].code, "internalError");
+    assert.equal(out[what].cause, true, "the loader's error is the cause");
+    assert.match(out[what].message, new RegExp(`Could not load ${file.replace(/[./]/g, "\\$&")} \\(see the cause\\); nothing was sent`));
+  }
+  assert.equal(out.sync, "started", "the next call loaded the core wasm");
+  assert.equal(out.again, "notFound", "the next device call loaded the devices wasm");
+  assert.equal(served.size, 2);
+});
+
 test("CommonJS: require() reaches the device and tenant calls too", async () => {
   await sim.reset();
   writeFileSync(
@@ -263,10 +307,11 @@ test("Node ESM and CommonJS: readSerials resolves with the serials and rejects a
   }
 });
 
-async function outcomeOfPage(url) {
+async function outcomeOfPage(url, setUp) {
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage();
+    await setUp?.(page);
     const errors = [];
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(url);

@@ -110,7 +110,7 @@ fn error_when(c: ErrorCode) -> &'static str {
         ErrorCode::SignInCancelled => "the user cancelled or declined sign-in (MSAL `user_cancelled`, or `access_denied` from the authority)",
         ErrorCode::InteractionInProgress => "another sign-in is already under way in this page",
         ErrorCode::PopupBlocked => "the browser blocked the sign-in popup (MSAL `popup_window_error` / `empty_window_error`)",
-        ErrorCode::InternalError => "a failure inside the library or in a host function it calls (for instance an overridden global `setTimeout` that throws), or a caller's `onUpdate`/`onResult` that threw; `cause` holds the original. Never left as an uncaught exception or a pending promise",
+        ErrorCode::InternalError => "a failure inside the library or in a host function it calls (for instance an overridden global `setTimeout` that throws), a wasm file that could not be loaded, or a caller's `onUpdate`/`onResult` that threw; `cause` holds the original. Never left as an uncaught exception or a pending promise",
         ErrorCode::Aborted => "`syncTenants`: its `signal` aborted before this tenant finished (the row's `error`; `cause` holds the signal's reason)",
         ErrorCode::MsalUnavailable => "`createMsalTokenProvider`: `@azure/msal-browser` is not installed or could not be loaded (it is an optional peer dependency); `cause` holds the import error",
     }
