@@ -55,7 +55,10 @@ export declare const DeviceStateText: Readonly<Record<DeviceState, StateDetails>
 /** Whether a `syncStatus` is final: the sync has ended and waiting stops. */
 export declare function isFinalSyncState(state: string): state is "completed" | "failed";
 
-/** The one error class of the package: every rejection it makes is a `SyncError`. */
+/**
+ * The one error class of the package: every rejection it makes is a `SyncError`. A
+ * caller's own abort is the caller's: it rejects with the `signal`'s reason, as `fetch` does.
+ */
 export declare class SyncError extends Error {
   constructor(code: SyncErrorCode, message: string, options?: { cause?: unknown; errorCode?: string });
   name: "SyncError";

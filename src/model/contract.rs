@@ -357,7 +357,9 @@ fn contract_dts() -> String {
          export declare const DeviceStateText: Readonly<Record<DeviceState, StateDetails>>;\n\n\
          /** Whether a `syncStatus` is final: the sync has ended and waiting stops. */\n\
          export declare function isFinalSyncState(state: string): state is \"completed\" | \"failed\";\n\n\
-         /** The one error class of the package: every rejection it makes is a `SyncError`. */\n\
+         /**\n * The one error class of the package: every rejection it makes is a `SyncError`. A\n \
+         * caller's own abort is the caller's: it rejects with the `signal`'s reason, as `fetch` does.\n \
+         */\n\
          export declare class SyncError extends Error {\n  \
          constructor(code: SyncErrorCode, message: string, options?: { cause?: unknown; errorCode?: string });\n  \
          name: \"SyncError\";\n  code: SyncErrorCode;\n  \
