@@ -181,7 +181,7 @@ impl App {
                 format!("unknown control path {path}"),
             )
             .into_response(),
-            Match::NotFound => match self.state.site().serve(req.method(), &path).await {
+            Match::NotFound => match self.state.site().serve(req.method(), req.uri()).await {
                 Some(res) => res,
                 None => json(
                     StatusCode::NOT_FOUND,

@@ -2,8 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use http::header::{HeaderValue, CACHE_CONTROL};
-use http::{Method, Response, StatusCode};
+use http::header::{HeaderValue, CACHE_CONTROL, LOCATION};
+use http::{Method, Response, StatusCode, Uri};
 
 use crate::http::{full, response, Body};
 
@@ -85,8 +85,11 @@ impl StaticSite {
         })
     }
 
-    /// Serves `path` if a mount covers it; `None` otherwise.
-    pub async fn serve(&self, method: &Method, path: &str) -> Option<Response<Body>> {
+    /// Serves `uri`'s path if a mount covers it; `None` otherwise. A directory asked for
+    /// without its trailing slash is redirected to it (307, the query kept), as static
+    /// servers do: its page's relative URLs would otherwise resolve against the parent.
+    pub async fn serve(&self, method: &Method, uri: &Uri) -> Option<Response<Body>> {
+        let path = uri.path();
         let (root, rest) = self.find(path)?;
         if method != Method::GET && method != Method::HEAD {
             let mut res = text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed");
@@ -108,15 +111,31 @@ impl StaticSite {
             }
             file.push(segment);
         }
-        Some(self.read(root, file).await)
+        Some(self.read(root, file, uri).await)
     }
 
-    async fn read(&self, root: &Path, file: PathBuf) -> Response<Body> {
+    async fn read(&self, root: &Path, file: PathBuf, uri: &Uri) -> Response<Body> {
         let not_found = || text(StatusCode::NOT_FOUND, "not found");
         let mut real = match tokio::fs::canonicalize(&file).await {
             Ok(p) => p,
             Err(_) => return not_found(),
         };
+        if real.is_dir() && !uri.path().ends_with('/') {
+            if !real.starts_with(root) {
+                return text(StatusCode::FORBIDDEN, "path traversal refused");
+            }
+            // One leading slash: `//host/dir` must not become a redirect to another host.
+            let dir = uri.path().trim_start_matches('/');
+            let location = match uri.query() {
+                Some(q) => format!("/{dir}/?{q}"),
+                None => format!("/{dir}/"),
+            };
+            let mut res = text(StatusCode::TEMPORARY_REDIRECT, "moved to the directory");
+            if let Ok(v) = HeaderValue::from_str(&location) {
+                res.headers_mut().insert(LOCATION, v);
+            }
+            return res;
+        }
         if real.is_dir() {
             real = match tokio::fs::canonicalize(real.join("index.html")).await {
                 Ok(p) => p,

@@ -6,19 +6,7 @@ use std::io::{Read, Write};
 
 /// Sends a request line as written (clients normalise `..` away) and returns the status.
 async fn raw_status(addr: std::net::SocketAddr, target: &str) -> u16 {
-    let req = format!("GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-    // Blocking I/O off the runtime thread, which also runs the server.
-    let out = tokio::task::spawn_blocking(move || {
-        let mut s = std::net::TcpStream::connect(addr).unwrap();
-        s.write_all(req.as_bytes()).unwrap();
-        let mut out = Vec::new();
-        s.read_to_end(&mut out).unwrap();
-        out
-    })
-    .await
-    .unwrap();
-    let text = String::from_utf8_lossy(&out);
-    text.split(' ').nth(1).unwrap().parse().unwrap()
+    raw_redirect(addr, target).await.0
 }
 
 fn site() -> tempfile::TempDir {
@@ -117,4 +105,60 @@ async fn without_static_unknown_paths_are_404() {
     let res = sim.client.get(sim.url("/index.html")).send().await.unwrap();
     assert_eq!(res.status(), 404);
     assert_eq!(res.headers()["access-control-allow-origin"], "*");
+}
+
+/// Sends a request line as written and returns the status and the `Location` header.
+/// Blocking I/O off the runtime thread, which also runs the server.
+async fn raw_redirect(addr: std::net::SocketAddr, target: &str) -> (u16, Option<String>) {
+    let req = format!("GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    let out = tokio::task::spawn_blocking(move || {
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        s.write_all(req.as_bytes()).unwrap();
+        let mut out = Vec::new();
+        s.read_to_end(&mut out).unwrap();
+        out
+    })
+    .await
+    .unwrap();
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let status = text.split(' ').nth(1).unwrap().parse().unwrap();
+    let location = text
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("location: ")
+                .or_else(|| l.strip_prefix("Location: "))
+        })
+        .map(|v| v.trim().to_string());
+    (status, location)
+}
+
+#[tokio::test]
+async fn a_directory_without_its_slash_redirects_to_it() {
+    let dir = site();
+    let www = dir.path().join("www");
+    let mount = format!("/autopilot={}", www.display());
+    let net = serve(&["--static", www.to_str().unwrap(), "--mount", &mount]).await;
+    let addr = net.server.local_addr();
+    for (target, want) in [
+        ("/autopilot", "/autopilot/"),
+        ("/autopilot?x=1", "/autopilot/?x=1"),
+        ("/pkg", "/pkg/"),
+        ("/autopilot/pkg", "/autopilot/pkg/"),
+        // Never a redirect to another host.
+        ("//pkg", "/pkg/"),
+    ] {
+        assert_eq!(
+            raw_redirect(addr, target).await,
+            (307, Some(want.to_string())),
+            "{target}"
+        );
+    }
+    // With the slash, or a file: served as before.
+    assert_eq!(raw_redirect(addr, "/autopilot/").await, (200, None));
+    assert_eq!(
+        raw_redirect(addr, "/autopilot/index.html").await,
+        (200, None)
+    );
+    assert_eq!(raw_redirect(addr, "/").await, (200, None));
+    assert_eq!(raw_redirect(addr, "/nope").await.0, 404);
 }
