@@ -170,27 +170,17 @@ test("esbuild bundle of a consumer that brings its own token has no MSAL in it, 
 
 test("plain <script type=module> page, no bundler (import map to the installed package)", async () => {
   await sim.reset();
-  writeFileSync(
-    join(scratch, "plain.html"),
-    `<!doctype html>
-     <script type="importmap">{"imports":{"autopilot-sync":"./node_modules/autopilot-sync/pkg/index.js"}}</script>
-     <script type="module">
+  plainPage("plain.html", `
        import init, { triggerSync } from "autopilot-sync";
        await init();
        const r = await triggerSync(${JSON.stringify(TOKEN)}, { baseUrl: location.origin });
-       document.body.dataset.outcome = r.outcome;
-     </script>`,
-  );
+       document.body.dataset.outcome = r.outcome;`);
   assert.equal(await outcomeOfPage(`${sim.url}/plain.html`), "started");
 });
 
 test("plain page: the devices wasm loads only on the first device or tenant call (or readSerials), and all of them work", async () => {
   await sim.reset();
-  writeFileSync(
-    join(scratch, "devices.html"),
-    `<!doctype html>
-     <script type="importmap">{"imports":{"autopilot-sync":"./node_modules/autopilot-sync/pkg/index.js"}}</script>
-     <script type="module">
+  plainPage("devices.html", `
        import init, { triggerSync, getDevices, syncTenants, createSyncClient, describeToken, readSerials, SyncError } from "autopilot-sync";
        const o = { baseUrl: location.origin };
        await init();
@@ -205,9 +195,7 @@ test("plain page: the devices wasm loads only on the first device or tenant call
        out.tenants = await syncTenants([{ id: "a", ...o, getToken: async () => ${JSON.stringify(TOKEN)} }]);
        out.refused = await getDevices("", ["X"]).catch((e) => [e instanceof SyncError, e.code]);
        out.after = performance.getEntriesByType("resource").map((e) => new URL(e.name).pathname).filter((n) => n.includes("/devices/"));
-       document.body.dataset.outcome = JSON.stringify(out);
-     </script>`,
-  );
+       document.body.dataset.outcome = JSON.stringify(out);`);
   const out = JSON.parse(await outcomeOfPage(`${sim.url}/devices.html`));
   assert.deepEqual(out.before, [], "nothing of the devices wasm before a device call");
   assert.equal(out.described, "opaque", "describeToken is synchronous, in the core wasm");
@@ -228,11 +216,7 @@ test("plain page: the devices wasm loads only on the first device or tenant call
 
 test("plain page: a wasm that does not load (404) rejects with a SyncError (internalError, the loader's error as cause), and the next call loads it", async () => {
   await sim.reset();
-  writeFileSync(
-    join(scratch, "unloadable.html"),
-    `<!doctype html>
-     <script type="importmap">{"imports":{"autopilot-sync":"./node_modules/autopilot-sync/pkg/index.js"}}</script>
-     <script type="module">
+  plainPage("unloadable.html", `
        import init, { triggerSync, getDevices, SyncError } from "autopilot-sync";
        const o = { baseUrl: location.origin };
        const seen = (e) => ({ isSyncError: e instanceof SyncError, code: e.code, message: e.message, cause: e.cause != null });
@@ -241,9 +225,7 @@ test("plain page: a wasm that does not load (404) rejects with a SyncError (inte
        out.sync = (await triggerSync(${JSON.stringify(TOKEN)}, o)).outcome;
        out.devices = await getDevices(${JSON.stringify(TOKEN)}, ["NOPE-1"], o).then(() => "resolved", seen);
        out.again = (await getDevices(${JSON.stringify(TOKEN)}, ["NOPE-1"], o)).devices[0].state;
-       document.body.dataset.outcome = JSON.stringify(out);
-     </script>`,
-  );
+       document.body.dataset.outcome = JSON.stringify(out);`);
   // The first request for each wasm file gets a 404; later ones are served.
   const served = new Set();
   const out = JSON.parse(
@@ -306,6 +288,16 @@ test("Node ESM and CommonJS: readSerials resolves with the serials and rejects a
     assert.deepEqual(out.slice(3), [bad, bad]);
   }
 });
+
+/** Writes `name` into the scratch project: a page with no bundler, the package through an import map, running `module`. */
+function plainPage(name, module) {
+  writeFileSync(
+    join(scratch, name),
+    `<!doctype html>
+     <script type="importmap">{"imports":{"autopilot-sync":"./node_modules/autopilot-sync/pkg/index.js"}}</script>
+     <script type="module">${module}</script>`,
+  );
+}
 
 async function outcomeOfPage(url, setUp) {
   const browser = await launchBrowser();
