@@ -114,3 +114,19 @@ export class SyncError extends Error {
     if (options && options.errorCode != null) this.errorCode = options.errorCode;
   }
 }
+
+// Internal, for the wasm (not part of the API): JSON.parse and new URL that return
+// undefined instead of throwing. An exception caught at the wasm boundary costs the
+// module a table slot for good (a wasm-bindgen `catch` import leaks the slot of the
+// value the throwing call returned), and bodies that are not JSON are routine.
+export function _parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {}
+}
+
+export function _parseUrl(text) {
+  try {
+    return new URL(text);
+  } catch {}
+}

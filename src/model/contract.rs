@@ -299,7 +299,15 @@ fn contract_js() -> String {
          this.name = \"SyncError\";\n    \
          this.code = code;\n    \
          if (options && options.errorCode != null) this.errorCode = options.errorCode;\n  \
-         }\n}\n",
+         }\n}\n\n\
+         // Internal, for the wasm (not part of the API): JSON.parse and new URL that return\n\
+         // undefined instead of throwing. An exception caught at the wasm boundary costs the\n\
+         // module a table slot for good (a wasm-bindgen `catch` import leaks the slot of the\n\
+         // value the throwing call returned), and bodies that are not JSON are routine.\n\
+         export function _parseJson(text) {\n  \
+         try {\n    return JSON.parse(text);\n  } catch {}\n}\n\n\
+         export function _parseUrl(text) {\n  \
+         try {\n    return new URL(text);\n  } catch {}\n}\n",
     );
     o
 }

@@ -3,7 +3,7 @@
 
 use js_sys::Function;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{AbortSignal, Url};
+use web_sys::AbortSignal;
 
 use super::object::get;
 
@@ -182,14 +182,24 @@ pub fn graph_root(options: &JsValue) -> Result<Option<String>, UsageError> {
     Ok(cloud.map(|c| c.graph_host().into()))
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/npm/contract.js")]
+extern "C" {
+    /// `new URL(text)`, or `undefined` when it throws: text that is not a URL comes with
+    /// every keystroke of a form, and an exception caught through a `catch` import would
+    /// leave a slot of the externref table behind (see `wasm::json`).
+    #[wasm_bindgen(js_name = _parseUrl)]
+    fn parse_url(text: &str) -> JsValue;
+}
+
 /// Splits `baseUrl` with the WHATWG URL parser and checks the parts.
 pub fn parse_base_url(base: &str) -> Result<String, UsageError> {
-    let url = Url::new(base.trim()).map_err(|_| {
-        wrong_type(
+    let url = parse_url(base.trim());
+    if url.is_undefined() {
+        return Err(wrong_type(
             "baseUrl",
             "an absolute URL such as https://graph.microsoft.com",
-        )
-    })?;
+        ));
+    }
     // Read as properties (one shared import), not through eight getter imports.
     let part = |name: &'static str| get(&url, name).as_string().unwrap_or_default();
     let (protocol, username, password, hostname, origin, pathname, search, hash) = (
