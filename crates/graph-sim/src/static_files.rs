@@ -120,7 +120,8 @@ impl StaticSite {
             Ok(p) => p,
             Err(_) => return not_found(),
         };
-        if real.is_dir() && !uri.path().ends_with('/') {
+        let is_dir = real.is_dir();
+        if is_dir && !uri.path().ends_with('/') {
             if !real.starts_with(root) {
                 return text(StatusCode::FORBIDDEN, "path traversal refused");
             }
@@ -136,7 +137,7 @@ impl StaticSite {
             }
             return res;
         }
-        if real.is_dir() {
+        if is_dir {
             real = match tokio::fs::canonicalize(real.join("index.html")).await {
                 Ok(p) => p,
                 Err(_) => return not_found(),
