@@ -62,6 +62,28 @@ describe("the 64 KiB read cap (fetch intercepted)", () => {
   });
 });
 
+describe("body bytes as text (fetch intercepted)", () => {
+  let stub;
+  afterEach(() => stub?.restore());
+  const bytes = (...parts) => new Uint8Array(parts.flatMap((p) => (typeof p === "string" ? [...new TextEncoder().encode(p)] : p)));
+
+  test("invalid UTF-8 becomes U+FFFD, one for each maximal invalid sequence; the body is still read", async () => {
+    // 0xFF alone, a cut 3-byte sequence (E2 82) and a lone continuation byte (80).
+    const body = bytes('{"error":{"code":"Bad","message":"a', [0xff], "b", [0xe2, 0x82], "c", [0x80], 'd"}}');
+    stub = stubFetch(() => new Response(body, { status: 400 }));
+    const r = await triggerSync("token");
+    assert.equal(r.errorCode, "Bad");
+    assert.equal(r.errorMessage, "a\uFFFDb\uFFFDc\uFFFDd");
+  });
+
+  test("a byte-order mark before an error body reaches the model, which skips it", async () => {
+    stub = stubFetch(() => new Response(bytes([0xef, 0xbb, 0xbf], '{"error":{"code":"Bad","message":"m"}}'), { status: 400 }));
+    const r = await triggerSync("token");
+    assert.equal(r.errorCode, "Bad");
+    assert.equal(r.errorMessage, "m");
+  });
+});
+
 describe("against graph-sim", () => {
   test("a huge body (5 MB) still gives the status's outcome", async () => {
     await sim.reset();

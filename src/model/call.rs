@@ -9,7 +9,6 @@
 use crate::prelude::*;
 
 use super::bounds::{scrub, MAX_FIELD_CHARS, MAX_MESSAGE_CHARS};
-use super::json::ObjectWriter;
 use super::outcome::{Action, Answer, Outcome, SyncResult};
 use super::sync_state::{parse_sync_state, SyncState, SyncStatus, MANUAL_SYNC_INTERVAL_MS};
 use super::time::{ceil, format_iso, parse_http_date, parse_iso8601};
@@ -57,18 +56,22 @@ impl Request {
 }
 
 impl Request {
-    /// `fetch`'s init without the signal, as JSON: `{"method":…,"headers":{…}}`. One
-    /// `JSON.parse` builds it in JS, instead of a property write (and a key string) per
-    /// member; the header values are visible ASCII, so nothing needs escaping but `"`/`\`.
-    pub fn init_json(&self) -> String {
-        let mut headers = ObjectWriter::new();
+    /// The request as `_send` (src/wasm/host.js) takes it, one string for one crossing:
+    /// the method, the URL, then each header's name and value, joined by line breaks.
+    /// None of them holds one: the root is a checked URL, and the token and
+    /// `client-request-id` are checked visible ASCII.
+    pub fn packed(&self) -> String {
+        let mut s = String::with_capacity(self.url.len() + 160);
+        s.push_str(self.method);
+        s.push('\n');
+        s.push_str(&self.url);
         for (name, value) in &self.headers {
-            headers.str(name, value);
+            s.push('\n');
+            s.push_str(name);
+            s.push('\n');
+            s.push_str(value);
         }
-        ObjectWriter::new()
-            .str("method", self.method)
-            .raw_json("headers", &headers.finish())
-            .finish()
+        s
     }
 
     /// A `GET` of `url` (built by the model under a checked root), as [`Request::new`].
@@ -85,6 +88,55 @@ impl Request {
                 ("client-request-id", client_request_id.into()),
             ],
         }
+    }
+}
+
+/// An answer as the wasm's transport (`_send` in src/wasm/host.js) hands it over, one
+/// string for one crossing: the status, the [`ANSWER_HEADERS`] ("" when absent), `1` when
+/// the body was read whole (or to its cap) and `0` when it broke off, then the body, joined
+/// by line breaks (header values never hold one; the body comes last). Blank headers count
+/// as absent. `None` when the text is not of that shape.
+pub fn unpack_answer(packed: &str) -> Option<(Answer<'_>, bool)> {
+    let mut parts = packed.splitn(6, '\n');
+    let status = parts.next()?.parse::<u16>().ok()?;
+    let mut header = || parts.next().filter(|v| !v.trim().is_empty());
+    let (retry_after, request_id, date) = (header(), header(), header());
+    let whole = match parts.next()? {
+        "1" => true,
+        "0" => false,
+        _ => return None,
+    };
+    let body = parts.next()?;
+    Some((
+        Answer {
+            status,
+            retry_after,
+            request_id,
+            date,
+            body,
+        },
+        whole,
+    ))
+}
+
+/// How a request ended, from the transport's string ([`unpack_answer`]; `None` when no
+/// response arrived) and whether its timeout fired. A `GET` whose 2xx body broke off
+/// (timeout, reset) is no answer: what arrived is not the document, so the read failed;
+/// an error status stays known from its headers.
+pub fn transport_response<'a>(
+    packed: Option<&'a str>,
+    method: &str,
+    timed_out: bool,
+) -> Response<'a> {
+    let no_answer = if timed_out {
+        Response::Timeout
+    } else {
+        Response::Network
+    };
+    match packed.and_then(unpack_answer) {
+        Some((a, false)) if method == "GET" && (200..300).contains(&a.status) => no_answer,
+        Some((a, _)) => Response::Answer(a),
+        None => no_answer,
     }
 }
 
@@ -344,24 +396,96 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fetch_init_as_json() {
+    fn request_shape() {
         let r = Request::new(
             Action::Trigger,
             "https://graph.microsoft.com",
             "t.k-n",
             "c\"1",
         );
+        assert_eq!(r.method, "POST");
         assert_eq!(
-            r.init_json(),
-            r#"{"method":"POST","headers":{"Authorization":"Bearer t.k-n","Accept":"application/json","client-request-id":"c\"1"}}"#
+            r.url,
+            "https://graph.microsoft.com/beta/deviceManagement/windowsAutopilotSettings/sync"
         );
-        let v = super::super::json::parse(&r.init_json()).expect("JSON");
-        use super::super::json::Json as _;
-        let h = v.get("headers").expect("headers");
         assert_eq!(
-            h.get("Authorization").and_then(|a| a.string()).as_deref(),
-            Some("Bearer t.k-n")
+            r.headers,
+            [
+                ("Authorization", "Bearer t.k-n".into()),
+                ("Accept", "application/json".into()),
+                ("client-request-id", "c\"1".into()),
+            ]
         );
+        let s = Request::new(Action::Status, "http://127.0.0.1:1", "t", "c");
+        assert_eq!(s.method, "GET");
+        assert_eq!(
+            s.url,
+            "http://127.0.0.1:1/beta/deviceManagement/windowsAutopilotSettings"
+        );
+        assert_eq!(Request::get("https://x/y", "t", "c").headers, s.headers);
+        assert_eq!(
+            r.packed(),
+            "POST\nhttps://graph.microsoft.com/beta/deviceManagement/windowsAutopilotSettings/sync\nAuthorization\nBearer t.k-n\nAccept\napplication/json\nclient-request-id\nc\"1"
+        );
+    }
+
+    #[test]
+    fn answers_unpacked_from_the_transport() {
+        let (a, whole) = unpack_answer("429\n 7 \nrid\n\n1\n{\"a\":\n1}").expect("shape");
+        assert_eq!(
+            (a.status, a.retry_after, a.request_id, a.date, a.body, whole),
+            (429, Some(" 7 "), Some("rid"), None, "{\"a\":\n1}", true)
+        );
+        let (a, whole) = unpack_answer("204\n\n \n\n1\n").expect("shape");
+        assert_eq!(
+            (a.status, a.request_id, a.body, whole),
+            (204, None, "", true)
+        );
+        let (a, whole) = unpack_answer("200\n\n\n\n0\npart").expect("shape");
+        assert_eq!((a.status, a.body, whole), (200, "part", false));
+        for bad in [
+            "",
+            "204",
+            "204\n\n\n\n1",
+            "x\n\n\n\n1\n",
+            "70000\n\n\n\n1\n",
+            "204\n\n\n\n2\n",
+        ] {
+            assert!(unpack_answer(bad).is_none(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn how_a_request_ended() {
+        let kind = |r: Response<'_>| match r {
+            Response::Answer(a) => format!("answer {} {:?}", a.status, a.body),
+            Response::Network => "network".into(),
+            Response::Timeout => "timeout".into(),
+        };
+        let cases: [(Option<&str>, &str, bool, &str); 9] = [
+            (Some("204\n\n\n\n1\n"), "POST", false, "answer 204 \"\""),
+            (Some("200\n\n\n\n0\n{\"syncS"), "GET", false, "network"),
+            (Some("200\n\n\n\n0\n{\"syncS"), "GET", true, "timeout"),
+            // An error status stays known, and a POST's cut 2xx body is still its status.
+            (
+                Some("503\n\n\n\n0\n{\"err"),
+                "GET",
+                true,
+                "answer 503 \"{\\\"err\"",
+            ),
+            (Some("202\n\n\n\n0\nx"), "POST", false, "answer 202 \"x\""),
+            (Some("200\n\n\n\n1\n{}"), "GET", false, "answer 200 \"{}\""),
+            (None, "POST", false, "network"),
+            (None, "GET", true, "timeout"),
+            (Some("garbage"), "POST", false, "network"),
+        ];
+        for (packed, method, timed_out, want) in cases {
+            assert_eq!(
+                kind(transport_response(packed, method, timed_out)),
+                want,
+                "{packed:?} {method}"
+            );
+        }
     }
 
     const NOW: f64 = 1_795_000_000_000.0;

@@ -299,16 +299,10 @@ fn contract_js() -> String {
          this.name = \"SyncError\";\n    \
          this.code = code;\n    \
          if (options && options.errorCode != null) this.errorCode = options.errorCode;\n  \
-         }\n}\n\n\
-         // Internal, for the wasm (not part of the API): JSON.parse and new URL that return\n\
-         // undefined instead of throwing. An exception caught at the wasm boundary costs the\n\
-         // module a table slot for good (a wasm-bindgen `catch` import leaks the slot of the\n\
-         // value the throwing call returned), and bodies that are not JSON are routine.\n\
-         export function _parseJson(text) {\n  \
-         try {\n    return JSON.parse(text);\n  } catch {}\n}\n\n\
-         export function _parseUrl(text) {\n  \
-         try {\n    return new URL(text);\n  } catch {}\n}\n",
+         }\n}\n\n",
     );
+    // The JS functions the glue imports from the package (hand-written, one file).
+    o.push_str(include_str!("../wasm/host.js"));
     o
 }
 
@@ -472,6 +466,111 @@ mod tests {
     fn contract_files_are_generated_from_the_enums() {
         check("npm/contract.js", &contract_js());
         check("npm/contract.d.ts", &contract_dts());
+    }
+
+    /// `_send` (src/wasm/host.js) packs the headers the model reads, in the model's order.
+    #[test]
+    fn the_fetch_helper_reads_the_answer_headers_in_order() {
+        let js = include_str!("../wasm/host.js");
+        let reads: Vec<&str> = js
+            .split("h.get(\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .collect();
+        assert_eq!(reads, super::super::ANSWER_HEADERS);
+    }
+
+    /// The body of `export function name(` in src/wasm/host.js, from its parameters on.
+    fn host_fn(name: &str) -> &'static str {
+        let js = include_str!("../wasm/host.js");
+        let start = js.find(&format!("export function {name}(")).expect(name);
+        let rest = &js[start..];
+        &rest[..rest.find("\n}\n").expect("end of function")]
+    }
+
+    /// The comma-separated names between `open` and `close`.
+    fn names<'a>(text: &'a str, open: &str, close: &str) -> Vec<&'a str> {
+        let a = text.find(open).expect(open) + open.len();
+        let b = a + text[a..].find(close).expect(close);
+        text[a..b].split(',').map(str::trim).collect()
+    }
+
+    /// Each result builder of host.js takes the string members as arguments and the rest
+    /// from the values array, in the order of the model's `KEYS` and `values()`, and builds the
+    /// object with the documented keys in that order.
+    fn check_builder(
+        name: &str,
+        keys: &[&str],
+        values: &[super::super::Field<'_>],
+        literal_open: &str,
+    ) {
+        use super::super::Field;
+        let fields: Vec<(&str, Field<'_>)> =
+            keys.iter().copied().zip(values.iter().copied()).collect();
+        let f = host_fn(name);
+        let key = |(k, _): &(&str, Field<'_>)| k.to_string();
+        let args: Vec<String> = fields.iter().filter(|(_, v)| v.is_arg()).map(key).collect();
+        let mut params = names(f, "(", ")");
+        assert_eq!(params.pop(), Some("values"), "{name}");
+        assert_eq!(params, args, "{name}: string arguments");
+        let values: Vec<String> = fields
+            .iter()
+            .filter(|(_, v)| !v.is_arg())
+            .map(key)
+            .collect();
+        assert_eq!(
+            names(f, "const [", "] = JSON.parse(values)"),
+            values,
+            "{name}: values"
+        );
+        let flags: Vec<String> = fields
+            .iter()
+            .filter(|(_, v)| matches!(v, Field::Flag(_)))
+            .map(key)
+            .collect();
+        let plain: Vec<String> = fields
+            .iter()
+            .filter(|(_, v)| !matches!(v, Field::Flag(_)))
+            .map(key)
+            .collect();
+        assert_eq!(
+            names(f, literal_open, " }"),
+            plain,
+            "{name}: the object's keys"
+        );
+        for k in flags {
+            assert!(
+                f.contains(&format!("if ({k}) r.{k} = true;")),
+                "{name}: {k}"
+            );
+        }
+    }
+
+    #[test]
+    fn result_builders_follow_the_model_fields() {
+        let r = SyncResult::without_answer(super::super::Action::Trigger, Outcome::Timeout, "c");
+        check_builder(
+            "_syncResult",
+            &SyncResult::KEYS,
+            &r.values(),
+            "const r = { ",
+        );
+        let s = super::super::SyncStatus {
+            ok: true,
+            sync_status: SyncState::Completed,
+            last_sync_date_time: None,
+            last_manual_sync_trigger_date_time: None,
+            next_manual_sync_at: None,
+            next_attempt_at: None,
+            request_id: None,
+            client_request_id: "c".into(),
+        };
+        check_builder(
+            "_syncStatus",
+            &super::super::SyncStatus::KEYS,
+            &s.values(),
+            "return { ",
+        );
     }
 
     #[test]

@@ -17,6 +17,7 @@ use super::bounds::{MAX_FIELD_CHARS, MAX_MESSAGE_CHARS};
 use super::call::{Reply, Response};
 use super::cloud::is_loopback;
 use super::graph_error::parse_error_body;
+use super::json::values_json;
 use super::outcome::{Action, Answer};
 use super::retry_after::parse_retry_after;
 use super::sync_state::parse_sync_state;
@@ -481,6 +482,16 @@ fn one(r: &mut Rng) -> Result<(), String> {
         }
         if json.contains(&token) {
             return Err(format!("token in the result: {json}"));
+        }
+        // What the wasm hands to its JS result builder instead.
+        let values = match &reply {
+            Reply::Result(x) => values_json(&x.values()),
+            Reply::Status(s) => values_json(&s.values()),
+        };
+        if !is_json(&values) || values.contains(&token) {
+            return Err(format!(
+                "builder values not JSON or with the token: {values}"
+            ));
         }
         let fields: Vec<(&Option<String>, usize)> = match &reply {
             Reply::Result(x) => vec![

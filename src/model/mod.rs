@@ -20,14 +20,13 @@ mod outcome;
 mod retry_after;
 mod signin;
 mod sync_state;
-mod text;
 mod time;
 mod token;
 
 pub use bounds::{cap, redact, MAX_FIELD_CHARS, MAX_MESSAGE_CHARS, MAX_TOKEN_BYTES, REDACTED};
 pub use call::{
-    cooling_down, next_sync_allowed_at, with_wait_from_settings, Reply, Request, Response,
-    ANSWER_HEADERS,
+    cooling_down, next_sync_allowed_at, transport_response, unpack_answer, with_wait_from_settings,
+    Reply, Request, Response, ANSWER_HEADERS,
 };
 pub use cloud::{check_base_url, is_loopback, Cloud, UrlParts};
 pub use devices::{
@@ -40,7 +39,7 @@ pub use devices::{
 pub use errors::{ms_text, unknown_option, wrong_type, ErrorCode, UsageError};
 pub use graph_error::{parse_error_body, GraphError};
 pub use guid::uuid_v4;
-pub use json::{conformance as json_conformance, Doc, Json};
+pub use json::{conformance as json_conformance, values_json, Doc, Field, Json};
 pub use jwt::{describe_token, needs_refresh, read_token, TokenFacts, TokenReport, TOKEN_SKEW_MS};
 pub use outcome::{Action, Answer, Outcome, SyncResult};
 pub use retry_after::{parse_retry_after, MAX_RETRY_AFTER_SECONDS};
@@ -50,7 +49,6 @@ pub use signin::{
     misconfiguration_message,
 };
 pub use sync_state::{parse_sync_state, Settings, SyncState, SyncStatus, MANUAL_SYNC_INTERVAL_MS};
-pub use text::utf8_lossy;
 pub use time::{ceil, floor, format_iso, parse_http_date, parse_iso8601};
 pub use token::{check_client_request_id, check_duration, check_token, MAX_TIMEOUT_MS};
 

@@ -7,9 +7,9 @@ use alloc::borrow::Cow;
 
 use super::call::next_sync_allowed_at;
 use super::graph_error::parse_error_body;
-use super::json::ObjectWriter;
+use super::json::{object_json, Field};
 use super::retry_after::parse_retry_after;
-use super::time::{decimal, format_iso};
+use super::time::decimal;
 
 /// Which Graph call a result belongs to; only the wording of messages differs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -220,28 +220,53 @@ fn non_empty(v: Option<&str>) -> Option<String> {
 }
 
 impl SyncResult {
-    /// The JS object, as JSON: exactly the documented keys, in this order.
-    pub fn to_json(&self) -> String {
-        let mut w = ObjectWriter::new();
-        w.bool("ok", self.ok)
-            .str("outcome", self.outcome.as_str())
-            .opt_num("httpStatus", self.http_status.map(u32::from))
-            .bool("retryable", self.retryable)
-            .opt_num("retryAfterSeconds", self.retry_after_seconds)
-            .opt_str(
-                "nextAttemptAt",
-                self.next_attempt_at.map(format_iso).as_deref(),
-            )
-            .str("message", &self.message)
-            .opt_str("errorCode", self.error_code.as_deref())
-            .opt_str("errorMessage", self.error_message.as_deref())
-            .opt_str("requestId", self.request_id.as_deref())
-            .str("clientRequestId", &self.client_request_id)
-            .opt_str("date", self.date.as_deref());
-        if self.not_sent {
-            w.bool("notSent", true);
+    /// The JS object's keys: exactly the documented ones, in this order (with
+    /// [`SyncResult::values`], the one list behind [`SyncResult::to_json`] and the wasm's
+    /// result builder).
+    pub const KEYS: [&'static str; 13] = [
+        "ok",
+        "outcome",
+        "httpStatus",
+        "retryable",
+        "retryAfterSeconds",
+        "nextAttemptAt",
+        "message",
+        "errorCode",
+        "errorMessage",
+        "requestId",
+        "clientRequestId",
+        "date",
+        "notSent",
+    ];
+
+    /// The value of each of [`SyncResult::KEYS`].
+    pub fn values(&self) -> [Field<'_>; 13] {
+        fn opt(v: &Option<String>) -> Field<'_> {
+            Field::Str(v.as_deref())
         }
-        w.finish()
+        [
+            Field::Bool(self.ok),
+            Field::Name(self.outcome.as_str()),
+            Field::Num(self.http_status.map(u32::from)),
+            Field::Bool(self.retryable),
+            Field::Num(self.retry_after_seconds),
+            Field::Time(self.next_attempt_at),
+            match &self.message {
+                Cow::Borrowed(m) => Field::Name(m),
+                Cow::Owned(m) => Field::Text(m),
+            },
+            opt(&self.error_code),
+            opt(&self.error_message),
+            opt(&self.request_id),
+            Field::Str(Some(&self.client_request_id)),
+            opt(&self.date),
+            Field::Flag(self.not_sent),
+        ]
+    }
+
+    /// The JS object, as JSON.
+    pub fn to_json(&self) -> String {
+        object_json(&Self::KEYS, &self.values())
     }
 
     /// Classifies an HTTP answer. `now_ms` is the caller's clock, for HTTP-date `Retry-After`.

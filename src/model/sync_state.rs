@@ -3,7 +3,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use super::json::{parse, Doc, Json, ObjectWriter};
+use super::json::{object_json, parse, Doc, Field, Json};
 use super::time::{format_iso, parse_iso8601};
 
 /// Intune's minimum interval between two manual syncs.
@@ -80,24 +80,40 @@ pub struct SyncStatus {
 }
 
 impl SyncStatus {
-    /// The JS object, as JSON: exactly the documented keys, in this order.
+    /// The JS object's keys: exactly the documented ones, in this order (with
+    /// [`SyncStatus::values`], the one list behind [`SyncStatus::to_json`] and the wasm's
+    /// status builder).
+    pub const KEYS: [&'static str; 8] = [
+        "ok",
+        "syncStatus",
+        "lastSyncDateTime",
+        "lastManualSyncTriggerDateTime",
+        "nextManualSyncAt",
+        "nextAttemptAt",
+        "requestId",
+        "clientRequestId",
+    ];
+
+    /// The value of each of [`SyncStatus::KEYS`].
+    pub fn values(&self) -> [Field<'_>; 8] {
+        fn opt(v: &Option<String>) -> Field<'_> {
+            Field::Str(v.as_deref())
+        }
+        [
+            Field::Bool(self.ok),
+            Field::Name(self.sync_status.as_str()),
+            opt(&self.last_sync_date_time),
+            opt(&self.last_manual_sync_trigger_date_time),
+            opt(&self.next_manual_sync_at),
+            Field::Time(self.next_attempt_at),
+            opt(&self.request_id),
+            Field::Str(Some(&self.client_request_id)),
+        ]
+    }
+
+    /// The JS object, as JSON.
     pub fn to_json(&self) -> String {
-        ObjectWriter::new()
-            .bool("ok", self.ok)
-            .str("syncStatus", self.sync_status.as_str())
-            .opt_str("lastSyncDateTime", self.last_sync_date_time.as_deref())
-            .opt_str(
-                "lastManualSyncTriggerDateTime",
-                self.last_manual_sync_trigger_date_time.as_deref(),
-            )
-            .opt_str("nextManualSyncAt", self.next_manual_sync_at.as_deref())
-            .opt_str(
-                "nextAttemptAt",
-                self.next_attempt_at.map(format_iso).as_deref(),
-            )
-            .opt_str("requestId", self.request_id.as_deref())
-            .str("clientRequestId", &self.client_request_id)
-            .finish()
+        object_json(&Self::KEYS, &self.values())
     }
 }
 

@@ -122,7 +122,7 @@ impl Client {
             (Reply::Result(result), Some(status)) => match &*status {
                 Reply::Status(st) => {
                     let completed = Reply::Result(with_wait_from_settings(result, st, now_ms()));
-                    let js = js_sys::JSON::parse(&completed.to_json()).unwrap_or(r);
+                    let js = flight::to_js(&completed).unwrap_or(r);
                     (js, Some(Rc::new(completed)))
                 }
                 Reply::Result(_) => (r, Some(reply.clone())),

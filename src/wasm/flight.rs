@@ -4,7 +4,7 @@
 //! last caller has gone.
 
 use alloc::rc::{Rc, Weak};
-use core::cell::{Cell, RefCell};
+use core::cell::{Cell, OnceCell, RefCell};
 
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
@@ -12,7 +12,8 @@ use web_sys::{AbortController, AbortSignal};
 
 use super::env::drop_after_this_task;
 use super::error::internal;
-use super::http::send;
+use super::http::{send_then, Exchange};
+use super::object::reply_object;
 use super::Local;
 use crate::model::{Action, Outcome, Reply, Request, SyncResult};
 #[allow(unused_imports)]
@@ -29,8 +30,15 @@ struct Waiter {
 type Listener = (AbortSignal, Closure<dyn FnMut()>);
 
 struct Flight {
+    /// Names the flight to `done` (the request's answer arrives by id, not by future).
+    id: u32,
     key: String,
     action: Action,
+    /// The token, to redact from what the answer copies into the result.
+    secret: String,
+    client_request_id: String,
+    /// The request's timeout and meaning, from sending until its answer.
+    exchange: RefCell<Option<Exchange>>,
     waiters: RefCell<Vec<Waiter>>,
     /// Abort listeners, dropped only once no callback can be running.
     listeners: RefCell<Vec<Listener>>,
@@ -42,11 +50,19 @@ struct Flight {
 
 static FLIGHTS: Local<RefCell<Vec<Rc<Flight>>>> = Local(RefCell::new(Vec::new()));
 
-/// One crossing: the model writes the object as JSON, JS parses it (cheaper than a
-/// boundary crossing per field, and no serializer in the wasm). `Err` (an
-/// `internalError`) only if a replaced `JSON.parse` throws.
-fn to_js(reply: &Reply) -> Result<JsValue, JsValue> {
-    js_sys::JSON::parse(&reply.to_json()).map_err(internal)
+static NEXT_FLIGHT: Local<Cell<u32>> = Local(Cell::new(0));
+
+/// `done(id, answer)`, called by `_sendThen` when a flight's request ended; made once
+/// and never freed.
+static DONE: Local<OnceCell<Done>> = Local(OnceCell::new());
+
+/// The callback `_sendThen` calls with a flight's id and its request's answer.
+type Done = Closure<dyn Fn(u32, JsValue)>;
+
+/// The reply as a fresh JS object (see [`reply_object`]). `Err` (an `internalError`) only
+/// if a replaced `JSON.parse` throws.
+pub fn to_js(reply: &Reply) -> Result<JsValue, JsValue> {
+    reply_object(reply).map_err(internal)
 }
 
 /// A started (or joined) call: the caller's promise, and the model's reply once it settled.
@@ -89,59 +105,96 @@ pub fn start(
     key.push_str(root);
     key.push('\n');
     key.push_str(token);
-    let existing = FLIGHTS.with(|f| f.borrow().iter().find(|x| x.key == key).cloned());
-    let flight = match existing {
-        Some(f) => f,
-        None => {
-            let Ok(controller) = AbortController::new() else {
-                let reply = Rc::new(Reply::Result(SyncResult::without_answer(
-                    action,
-                    Outcome::NetworkError,
-                    &client_request_id,
-                )));
-                return Pending {
-                    promise: match to_js(&reply) {
-                        Ok(v) => Promise::resolve(&v),
-                        Err(e) => Promise::reject(&e),
-                    },
-                    flight: None,
-                    early: Some(reply),
-                };
-            };
-            let flight = Rc::new(Flight {
-                key,
-                action,
-                waiters: RefCell::new(Vec::new()),
-                listeners: RefCell::new(Vec::new()),
-                controller,
-                next_id: Cell::new(0),
-                reply: RefCell::new(None),
-            });
-            FLIGHTS.with(|f| f.borrow_mut().push(flight.clone()));
-            let request = Request::new(action, root, token, &client_request_id);
-            let secret = String::from(token);
-            let task = flight.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let outcome = send(&request, timeout_ms, &task.controller).await;
-                let outcome = outcome.map(|transport| {
-                    Reply::read(
-                        task.action,
-                        &transport.response(),
-                        &client_request_id,
-                        super::env::now_ms(),
-                    )
-                    .sealed(&secret)
-                });
-                finish(&task, outcome);
-            });
-            flight
-        }
+    if let Some(flight) = FLIGHTS.with(|f| f.borrow().iter().find(|x| x.key == key).cloned()) {
+        return Pending {
+            promise: join(&flight, signal),
+            flight: Some(flight),
+            early: None,
+        };
+    }
+    let Ok(controller) = AbortController::new() else {
+        let reply = Rc::new(Reply::Result(SyncResult::without_answer(
+            action,
+            Outcome::NetworkError,
+            &client_request_id,
+        )));
+        return Pending {
+            promise: match to_js(&reply) {
+                Ok(v) => Promise::resolve(&v),
+                Err(e) => Promise::reject(&e),
+            },
+            flight: None,
+            early: Some(reply),
+        };
     };
+    let id = NEXT_FLIGHT.with(|n| {
+        let id = n.get();
+        n.set(id.wrapping_add(1));
+        id
+    });
+    let flight = Rc::new(Flight {
+        id,
+        key,
+        action,
+        secret: String::from(token),
+        client_request_id,
+        exchange: RefCell::new(None),
+        waiters: RefCell::new(Vec::new()),
+        listeners: RefCell::new(Vec::new()),
+        controller,
+        next_id: Cell::new(0),
+        reply: RefCell::new(None),
+    });
+    FLIGHTS.with(|f| f.borrow_mut().push(flight.clone()));
+    // The caller joins first: a request that cannot start rejects that caller.
+    let promise = join(&flight, signal);
+    launch(&flight, action, root, token, timeout_ms);
     Pending {
-        promise: join(&flight, signal),
+        promise,
         flight: Some(flight),
         early: None,
     }
+}
+
+/// Arms the timeout and sends the flight's request; its answer comes to [`done`].
+fn launch(flight: &Rc<Flight>, action: Action, root: &str, token: &str, timeout_ms: u32) {
+    let request = Request::new(action, root, token, &flight.client_request_id);
+    match Exchange::start(&request, timeout_ms, &flight.controller) {
+        Ok(exchange) => {
+            *flight.exchange.borrow_mut() = Some(exchange);
+            DONE.with(|d| {
+                let done = d.get_or_init(|| Done::new(done));
+                send_then(
+                    &request,
+                    &flight.controller,
+                    flight.id,
+                    done.as_ref().unchecked_ref(),
+                );
+            });
+        }
+        Err(e) => finish(flight, Err(e)),
+    }
+}
+
+/// A flight's request ended: the model reads the answer, every waiter gets the result.
+/// A flight every caller abandoned is no longer in the table: nothing is left to do.
+fn done(id: u32, answer: JsValue) {
+    let Some(flight) = FLIGHTS.with(|f| f.borrow().iter().find(|x| x.id == id).cloned()) else {
+        return;
+    };
+    let Some(exchange) = flight.exchange.borrow_mut().take() else {
+        return;
+    };
+    let outcome = exchange.end(&answer).map(|transport| {
+        Reply::read(
+            flight.action,
+            &transport.response(),
+            &flight.client_request_id,
+            super::env::now_ms(),
+        )
+        .sealed(&flight.secret)
+    });
+    finish(&flight, outcome);
 }
 
 fn join(flight: &Rc<Flight>, signal: Option<AbortSignal>) -> Promise {
@@ -194,6 +247,8 @@ fn leave(flight: &Rc<Flight>, id: u32) {
 /// listeners after the current JS task (one of them may be running right now).
 fn forget(flight: &Rc<Flight>) {
     FLIGHTS.with(|f| f.borrow_mut().retain(|x| !Rc::ptr_eq(x, flight)));
+    // An abandoned request's timeout is cancelled now (its answer will find no flight).
+    drop(flight.exchange.borrow_mut().take());
     let listeners = core::mem::take(&mut *flight.listeners.borrow_mut());
     for (signal, l) in &listeners {
         let _ = signal.remove_event_listener_with_callback("abort", l.as_ref().unchecked_ref());

@@ -1,11 +1,13 @@
-//! One Graph request over the global `fetch`, with a timeout, and the response body read
-//! up to a cap. Sends the model's [`Request`] and produces a [`Transport`] (owned bytes)
-//! that the model reads as a [`Response`]; no decision is made here.
+//! One Graph request, with a timeout, and the response body read up to a cap. Sends the
+//! model's [`Request`] and produces a [`Transport`] that the model reads as a
+//! [`Response`]; no decision is made here.
 //!
-//! `fetch(url, init)` is called directly: gloo-net's `send` needs a `Request` object,
-//! whose construction was the largest single cost of a call (see the benchmark), and
-//! gloo-net panics (`unreachable!`) when fetch rejects with something that is not an
-//! `Error`, which a caller's abort reason may be.
+//! `fetch` and the body read run in JS (`_send` in `src/wasm/host.js`, shipped in
+//! `contract.js`): one crossing out, one string back, which the model reads
+//! ([`transport_response`]). Reading a `Response` from Rust took about twenty crossings a call
+//! (its fields, each header, each body chunk) and a future per request. gloo-net is not used: its `send`
+//! needs a `Request` object, and it panics (`unreachable!`) when fetch rejects with
+//! something that is not an `Error`, which a caller's abort reason may be.
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -13,75 +15,62 @@ use crate::prelude::*;
 use alloc::rc::Rc;
 use core::cell::Cell;
 
-use js_sys::{Object, Promise, Reflect, Uint8Array};
+use js_sys::Function;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, ReadableStreamDefaultReader, Response};
+use web_sys::AbortController;
 
-use super::env::deadline;
+use super::env::{deadline, Deadline};
 use super::error::internal;
-use super::object::{get, key, set};
-use crate::model::{utf8_lossy, Answer, Request, Response as Reply, ANSWER_HEADERS};
+use crate::model::{transport_response, Request, Response as Reply};
 
-#[wasm_bindgen]
+#[wasm_bindgen(module = "/npm/contract.js")]
 extern "C" {
-    /// The global `fetch` (pages, workers, Node 18+), never `window.fetch`.
-    #[wasm_bindgen(catch, js_name = fetch)]
-    fn global_fetch(url: &str, init: &JsValue) -> Result<Promise, JsValue>;
+    /// `fetch` and the body read in JS (`src/wasm/host.js`): one crossing out, one string
+    /// back (see `unpack_answer` in the model); never throws, never rejects.
+    #[cfg(feature = "devices")]
+    #[wasm_bindgen(js_name = _send)]
+    fn send_js(request: &str, controller: &AbortController, cap: u32) -> js_sys::Promise;
 
-    /// A Response's `Headers`.
-    type HeaderList;
+    /// `_send`, then `done(id, answer)`: no future and no closure per request (the
+    /// single-flight table in `flight.rs` is driven by it).
+    #[wasm_bindgen(js_name = _sendThen)]
+    fn send_then_js(
+        request: &str,
+        controller: &AbortController,
+        cap: u32,
+        id: u32,
+        done: &Function,
+    );
+}
 
-    /// `Headers.get` with the name as a JS string made once (see `object::key`).
-    #[wasm_bindgen(catch, method, js_name = get)]
-    fn header(this: &HeaderList, name: &JsValue) -> Result<Option<String>, JsValue>;
+/// Sends `request` (its [`Exchange`] already started); `done` is called with `id` and
+/// the answer for [`Exchange::end`].
+pub fn send_then(request: &Request, controller: &AbortController, id: u32, done: &Function) {
+    send_then_js(
+        &request.packed(),
+        controller,
+        MAX_BODY_BYTES as u32,
+        id,
+        done,
+    );
 }
 
 /// Error bodies are small; anything past this is not read (a hostile or broken server
 /// cannot make the page hold megabytes).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// How a request ended.
-pub enum Transport {
-    /// An HTTP response arrived.
-    Answer {
-        /// Status code.
-        status: u16,
-        /// `Retry-After`, if readable.
-        retry_after: Option<String>,
-        /// `request-id`, if readable.
-        request_id: Option<String>,
-        /// `Date`, if readable.
-        date: Option<String>,
-        /// The body (lossy UTF-8, at most [`MAX_BODY_BYTES`]).
-        body: String,
-    },
-    /// `fetch` rejected.
-    Network,
-    /// The timer fired first.
-    Timeout,
+/// How a request ended: `_send`'s string (`None` when no response arrived) and whether
+/// the timeout fired, for the model to read ([`transport_response`]).
+pub struct Transport {
+    packed: Option<String>,
+    method: &'static str,
+    timed_out: bool,
 }
 
 impl Transport {
     /// The model's view of it.
     pub fn response(&self) -> Reply<'_> {
-        match self {
-            Transport::Answer {
-                status,
-                retry_after,
-                request_id,
-                date,
-                body,
-            } => Reply::Answer(Answer {
-                status: *status,
-                retry_after: retry_after.as_deref(),
-                request_id: request_id.as_deref(),
-                date: date.as_deref(),
-                body,
-            }),
-            Transport::Network => Reply::Network,
-            Transport::Timeout => Reply::Timeout,
-        }
+        transport_response(self.packed.as_deref(), self.method, self.timed_out)
     }
 }
 
@@ -92,134 +81,76 @@ fn abort_reason(name: &str) -> JsValue {
     e.into()
 }
 
-/// Sends `request`, abandoned after `timeout_ms`; `controller` lets the caller abandon it
-/// (when every waiter has gone). `Err` (an `internalError`) when the timer cannot be set.
-pub async fn send(
-    request: &Request,
-    timeout_ms: u32,
-    controller: &AbortController,
-) -> Result<Transport, JsValue> {
-    send_capped(request, timeout_ms, controller, MAX_BODY_BYTES).await
-}
-
 /// Device list pages can be large (about 1 KB a row, up to 1000 rows a page).
 #[cfg(feature = "devices")]
 pub const MAX_PAGE_BYTES: usize = 8 * 1024 * 1024;
 
-/// [`send`] reading at most `cap` bytes of body.
+/// Sends `request`, abandoned after `timeout_ms`, reading at most `cap` bytes of body;
+/// `controller` lets the caller abandon it. `Err` (an `internalError`) when the timer
+/// cannot be set.
+#[cfg(feature = "devices")]
 pub async fn send_capped(
     request: &Request,
     timeout_ms: u32,
     controller: &AbortController,
     cap: usize,
 ) -> Result<Transport, JsValue> {
-    let timed_out = Rc::new(Cell::new(false));
-    let broken: Rc<Cell<Option<JsValue>>> = Rc::new(Cell::new(None));
-    let _deadline = {
-        let (timed_out, broken) = (timed_out.clone(), broken.clone());
-        let controller = controller.clone();
-        deadline(timeout_ms, move |fired| {
-            match fired {
-                Ok(()) => timed_out.set(true),
-                Err(e) => broken.set(Some(e)),
-            }
-            controller.abort_with_reason(&abort_reason("TimeoutError"));
+    let exchange = Exchange::start(request, timeout_ms, controller)?;
+    let answer =
+        wasm_bindgen_futures::JsFuture::from(send_js(&request.packed(), controller, cap as u32))
+            .await;
+    exchange.end(&answer.unwrap_or(JsValue::UNDEFINED))
+}
+
+/// One request under way: its timeout, armed, and what the end of it means. Held until
+/// `_send`'s answer arrives; dropping it cancels the timeout.
+pub struct Exchange {
+    timed_out: Rc<Cell<bool>>,
+    broken: Rc<Cell<Option<JsValue>>>,
+    method: &'static str,
+    _deadline: Deadline,
+}
+
+impl Exchange {
+    /// Arms the timeout, which aborts `controller` (with a `TimeoutError`) when it fires.
+    /// `Err` (an `internalError`) when the timer cannot be set; then send nothing.
+    pub fn start(
+        request: &Request,
+        timeout_ms: u32,
+        controller: &AbortController,
+    ) -> Result<Exchange, JsValue> {
+        let timed_out = Rc::new(Cell::new(false));
+        let broken: Rc<Cell<Option<JsValue>>> = Rc::new(Cell::new(None));
+        let deadline = {
+            let (timed_out, broken) = (timed_out.clone(), broken.clone());
+            let controller = controller.clone();
+            deadline(timeout_ms, move |fired| {
+                match fired {
+                    Ok(()) => timed_out.set(true),
+                    Err(e) => broken.set(Some(e)),
+                }
+                controller.abort_with_reason(&abort_reason("TimeoutError"));
+            })
+            .map_err(internal)?
+        };
+        Ok(Exchange {
+            timed_out,
+            broken,
+            method: request.method,
+            _deadline: deadline,
         })
-        .map_err(internal)?
-    };
-    let init = request_init(request, controller);
-    let answer = match global_fetch(&request.url, &init) {
-        Ok(p) => JsFuture::from(p).await,
-        Err(e) => Err(e),
-    };
-    if let Some(e) = broken.take() {
-        return Err(internal(e));
     }
-    let response: Response = match answer.map(JsCast::dyn_into) {
-        Ok(Ok(r)) => r,
-        _ if timed_out.get() => return Ok(Transport::Timeout),
-        _ => return Ok(Transport::Network),
-    };
-    // A real Response (checked above): its plain properties are read through the one
-    // shared property import.
-    let headers: HeaderList = get(&response, "headers").unchecked_into();
-    let header = |name: &'static str| {
-        headers
-            .header(&key(name))
-            .ok()
-            .flatten()
-            .filter(|v| !v.trim().is_empty())
-    };
-    let status = get(&response, "status").as_f64().unwrap_or(0.0) as u16;
-    let body = get(&response, "body");
-    let body = match status {
-        204 | 205 | 304 => String::new(),
-        _ if body.is_null() || body.is_undefined() => String::new(),
-        _ => match read_capped(body.unchecked_into(), cap).await {
-            Ok(body) => body,
-            // A read's 2xx whose body broke off (timeout, reset): what arrived is not the
-            // document, so the read failed; an error status stays known from its headers.
-            Err(_) if request.method == "GET" && (200..300).contains(&status) => {
-                return Ok(if timed_out.get() {
-                    Transport::Timeout
-                } else {
-                    Transport::Network
-                });
-            }
-            Err(partial) => partial,
-        },
-    };
-    let [retry_after, request_id, date] = ANSWER_HEADERS.map(header);
-    Ok(Transport::Answer {
-        status,
-        retry_after,
-        request_id,
-        date,
-        body,
-    })
-}
 
-/// The model's method and headers, no body, and the flight's abort signal. Header values
-/// are checked visible ASCII, so building cannot fail on them.
-fn request_init(request: &Request, controller: &AbortController) -> JsValue {
-    let init = js_sys::JSON::parse(&request.init_json()).unwrap_or_else(|_| Object::new().into());
-    set(&init, "signal", &controller.signal());
-    init
-}
-
-/// Reads at most `cap` bytes of a body, then cancels the rest. A body that breaks off
-/// (connection reset, timeout) is `Err` with what arrived.
-async fn read_capped(stream: web_sys::ReadableStream, cap: usize) -> Result<String, String> {
-    let mut bytes: Vec<u8> = Vec::new();
-    let reader: ReadableStreamDefaultReader = match stream.get_reader().dyn_into() {
-        Ok(r) => r,
-        Err(_) => return Err(String::new()),
-    };
-    loop {
-        let chunk = match JsFuture::from(reader.read()).await {
-            Ok(c) => c,
-            Err(_) => return Err(utf8_lossy(&bytes)),
-        };
-        if Reflect::get(&chunk, &"done".into())
-            .ok()
-            .and_then(|d| d.as_bool())
-            .unwrap_or(true)
-        {
-            break;
+    /// How the request ended, from `_send`'s answer (a string, or `undefined` for no
+    /// response). `Err` (an `internalError`) when the shared timer broke meanwhile.
+    pub fn end(self, answer: &JsValue) -> Result<Transport, JsValue> {
+        if let Some(e) = self.broken.take() {
+            return Err(internal(e));
         }
-        let value = Reflect::get(&chunk, &"value".into()).unwrap_or(JsValue::UNDEFINED);
-        let Some(array) = value.dyn_ref::<Uint8Array>() else {
-            break;
-        };
-        let room = cap - bytes.len();
-        let n = (array.length() as usize).min(room);
-        let start = bytes.len();
-        bytes.resize(start + n, 0);
-        array.subarray(0, n as u32).copy_to(&mut bytes[start..]);
-        if bytes.len() >= cap {
-            let _ = reader.cancel();
-            break;
-        }
+        Ok(Transport {
+            packed: answer.as_string(),
+            method: self.method,
+            timed_out: self.timed_out.get(),
+        })
     }
-    Ok(utf8_lossy(&bytes))
 }

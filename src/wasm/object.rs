@@ -10,6 +10,18 @@ use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::Local;
+use crate::model::{values_json, Field, Reply};
+
+#[wasm_bindgen(module = "/npm/contract.js")]
+extern "C" {
+    // The result builders of `src/wasm/host.js`. `catch`: they call `JSON.parse`, which a
+    // page may have replaced with one that throws.
+    #[wasm_bindgen(catch, js_name = _syncResult)]
+    fn sync_result(outcome: &JsValue, message: &JsValue, values: &str) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(catch, js_name = _syncStatus)]
+    fn sync_status(sync_status: &JsValue, values: &str) -> Result<JsValue, JsValue>;
+}
 
 /// Property names made into JS strings once: a name crosses into JS (a UTF-8 decode and
 /// a view of the memory) the first time only. Keyed by the `'static` text's address.
@@ -40,6 +52,34 @@ pub fn get(obj: &JsValue, name: &'static str) -> JsValue {
         Reflect::get(obj, &key(name)).unwrap_or(JsValue::UNDEFINED)
     } else {
         JsValue::UNDEFINED
+    }
+}
+
+/// The string arguments of a result builder, in order: `'static` text made into a JS
+/// string once (see [`key`]).
+fn args<const N: usize>(values: &[Field<'_>]) -> [JsValue; N] {
+    let mut it = values.iter().filter_map(|f| match *f {
+        Field::Name(s) => Some(key(s)),
+        Field::Text(s) => Some(JsValue::from_str(s)),
+        _ => None,
+    });
+    core::array::from_fn(|_| it.next().unwrap_or(JsValue::UNDEFINED))
+}
+
+/// The reply as a fresh plain object (one crossing: its string members and one JSON array
+/// of the rest). `Err` only when a replaced `JSON.parse` throws.
+pub fn reply_object(reply: &Reply) -> Result<JsValue, JsValue> {
+    match reply {
+        Reply::Result(r) => {
+            let f = r.values();
+            let [outcome, message] = args(&f);
+            sync_result(&outcome, &message, &values_json(&f))
+        }
+        Reply::Status(s) => {
+            let f = s.values();
+            let [status] = args(&f);
+            sync_status(&status, &values_json(&f))
+        }
     }
 }
 
