@@ -1,7 +1,8 @@
 //! Single flight: while a call for the same action, Graph root and token is under way,
 //! further calls join it (one request on the wire, every caller gets the result). Each
 //! caller's own `signal` rejects only that caller; the request is abandoned when the
-//! last caller has gone.
+//! last caller has gone. A flight's request is sent with `_sendThen` (`host.js`), which
+//! hands the answer to [`done`] with the flight's id: no future per request.
 
 use alloc::rc::{Rc, Weak};
 use core::cell::{Cell, OnceCell, RefCell};
