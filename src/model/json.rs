@@ -163,8 +163,9 @@ pub fn values_json(values: &[Field<'_>]) -> String {
     out
 }
 
-/// Writes one flat JSON object, field by field: the result objects cross into JS as one
-/// string and one `JSON.parse`, instead of a boundary crossing per field.
+/// Writes one flat JSON object, field by field: `describeToken`'s report and the device
+/// reports cross into JS as one string and one `JSON.parse`, instead of a boundary
+/// crossing per field (the sync results use [`values_json`] and a JS builder).
 pub struct ObjectWriter {
     out: String,
 }
