@@ -42,9 +42,14 @@ impl Client {
             .get_token
             .call1(&JsValue::UNDEFINED, &request)
             .map_err(token_error)?;
-        let v = JsFuture::from(Promise::resolve(&v))
-            .await
-            .map_err(token_error)?;
+        // A token given at once (a string, not a promise) waits for no promise turn.
+        let v = if v.is_string() {
+            v
+        } else {
+            JsFuture::from(Promise::resolve(&v))
+                .await
+                .map_err(token_error)?
+        };
         let bad = |why: &str| {
             let mut m = String::from("getToken() resolved with ");
             m.push_str(why);
