@@ -42,23 +42,21 @@ impl Client {
             .get_token
             .call1(&JsValue::UNDEFINED, &request)
             .map_err(token_error)?;
-        // A token given at once (a string, not a promise) waits for no promise turn.
-        let v = if v.is_string() {
-            v
-        } else {
-            JsFuture::from(Promise::resolve(&v))
-                .await
-                .map_err(token_error)?
-        };
         let bad = |why: &str| {
             let mut m = String::from("getToken() resolved with ");
             m.push_str(why);
             m.push('.');
             sync_error(ErrorCode::TokenUnavailable, &m, None, None)
         };
-        let s = v
-            .as_string()
-            .ok_or_else(|| bad("something that is not a string"))?;
+        // A token given at once (a string, not a promise) waits for no promise turn.
+        let s = match v.as_string() {
+            Some(s) => s,
+            None => JsFuture::from(Promise::resolve(&v))
+                .await
+                .map_err(token_error)?
+                .as_string()
+                .ok_or_else(|| bad("something that is not a string"))?,
+        };
         check_token(&s)
             .map(String::from)
             .map_err(|_| bad("an unusable access token"))
