@@ -3,6 +3,8 @@
 // none throws. An exception caught at the wasm boundary costs the module a table slot for
 // good (a wasm-bindgen `catch` import leaks the slot of the value the throwing call
 // returned), and bodies that are not JSON are routine.
+// src/model/contract.rs copies this file into npm/contract.js: after an edit here, run
+// `UPDATE_CONTRACT=1 cargo test -p autopilot-sync --lib contract` (the test fails until then).
 
 /** `JSON.parse(text)`, or undefined when it throws. */
 export function _parseJson(text) {
