@@ -1,7 +1,9 @@
 //! The contract as written for JS, generated from the model's enums: `npm/contract.js`
 //! (the frozen constants, the outcome texts, `isFinalSyncState` and the `SyncError`
-//! class), `npm/contract.d.ts`, and the README's outcome, error-code, device-state and cloud tables. The
-//! tests below fail when any of them drifts from the enums; regenerate with
+//! class, followed by a copy of `src/wasm/host.js`, the glue's hand-written JS helpers),
+//! `npm/contract.d.ts`, and the README's outcome, error-code, device-state and cloud
+//! tables. The tests below fail when any of them drifts from the enums (or the helpers
+//! from the model's header and result lists); regenerate with
 //! `UPDATE_CONTRACT=1 cargo test -p autopilot-sync --lib contract`.
 //!
 //! Host-only: none of this text is in the wasm (the glue imports the class from
