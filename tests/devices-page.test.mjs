@@ -5,13 +5,11 @@
 // screenshot of the card mid-watch goes to test-output/devices-card.png. Also: what the card
 // reads from pasted text and CSV files (the package's readSerials), Stop, and no sync
 // without "sync if missing".
-import { after, before, beforeEach } from "node:test";
 import { test } from "./helpers/test.mjs";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { launchBrowser } from "./helpers/browser.mjs";
-import { ROOT, openPage, startSite } from "./helpers/page.mjs";
+import { ROOT, openPage, useSite } from "./helpers/page.mjs";
 
 const WAIT = { timeout: 20_000 };
 
@@ -25,29 +23,18 @@ async function shown(page, id, expected) {
 }
 const SYNC = "/beta/deviceManagement/windowsAutopilotSettings/sync";
 const SCREENSHOT = join(ROOT, "test-output", "devices-card.png");
-let site, browser;
-
-before(async () => {
-  [site, browser] = await Promise.all([startSite(["--freeze-clock"]), launchBrowser()]);
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.stop();
-});
-
-beforeEach(() => site.reset());
+const env = useSite(["--freeze-clock"]);
 
 async function addDevices(devices) {
-  const r = await fetch(`${site.url}/_sim/devices`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ devices }) });
+  const r = await fetch(`${env.site.url}/_sim/devices`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ devices }) });
   assert.equal(r.status, 200, await r.text());
 }
 
-const posts = async () => (await site.requests()).filter((r) => r.method === "POST" && r.path === SYNC);
-const deviceReads = async () => (await site.requests()).filter((r) => r.method === "GET" && /windowsAutopilotDeviceIdentities$/i.test(r.path));
+const posts = async () => (await env.site.requests()).filter((r) => r.method === "POST" && r.path === SYNC);
+const deviceReads = async () => (await env.site.requests()).filter((r) => r.method === "GET" && /windowsAutopilotDeviceIdentities$/i.test(r.path));
 
 async function withPage(path, body) {
-  const page = await openPage(browser, site, path);
+  const page = await openPage(env.browser, env.site, path);
   try {
     await body(page);
     assert.deepEqual(await page.unexpected(), [], "no CSP violations, uncaught errors or console errors");
@@ -120,7 +107,7 @@ test("three serials, three ends: profile assigned after the one sync, 808 with i
     await page.locator("#devices").screenshot({ path: SCREENSHOT });
 
     // The sync takes 30 s of simulated time; once it has ended, the next read lists the device.
-    await site.clock({ advanceMs: 31_000 });
+    await env.site.clock({ advanceMs: 31_000 });
     await page.waitForSelector('#device-rows tr[data-serial="PF-READY-1"][data-state="profileAssigned"]', WAIT);
     await page.waitForSelector('#device-result[data-end="timedOut"]', { timeout: 30_000 });
     const last = await table(page);
@@ -172,7 +159,7 @@ test("the card reads pasted CSV as Get-WindowsAutopilotInfo writes it, explains 
     assert.equal(await shown(page, "#device-read", two), two);
 
     // A headerless CSV row: the package says what to paste instead; Watch shows it and sends nothing.
-    await site.clearRequests();
+    await env.site.clearRequests();
     await page.fill("#device-serials", "CSV-1\nCSV-2,,T0FbBQ\n");
     assert.match(await shown(page, "#device-read", /^Line 2/), /^Line 2 holds several values, but no line names a Device Serial Number column/);
     assert.equal(await page.getAttribute("#device-read", "data-kind"), "error");

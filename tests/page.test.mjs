@@ -1,32 +1,19 @@
 // The admin page (www/) end to end: Debian Chromium (playwright-core) against graph-sim,
 // served with the same mounts as `npm start`. Screenshots: test-output/screenshots/.
-import { after, before, beforeEach } from "node:test";
 import { test } from "./helpers/test.mjs";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { launchBrowser } from "./helpers/browser.mjs";
-import { ROOT, openPage, screenshot, startSite } from "./helpers/page.mjs";
+import { ROOT, openPage, screenshot, useSite } from "./helpers/page.mjs";
 
 // Upper bounds only (a passing wait costs nothing): generous, for a loaded 2-core machine.
 const WAIT = { timeout: 20_000 };
-let site, browser;
-
-before(async () => {
-  [site, browser] = await Promise.all([startSite(), launchBrowser()]);
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.stop();
-});
-
-beforeEach(() => site.reset());
+const env = useSite();
 
 /** Opens the page, runs `body`, then checks that nothing unexpected happened. */
 async function withPage(path, body, contextOptions, openOptions) {
-  const page = await openPage(browser, site, path, contextOptions, openOptions);
+  const page = await openPage(env.browser, env.site, path, contextOptions, openOptions);
   try {
     await body(page);
     assert.deepEqual(await page.unexpected(), [], "no CSP violations, uncaught errors or console errors");
@@ -158,8 +145,8 @@ test("on load: the simulated tenant is chosen and the status card is filled", as
 });
 
 test("started → inProgress → completed, then a second click is throttled with a countdown", async () => {
-  await site.config({ exposeRetryAfter: true }); // this test is about a readable Retry-After
-  await site.clock({ freeze: true }); // Retry-After is then exact, however slow the machine
+  await env.site.config({ exposeRetryAfter: true }); // this test is about a readable Retry-After
+  await env.site.clock({ freeze: true }); // Retry-After is then exact, however slow the machine
   await withPage("/", async (page) => {
     await syncAndExpect(page, "started");
     await page.waitForSelector('#progress[data-state="inProgress"]', WAIT);
@@ -172,7 +159,7 @@ test("started → inProgress → completed, then a second click is throttled wit
     }, null, WAIT);
     await screenshot(page, "started-light");
 
-    await site.advance(30_000);
+    await env.site.advance(30_000);
     await page.waitForSelector('#progress[data-state="completed"]', WAIT);
     assert.equal(await text(page, "#st-status"), "completed");
     assert.notEqual(await text(page, "#st-last-sync"), "never");
@@ -206,18 +193,18 @@ test("started → inProgress → completed, then a second click is throttled wit
 });
 
 test("default demo: Graph is cross-origin and hides Retry-After, so the countdown comes from the settings object", async () => {
-  await site.clock({ freeze: true, at: "2026-11-28T12:00:00Z" });
+  await env.site.clock({ freeze: true, at: "2026-11-28T12:00:00Z" });
   await withPage("/", async (page) => {
     const root = (await text(page, "#graph-root")).split(" ")[0];
-    assert.notEqual(new URL(root).origin, new URL(site.url).origin, "Graph is cross-origin to the page");
+    assert.notEqual(new URL(root).origin, new URL(env.site.url).origin, "Graph is cross-origin to the page");
     await syncAndExpect(page, "started");
-    await site.clock({ advanceMs: 60_000 });
+    await env.site.clock({ advanceMs: 60_000 });
     await page.waitForSelector('#progress[data-state="completed"]', WAIT);
     await syncAndExpect(page, "throttled");
     // lastManualSyncTriggerDateTime + 10 min - Graph's now (innerError.date): exactly 540 s.
     assert.equal(await page.getAttribute("#countdown", "data-seconds"), "540");
     assert.match(await text(page, "#countdown"), /Next sync allowed in 9:00/);
-    const log = await site.requests();
+    const log = await env.site.requests();
     const throttled = log.filter((r) => r.method === "POST" && r.status === 429);
     assert.equal(throttled.length, 1);
     const after = log.slice(log.indexOf(throttled[0]) + 1);
@@ -231,19 +218,19 @@ test("default demo: Graph is cross-origin and hides Retry-After, so the countdow
     assert.equal(seen.retryAfter, null);
     assert.equal(seen.date, null);
     assert.match(seen.requestId ?? "", /^[0-9a-f-]{36}$/);
-    const posts = (await site.requests()).filter((r) => r.method === "POST");
+    const posts = (await env.site.requests()).filter((r) => r.method === "POST");
     assert.equal(posts.at(-1).status, 429);
     assert.equal(posts.length, 3);
   });
 });
 
 test("throttled without a readable Retry-After: the countdown comes from nextManualSyncAt", async () => {
-  await site.config({ retryAfterHeader: false });
+  await env.site.config({ retryAfterHeader: false });
   // Frozen on a whole second: the Date Graph reports (whole seconds) is then exact too.
-  await site.clock({ freeze: true, at: "2026-01-01T00:00:00Z" });
+  await env.site.clock({ freeze: true, at: "2026-01-01T00:00:00Z" });
   await withPage("/", async (page) => {
     await syncAndExpect(page, "started");
-    await site.advance(60_000);
+    await env.site.advance(60_000);
     await page.waitForSelector('#progress[data-state="completed"]', WAIT);
     await syncAndExpect(page, "throttled");
     const seconds = Number(await page.getAttribute("#countdown", "data-seconds"));
@@ -259,13 +246,13 @@ test("409: a click while the sync runs shows alreadyInProgress and keeps followi
     assert.match(await text(page, "#outcome"), /already running/i);
     assert.equal(await text(page, "#sd-httpStatus"), "409");
     assert.equal(await page.isEnabled("#sync-now"), true);
-    await site.advance(30_000);
+    await env.site.advance(30_000);
     await page.waitForSelector('#progress[data-state="completed"]', WAIT);
   });
 });
 
 test("409 from a status fault", async () => {
-  await site.fault({ kind: "status", status: 409, method: "POST" });
+  await env.site.fault({ kind: "status", status: 409, method: "POST" });
   await withPage("/", async (page) => {
     await syncAndExpect(page, "alreadyInProgress");
   });
@@ -279,7 +266,7 @@ test("401: an unknown pasted token offers a new token or sign-in; an empty one i
     assert.equal(await page.getAttribute("#form-error", "data-code"), "invalidToken");
     assert.match(await text(page, "#form-error"), /Paste an access token/);
     assert.equal(await page.isEnabled("#sync-now"), true, "the page stays usable");
-    assert.equal((await site.requests()).filter((r) => r.method === "POST").length, 0, "nothing sent");
+    assert.equal((await env.site.requests()).filter((r) => r.method === "POST").length, 0, "nothing sent");
 
     await page.fill("#token", "not-a-known-token");
     await syncAndExpect(page, "unauthorized");
@@ -311,7 +298,7 @@ test("403: the read-only admin sees the permission and the Intune licence", asyn
 });
 
 test("503 shows a retry hint", async () => {
-  await site.fault({ kind: "status", status: 503, method: "POST" });
+  await env.site.fault({ kind: "status", status: 503, method: "POST" });
   await withPage("/", async (page) => {
     await syncAndExpect(page, "serviceUnavailable");
     assert.match(await text(page, "#outcome"), /try again/i);
@@ -322,7 +309,7 @@ test("503 shows a retry hint", async () => {
 
 test("network down: networkError with a retry hint", async () => {
   // Chromium resends a POST on a dropped keep-alive connection by itself (seen up to 3 times).
-  await site.fault({ kind: "close", method: "POST", count: 10 });
+  await env.site.fault({ kind: "close", method: "POST", count: 10 });
   await withPage("/", async (page) => {
     await syncAndExpect(page, "networkError");
     assert.match(await text(page, "#outcome"), /try again/i);
@@ -332,7 +319,7 @@ test("network down: networkError with a retry hint", async () => {
 });
 
 test("timeout (?timeoutMs=500): the sync may have started, check the status", async () => {
-  await site.fault({ kind: "delay", delayMs: 2_000, status: 503, method: "POST" });
+  await env.site.fault({ kind: "delay", delayMs: 2_000, status: 503, method: "POST" });
   await withPage("/?timeoutMs=500", async (page) => {
     await syncAndExpect(page, "timeout");
     assert.match(await text(page, "#outcome"), /may have started/i);
@@ -342,7 +329,7 @@ test("timeout (?timeoutMs=500): the sync may have started, check the status", as
 
 test("a Graph message with HTML is shown as text and runs nothing", async () => {
   const evil = "<img src=x onerror=window.__xss=1>";
-  await site.fault({
+  await env.site.fault({
     kind: "status",
     status: 400,
     method: "POST",
@@ -407,7 +394,7 @@ test("keyboard only: Tab to Sync now, Enter starts a sync; focus is visible", as
 
 test("phone width (360×740): no horizontal scroll, light and dark", async () => {
   for (const colorScheme of ["light", "dark"]) {
-    await site.reset();
+    await env.site.reset();
     await withPage("/", async (page) => {
       await syncAndExpect(page, "started");
       await syncAndExpect(page, "alreadyInProgress"); // long Graph message in the support details
@@ -455,7 +442,7 @@ test("sign-in UI against a stub provider: errors shown, account named, a 401 ref
     const options = await page.evaluate(() => window.__msal.options);
     assert.equal(options.clientId, "11111111-2222-3333-4444-555555555555");
     assert.equal(options.tenantId, "contoso.example");
-    assert.equal(options.redirectUri, `${site.url}/redirect.html`);
+    assert.equal(options.redirectUri, `${env.site.url}/redirect.html`);
     assert.equal(await text(page, "#account-name"), "nobody");
 
     await page.evaluate(() => (window.__msal.failNext = "signInCancelled"));
@@ -471,11 +458,11 @@ test("sign-in UI against a stub provider: errors shown, account named, a 401 ref
     assert.equal(await page.isHidden("#form-error"), true);
 
     const asked = (await page.evaluate(() => window.__msal.tokens)).length;
-    await site.clearRequests();
+    await env.site.clearRequests();
     await syncAndExpect(page, "started");
     const tokens = (await page.evaluate(() => window.__msal.tokens)).slice(asked, asked + 2);
     assert.deepEqual(tokens, [false, true], "the sync asked for a token, got a 401, asked once for a fresh one");
-    const posts = (await site.requests()).filter((r) => r.method === "POST");
+    const posts = (await env.site.requests()).filter((r) => r.method === "POST");
     assert.deepEqual(posts.map((r) => r.status), [401, 204], "one retry after the 401, no more");
     assert.equal(await page.evaluate(() => localStorage.getItem("autopilot-sync:clientId")), null, "values from the address are not remembered");
     await page.click("#sign-out");
@@ -508,11 +495,11 @@ test("redirect.html loads the MSAL redirect bridge under its CSP", async () => {
 // ---- README promises about the page: the failed and waitTimeout states, ?mode, ?cloud, dark mode
 
 test("a failed sync: progress ends in the failed state, announced, with the error colour", async () => {
-  await site.config({ syncResult: "failed" });
+  await env.site.config({ syncResult: "failed" });
   await withPage("/?intervalMs=100", async (page) => {
     await syncAndExpect(page, "started");
     await page.waitForSelector('#progress[data-state="inProgress"]', WAIT);
-    await site.advance(60_000);
+    await env.site.advance(60_000);
     await page.waitForSelector('#progress[data-state="failed"]', WAIT);
     assert.match(await text(page, "#progress-state"), /failed/i);
     assert.equal(await text(page, "#st-status"), "failed");
@@ -526,7 +513,7 @@ test("a failed sync: progress ends in the failed state, announced, with the erro
 });
 
 test("waitTimeout: the page stops following a sync that never ends (page clock moved 15 minutes)", async () => {
-  await site.clock({ freeze: true }); // the simulated sync never ends
+  await env.site.clock({ freeze: true }); // the simulated sync never ends
   await withPage("/?intervalMs=60000", async (page) => {
     await syncAndExpect(page, "started");
     await page.waitForSelector('#progress[data-state="inProgress"]', WAIT);
@@ -565,9 +552,9 @@ test("?cloud= sends a pasted token to that cloud's Graph host (routed offline) a
   for (const [cloud, host] of Object.entries(clouds)) {
     const seen = [];
     const setup = (page) =>
-      page.route((url) => url.origin !== site.url, (route) => {
+      page.route((url) => url.origin !== env.site.url, (route) => {
         const req = route.request();
-        const cors = { "access-control-allow-origin": site.url, "access-control-allow-headers": "authorization, accept, client-request-id", "access-control-allow-methods": "GET, POST" };
+        const cors = { "access-control-allow-origin": env.site.url, "access-control-allow-headers": "authorization, accept, client-request-id", "access-control-allow-methods": "GET, POST" };
         if (req.method() === "OPTIONS") return route.fulfill({ status: 204, headers: cors });
         seen.push(`${req.method()} ${req.url()} ${req.headers().authorization}`);
         if (req.method() === "POST") return route.fulfill({ status: 204, headers: cors });
@@ -580,7 +567,7 @@ test("?cloud= sends a pasted token to that cloud's Graph host (routed offline) a
       await syncAndExpect(page, "started");
       assert.equal(seen[0], `POST ${host}/beta/deviceManagement/windowsAutopilotSettings/sync Bearer pasted-token-1`, cloud);
       assert.ok(seen.every((x) => x.startsWith(`${x.split(" ")[0]} ${host}/`)), `only ${host}: ${seen}`);
-      assert.equal((await site.requests()).length, 0, "nothing reached the simulator's Graph");
+      assert.equal((await env.site.requests()).length, 0, "nothing reached the simulator's Graph");
     }, {}, { setup });
   }
 });
@@ -601,7 +588,7 @@ function contrast(a, b) {
 test("dark mode follows the system: computed colours are dark with readable text, light otherwise", async () => {
   const colours = {};
   for (const colorScheme of ["light", "dark"]) {
-    await site.reset();
+    await env.site.reset();
     await withPage("/", async (page) => {
       await syncAndExpect(page, "started");
       colours[colorScheme] = await page.evaluate(() => {

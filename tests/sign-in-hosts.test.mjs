@@ -5,27 +5,16 @@
 // cloud metadata turns login.chinacloudapi.cn into login.partner.microsoftonline.cn
 // (msal-common AuthorityMetadata), so the CSP must allow CloudInfo.signInHosts, not only
 // authorityHost.
-import { after, before, beforeEach } from "node:test";
 import { test } from "./helpers/test.mjs";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { launchBrowser } from "./helpers/browser.mjs";
-import { ROOT, openPage, startSite } from "./helpers/page.mjs";
+import { ROOT, openPage, useSite } from "./helpers/page.mjs";
 
 const WAIT = { timeout: 20_000 };
 const CLIENT_ID = "11111111-2222-3333-4444-555555555555";
 const { CloudInfo } = await import(join(ROOT, "pkg/contract.js"));
 const SIGN_IN = [...new Set(Object.values(CloudInfo).flatMap((c) => c.signInHosts))];
-let site, browser;
-
-before(async () => {
-  [site, browser] = await Promise.all([startSite(), launchBrowser()]);
-});
-after(async () => {
-  await browser?.close();
-  await site?.stop();
-});
-beforeEach(() => site.reset());
+const env = useSite();
 
 /**
  * Answers every request to a sign-in host for the whole context (popups included) and
@@ -38,7 +27,7 @@ function routeSignIn(seen) {
     page.context().route((url) => SIGN_IN.includes(url.origin), (route) => {
       const req = route.request();
       const url = new URL(req.url());
-      const cors = { "access-control-allow-origin": site.url, "access-control-allow-headers": "*", "access-control-allow-methods": "POST" };
+      const cors = { "access-control-allow-origin": env.site.url, "access-control-allow-headers": "*", "access-control-allow-methods": "POST" };
       if (req.method() === "OPTIONS") return route.fulfill({ status: 204, headers: cors });
       seen.push(`${req.method()} ${url.origin}${url.pathname}`);
       if (url.pathname.endsWith("/oauth2/v2.0/authorize") && url.searchParams.has("redirect_uri")) {
@@ -61,7 +50,7 @@ function routeSignIn(seen) {
 test("the page's CSP lets MSAL's token POST (fetch) and silent iframe reach every sign-in host of every cloud", async () => {
   assert.ok(SIGN_IN.includes("https://login.partner.microsoftonline.cn"), "MSAL's China host is in CloudInfo.signInHosts");
   const seen = [];
-  const page = await openPage(browser, site, "/", {}, { setup: routeSignIn(seen) });
+  const page = await openPage(env.browser, env.site, "/", {}, { setup: routeSignIn(seen) });
   try {
     const statuses = await page.evaluate(async (hosts) => {
       const out = [];
@@ -97,7 +86,7 @@ test("the page's CSP lets MSAL's token POST (fetch) and silent iframe reach ever
 
 test("China sign-in with real MSAL.js: authorize and the token POST go to login.partner.microsoftonline.cn, and the CSP lets them through", async () => {
   const seen = [];
-  const page = await openPage(browser, site, `/?cloud=china&clientId=${CLIENT_ID}&tenantId=contoso.example`, {}, { setup: routeSignIn(seen) });
+  const page = await openPage(env.browser, env.site, `/?cloud=china&clientId=${CLIENT_ID}&tenantId=contoso.example`, {}, { setup: routeSignIn(seen) });
   try {
     assert.equal(await page.isChecked("#mode-signin"), true);
     assert.equal(await page.inputValue("#cloud"), "china");

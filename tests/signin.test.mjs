@@ -3,40 +3,27 @@
 // over https (self-signed, hence --ignore-certificate-errors). Offline: nothing leaves
 // 127.0.0.1. Every test also checks: no CSP violations or uncaught errors, and no token
 // (access or refresh, as the authority issued them) in the DOM, localStorage or any URL.
-import { after, before, beforeEach } from "node:test";
 import { test } from "./helpers/test.mjs";
 import assert from "node:assert/strict";
-import { launchBrowser } from "./helpers/browser.mjs";
-import { openPage, startSite } from "./helpers/page.mjs";
+import { openPage, useSite } from "./helpers/page.mjs";
 
 // Upper bounds only (a passing wait costs nothing): generous, for a loaded 2-core machine.
 const WAIT = { timeout: 30_000 };
 const CLIENT_ID = "sim-spa";
 const WRITE_SCOPE = "DeviceManagementServiceConfig.ReadWrite.All";
 const SYNC_PATH = "/beta/deviceManagement/windowsAutopilotSettings/sync";
-let site, browser;
-
-before(async () => {
-  [site, browser] = await Promise.all([startSite(["--oidc-port", "0"]), launchBrowser(["--ignore-certificate-errors"])]);
-  assert.match(site.authorityUrl, /^https:\/\/127\.0\.0\.1:\d+$/, "graph-sim printed its authority");
-});
-
-after(async () => {
-  await browser?.close();
-  await site?.stop();
-});
-
-beforeEach(() => site.reset());
+const env = useSite(["--oidc-port", "0"], ["--ignore-certificate-errors"]);
 
 /** `GET /_sim/oidc`, or `PATCH` it with `patch`. */
-const oidc = (patch) => site.oidc(patch);
+const oidc = (patch) => env.site.oidc(patch);
 
 /**
  * The page's address for the local authority; `extra` is appended to the query. `base`:
  * where the page is served (`/`, or the sub-path `/autopilot/`).
  */
 function pagePath(extra = "", base = "/") {
-  const authority = encodeURIComponent(`${site.authorityUrl}/sim-tenant`);
+  assert.match(env.site.authorityUrl, /^https:\/\/127\.0\.0\.1:\d+$/, "graph-sim printed its authority");
+  const authority = encodeURIComponent(`${env.site.authorityUrl}/sim-tenant`);
   return `${base}?authority=${authority}&clientId=${CLIENT_ID}&intervalMs=200${extra}`;
 }
 
@@ -86,7 +73,7 @@ async function withSignInPage(extra, body, base = "/") {
       }));
     });
   };
-  const page = await openPage(browser, site, pagePath(extra, base), {}, { setup });
+  const page = await openPage(env.browser, env.site, pagePath(extra, base), {}, { setup });
   watch.settle = async () => {
     for (let n = 0; n < watch.reads.length; ) {
       const batch = watch.reads.slice(n);
@@ -158,7 +145,7 @@ async function syncAndExpect(page, outcome) {
   await page.waitForFunction(() => !document.querySelector("autopilot-sync").shadowRoot.querySelector("#busy").checkVisibility(), null, WAIT);
 }
 
-const posts = async () => (await site.requests()).filter((r) => r.method === "POST" && r.path === SYNC_PATH);
+const posts = async () => (await env.site.requests()).filter((r) => r.method === "POST" && r.path === SYNC_PATH);
 const JWT_BEARER = /^Bearer [A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 test("popup sign-in → account shown → Sync now → started, with a JWT from the authority", async () => {
@@ -189,11 +176,11 @@ test("popup sign-in → account shown → Sync now → started, with a JWT from 
 
 test("redirect sign-in: to the authority and back, handleRedirectPromise picks it up, a sync works", async () => {
   await withSignInPage("&interaction=redirect", async (page, watch) => {
-    const authorize = page.waitForRequest((r) => r.url().startsWith(`${site.authorityUrl}/sim-tenant/oauth2/v2.0/authorize`), WAIT);
+    const authorize = page.waitForRequest((r) => r.url().startsWith(`${env.site.authorityUrl}/sim-tenant/oauth2/v2.0/authorize`), WAIT);
     await page.click("#sign-in");
     await authorize;
     // Back on the page (via redirect.html): a fresh load that creates the provider again.
-    await page.waitForURL((u) => u.pathname === "/" && u.origin === site.url, WAIT);
+    await page.waitForURL((u) => u.pathname === "/" && u.origin === env.site.url, WAIT);
     await page.waitForSelector("html[data-ready]", WAIT);
     await accountIs(page, "Sim Admin");
     assert.equal(await page.isHidden("#form-error"), true);
@@ -217,8 +204,8 @@ test("expired token: the 401 makes the client refresh silently, the retried sync
     const lifetime = (await oidc()).tokenLifetimeSeconds;
     // Past the lifetime on the simulated clock only: MSAL (on the real clock) still
     // believes its cached token, so Graph is the one to say it expired.
-    await site.advance((lifetime + 120) * 1000);
-    await site.clearRequests();
+    await env.site.advance((lifetime + 120) * 1000);
+    await env.site.clearRequests();
 
     await syncAndExpect(page, "started");
     const sent = await posts();
@@ -266,7 +253,7 @@ test("cancelled sign-in: access_denied → signInCancelled shown, nothing stuck,
     await page.waitForSelector('#form-error[data-code="signInCancelled"]:not([hidden])', WAIT);
     assert.match(await text(page, "#form-error"), /cancelled/i);
     assert.ok(
-      watch.urls.some((u) => u.startsWith(`${site.url}/redirect.html`) && /[?#&]error=access_denied/.test(u)),
+      watch.urls.some((u) => u.startsWith(`${env.site.url}/redirect.html`) && /[?#&]error=access_denied/.test(u)),
       "the authority sent the popup back to the redirect bridge with error=access_denied",
     );
     assert.equal(await text(page, "#account-name"), "nobody");
@@ -329,7 +316,7 @@ test("cancelled redirect sign-in: back on the page, the provider's redirectError
   await withSignInPage("&interaction=redirect", async (page) => {
     await oidc({ defaultUser: "cancel@sim.test" });
     await page.click("#sign-in");
-    await page.waitForURL((u) => u.pathname === "/" && u.origin === site.url, WAIT);
+    await page.waitForURL((u) => u.pathname === "/" && u.origin === env.site.url, WAIT);
     await page.waitForSelector("html[data-ready]", WAIT);
     await page.waitForSelector("#form-error:not([hidden])", WAIT);
     assert.equal(await page.getAttribute("#form-error", "data-code"), "signInCancelled");
@@ -339,7 +326,7 @@ test("cancelled redirect sign-in: back on the page, the provider's redirectError
     // Nothing stuck: the next redirect sign-in works.
     await oidc({ defaultUser: "admin@sim.test" });
     await page.click("#sign-in");
-    await page.waitForURL((u) => u.pathname === "/" && u.origin === site.url, WAIT);
+    await page.waitForURL((u) => u.pathname === "/" && u.origin === env.site.url, WAIT);
     await page.waitForSelector("html[data-ready]", WAIT);
     await accountIs(page, "Sim Admin");
     await syncAndExpect(page, "started");
@@ -351,10 +338,10 @@ test("a silent refresh that fails for a reason other than interaction does not p
     await signInWithPopup(page);
     // The token endpoint goes away: MSAL's silent refresh fails with a network error,
     // which is not "interaction required", so no popup may open.
-    await page.context().route((url) => url.origin === site.authorityUrl && url.pathname.endsWith("/oauth2/v2.0/token"), (route) => route.abort("connectionreset"));
+    await page.context().route((url) => url.origin === env.site.authorityUrl && url.pathname.endsWith("/oauth2/v2.0/token"), (route) => route.abort("connectionreset"));
     const lifetime = (await oidc()).tokenLifetimeSeconds;
-    await site.advance((lifetime + 120) * 1000); // Graph now refuses the cached token
-    await site.clearRequests();
+    await env.site.advance((lifetime + 120) * 1000); // Graph now refuses the cached token
+    await env.site.clearRequests();
     await page.click("#sync-now");
     await page.waitForSelector("#form-error:not([hidden])", WAIT);
     const code = await page.getAttribute("#form-error", "data-code");
@@ -370,7 +357,7 @@ test("a silent refresh that fails for a reason other than interaction does not p
 // Issue 16, item 2: sign-out under a sub-path. The page is served at /autopilot/ as a
 // portal would serve it; its redirect bridge is /autopilot/redirect.html.
 const SUB = "/autopilot/";
-const logoutRequests = async () => (await site.requests()).filter((r) => r.path.endsWith("/oauth2/v2.0/logout"));
+const logoutRequests = async () => (await env.site.requests()).filter((r) => r.path.endsWith("/oauth2/v2.0/logout"));
 
 /** The sign-out's post_logout_redirect_uri, from graph-sim's log of the logout request. */
 async function postLogoutRedirectUri() {
@@ -385,7 +372,7 @@ async function postLogoutRedirectUri() {
  */
 const navigatedTo = (page, pathname) =>
   page.waitForEvent("framenavigated", {
-    predicate: (f) => f === page.mainFrame() && f.url().startsWith(`${site.url}/`) && new URL(f.url()).pathname === pathname,
+    predicate: (f) => f === page.mainFrame() && f.url().startsWith(`${env.site.url}/`) && new URL(f.url()).pathname === pathname,
     ...WAIT,
   });
 
@@ -400,8 +387,8 @@ async function signedOutShown(page) {
 test("under /autopilot/, popup sign-out: the popup ends on the sub-path's bridge and closes, the page stays at /autopilot/ signed out", async () => {
   await withSignInPage("", async (page, watch) => {
     await signInWithPopup(page);
-    const [authorize] = (await site.requests()).filter((r) => r.path.endsWith("/oauth2/v2.0/authorize"));
-    assert.equal(new URLSearchParams(authorize.query).get("redirect_uri"), `${site.url}${SUB}redirect.html`, "the sub-path's bridge");
+    const [authorize] = (await env.site.requests()).filter((r) => r.path.endsWith("/oauth2/v2.0/authorize"));
+    assert.equal(new URLSearchParams(authorize.query).get("redirect_uri"), `${env.site.url}${SUB}redirect.html`, "the sub-path's bridge");
     const before = page.url();
 
     const popup = page.context().waitForEvent("page", WAIT);
@@ -411,7 +398,7 @@ test("under /autopilot/, popup sign-out: the popup ends on the sub-path's bridge
     await signedOutShown(page);
     assert.equal(page.url(), before, "the page did not move");
     assert.equal(new URL(page.url()).pathname, SUB);
-    assert.equal(await postLogoutRedirectUri(), `${site.url}${SUB}redirect.html`, "the popup came back to the sub-path's bridge");
+    assert.equal(await postLogoutRedirectUri(), `${env.site.url}${SUB}redirect.html`, "the popup came back to the sub-path's bridge");
     assert.equal(watch.popups.length, 2, "the sign-in and the sign-out popups");
     assert.equal((await oidc()).sessions, 0, "the authority session is gone");
   }, SUB);
@@ -434,9 +421,9 @@ test("under /autopilot/, redirect sign-out: back on the page that signed out (sa
     await page.waitForSelector("html[data-ready]", WAIT);
     await signedOutShown(page);
     assert.equal(page.url(), before, "exactly the address that signed out: no state, code or error in it");
-    assert.equal(await postLogoutRedirectUri(), `${site.url}${SUB}redirect.html`);
-    const after = watch.urls.slice(navigated).filter((u) => u.startsWith(site.url) && !u.includes("/_sim/"));
-    assert.ok(after.some((u) => u.startsWith(`${site.url}${SUB}redirect.html`)), "through the bridge");
+    assert.equal(await postLogoutRedirectUri(), `${env.site.url}${SUB}redirect.html`);
+    const after = watch.urls.slice(navigated).filter((u) => u.startsWith(env.site.url) && !u.includes("/_sim/"));
+    assert.ok(after.some((u) => u.startsWith(`${env.site.url}${SUB}redirect.html`)), "through the bridge");
     assert.deepEqual(after.filter((u) => new URL(u).pathname === "/"), [], "never on the site root");
     assert.equal(watch.popups.length, 0, "no popup in redirect mode");
     const { counters, sessions } = await oidc();

@@ -1,10 +1,11 @@
 // The admin page (www/) served by graph-sim exactly as `npm start` serves it, and
 // Chromium pages that record CSP violations, console errors and uncaught exceptions.
+import { after, before, beforeEach } from "node:test";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startGraphSim } from "./graph-sim.mjs";
-import { newWatchedPage } from "./browser.mjs";
+import { launchBrowser, newWatchedPage } from "./browser.mjs";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const SCREENSHOTS = join(ROOT, "test-output", "screenshots");
@@ -30,6 +31,25 @@ export function startSite(extraArgs = [], site = "www") {
 // What Chromium logs by itself for an HTTP error answer or a dropped connection: the
 // page shows those as outcomes, so they are expected, not problems.
 const EXPECTED_CONSOLE = /^console: Failed to load resource: (the server responded with a status of (400|401|403|409|429|500|503)\b|net::ERR_(EMPTY_RESPONSE|CONNECTION_CLOSED|CONNECTION_RESET))/;
+
+/**
+ * The hooks the page tests share: the site (`startSite(siteArgs)`) and a browser
+ * (`launchBrowser(browserArgs)`) for the whole file, both closed after it, and the site
+ * reset before each test. Returns the holder of `site` and `browser` (set once `before`
+ * has run).
+ */
+export function useSite(siteArgs = [], browserArgs = []) {
+  const env = { site: undefined, browser: undefined };
+  before(async () => {
+    [env.site, env.browser] = await Promise.all([startSite(siteArgs), launchBrowser(browserArgs)]);
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.site?.stop();
+  });
+  beforeEach(() => env.site.reset());
+  return env;
+}
 
 /**
  * Opens `path` (relative to the site) in a fresh context, after `setup(page)` (routes,
