@@ -28,16 +28,24 @@ const KB = (n) => Math.round(n / 1024).toLocaleString("en");
 const wasm = initSync({ module: readFileSync(join(REPO, "pkg/autopilot_sync_bg.wasm")) });
 const pages = () => wasm.memory.buffer.byteLength / 65536;
 
-async function soakNode() {
-  const real = globalThis.fetch;
+/**
+ * A fetch that answers at once, in turn, a settings object, a 429 with an error body and a
+ * 204, so every path of a result (status read, error body, no body) is exercised. Used in
+ * Node and, as source, in the page.
+ */
+function rotatingFetch() {
   let n = 0;
-  // Alternate answers so every path (status read, error body, 204) is exercised.
-  globalThis.fetch = async () => {
+  return async () => {
     n++;
     if (n % 3 === 0) return new Response(null, { status: 204, headers: { "request-id": "r" } });
     if (n % 3 === 1) return Response.json({ syncStatus: "completed", lastSyncDateTime: "2026-01-01T00:00:00Z" });
     return Response.json({ error: { code: "TooManyRequests", message: "Too many" } }, { status: 429, headers: { "retry-after": "600" } });
   };
+}
+
+async function soakNode() {
+  const real = globalThis.fetch;
+  globalThis.fetch = rotatingFetch();
   const root = { baseUrl: "http://127.0.0.1:9" };
   const batch = 100;
   const samples = [];
@@ -71,16 +79,11 @@ async function soakChromium(sim) {
     await page.evaluate(async (root) => {
       const glue = await import(`${root}/pkg/autopilot_sync.js`);
       const wasm = await glue.default();
-      let n = 0;
-      // The same rotation of answers as in Node: no network, the module's own cost.
-      globalThis.fetch = async () => {
-        n++;
-        if (n % 3 === 0) return new Response(null, { status: 204, headers: { "request-id": "r" } });
-        if (n % 3 === 1) return Response.json({ syncStatus: "completed", lastSyncDateTime: "2026-01-01T00:00:00Z" });
-        return Response.json({ error: { code: "TooManyRequests", message: "Too many" } }, { status: 429, headers: { "retry-after": "600" } });
-      };
       window.__soak = { glue, pages: () => wasm.memory.buffer.byteLength / 65536 };
     }, sim.url);
+    // The same rotation of answers as in Node (its source, made in the page): no network,
+    // the module's own cost.
+    await page.evaluate(`globalThis.fetch = (${rotatingFetch})();`);
     const samples = [];
     const batch = 100;
     const t0 = performance.now();
