@@ -58,8 +58,9 @@ impl Request {
 impl Request {
     /// The request as `_send` (src/wasm/host.js) takes it, one string for one crossing:
     /// the method, the URL, then each header's name and value, joined by line breaks.
-    /// None of them holds one: the root is a checked URL, and the token and
-    /// `client-request-id` are checked visible ASCII.
+    /// None of them holds one: the root is a checked URL, a next-page link has its line
+    /// breaks removed (`devices::next_page`), and the token and `client-request-id` are
+    /// checked visible ASCII.
     pub fn packed(&self) -> String {
         let mut s = String::with_capacity(self.url.len() + 160);
         s.push_str(self.method);

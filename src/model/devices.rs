@@ -12,6 +12,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use super::bounds::{scrub, MAX_FIELD_CHARS, MAX_MESSAGE_CHARS};
 use super::errors::UsageError;
 use super::json::{parse, Doc, Json, ObjectWriter};
 use super::time::{decimal, floor};
@@ -214,13 +215,20 @@ pub fn fallback_term(serial: &str) -> Option<&str> {
         .max_by_key(|p| p.len())
 }
 
-/// Whether a next-page link may be followed: under the same Graph root (the token goes
-/// with it) and not seen before (Intune once returned the same link forever).
-pub fn follow_link(link: &str, root: &str, seen: &[String]) -> bool {
+/// The next page to request, or `None` when paging ends: the link must be under the same
+/// Graph root (the token goes with it) and not seen before (Intune once returned the same
+/// link forever). ASCII tabs and line breaks are removed first, as the URL parser in
+/// `fetch` removes them: the request crosses to JS as lines (`Request::packed`), and a
+/// line break inside a link would otherwise shift the headers after it.
+pub fn next_page(link: &str, root: &str, seen: &[String]) -> Option<String> {
+    let link: String = link
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
     let under_root = link
         .strip_prefix(root)
         .is_some_and(|rest| rest.starts_with('/'));
-    under_root && !seen.iter().any(|s| s == link) && seen.len() < MAX_PAGES
+    (under_root && !seen.contains(&link) && seen.len() < MAX_PAGES).then_some(link)
 }
 
 /// One row of `windowsAutopilotDeviceIdentities`.
@@ -339,7 +347,12 @@ pub fn parse_imported(body: &str) -> Option<Page<Imported>> {
 /// spellings are accepted); anything unknown reads as "registered, no profile yet".
 pub fn profile_state(status: Option<&str>) -> DeviceState {
     match status {
-        Some(s) if s.len() >= 8 && s[..8].eq_ignore_ascii_case("assigned") => {
+        // Compared as bytes: Graph's text may have a multi-byte character at any index.
+        Some(s)
+            if s.as_bytes()
+                .get(..8)
+                .is_some_and(|p| p.eq_ignore_ascii_case(b"assigned")) =>
+        {
             DeviceState::ProfileAssigned
         }
         Some(s) if s.eq_ignore_ascii_case("failed") => DeviceState::ProfileFailed,
@@ -506,7 +519,7 @@ fn identity_message(state: DeviceState, d: &Identity) -> String {
         DeviceState::ProfileAssigned => "Registered with a deployment profile assigned: the device is ready for Windows Autopilot.",
         DeviceState::ProfileFailed => match d.profile_detail.as_deref() {
             Some(x) if x.eq_ignore_ascii_case("hardwareRequirementsNotMet") => "The deployment profile could not be assigned: the device does not meet its hardware requirements (a self-deploying profile needs TPM 2.0); assign another profile.",
-            Some(x) if x.len() > 19 && x[x.len() - 19..].eq_ignore_ascii_case("profileNotSupported") => "The deployment profile could not be assigned: the profile does not support this kind of device; assign a profile made for it.",
+            Some(x) if x.len() > 19 && x.as_bytes()[x.len() - 19..].eq_ignore_ascii_case(b"profileNotSupported") => "The deployment profile could not be assigned: the profile does not support this kind of device; assign a profile made for it.",
             _ => "The deployment profile assignment failed: check the profile and the group it targets, then assign it again.",
         },
         _ => match d.profile_status.as_deref() {
@@ -561,6 +574,29 @@ fn push_int(out: &mut String, v: i64) {
 }
 
 impl DeviceReport {
+    /// The report as it may leave the library, like a sealed call result: every value
+    /// copied from Graph's rows has `token` (and each long part of it) redacted and is cut
+    /// to [`MAX_FIELD_CHARS`]; the message (which may name Graph's import error) to
+    /// [`MAX_MESSAGE_CHARS`].
+    pub fn sealed(mut self, token: &str) -> DeviceReport {
+        for field in [
+            &mut self.device_id,
+            &mut self.group_tag,
+            &mut self.profile_status,
+            &mut self.profile_assigned_at,
+            &mut self.enrollment_state,
+            &mut self.last_contacted_at,
+            &mut self.import_status,
+            &mut self.import_error_name,
+        ] {
+            scrub(field, token, MAX_FIELD_CHARS);
+        }
+        let mut message = Some(core::mem::take(&mut self.message));
+        scrub(&mut message, token, MAX_MESSAGE_CHARS);
+        self.message = message.unwrap_or_default();
+        self
+    }
+
     /// The JS object, as JSON (documented keys, in this order).
     pub fn to_json(&self) -> String {
         let mut w = ObjectWriter::new();
@@ -914,7 +950,7 @@ impl SyncPlan {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ErrorCode, Outcome};
+    use crate::model::{ErrorCode, Outcome, Request};
 
     fn id(serial: &str, status: Option<&str>, detail: Option<&str>) -> Identity {
         Identity {
@@ -952,6 +988,10 @@ mod tests {
             (Some("somethingNew"), Registered),
             (Some(""), Registered),
             (None, Registered),
+            // A multi-byte character across byte 8 (the wasm trapped here once).
+            (Some("\u{fffd}\u{a86b}\u{d38}"), Registered),
+            (Some("assigne\u{e9}"), Registered),
+            (Some("assigned\u{e9}"), ProfileAssigned),
         ];
         for (status, want) in cases {
             assert_eq!(profile_state(*status), *want, "{status:?}");
@@ -1038,6 +1078,17 @@ mod tests {
                 &[],
                 ProfileFailed,
                 "does not support",
+            ),
+            (
+                // Multi-byte characters where the suffix check starts: no panic.
+                &[id(
+                    "SN1",
+                    Some("failed"),
+                    Some("\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}"),
+                )],
+                &[],
+                ProfileFailed,
+                "assignment failed",
             ),
             (
                 &[id("SN1", Some("failed"), None)],
@@ -1237,22 +1288,52 @@ mod tests {
     fn paging_links() {
         let root = "https://graph.microsoft.com";
         let a = "https://graph.microsoft.com/beta/x?$skiptoken=1".to_string();
-        assert!(follow_link(&a, root, &[]));
+        let follow = |link: &str, seen: &[String]| next_page(link, root, seen).is_some();
+        assert_eq!(next_page(&a, root, &[]), Some(a.clone()));
         assert!(
-            !follow_link(&a, root, core::slice::from_ref(&a)),
+            !follow(&a, core::slice::from_ref(&a)),
             "a link seen before ends paging"
         );
         assert!(
-            !follow_link("https://evil.example/beta/x", root, &[]),
+            !follow("https://evil.example/beta/x", &[]),
             "the token never leaves the root"
         );
-        assert!(!follow_link(
+        assert!(!follow(
             "https://graph.microsoft.com.evil.example/beta",
-            root,
+            &[]
+        ));
+        assert!(!follow(
+            "https://graph.microsoft.com@evil.example/beta",
             &[]
         ));
         let seen: Vec<String> = (0..MAX_PAGES).map(|i| i.to_string()).collect();
-        assert!(!follow_link(&a, root, &seen), "at most MAX_PAGES pages");
+        assert!(!follow(&a, &seen), "at most MAX_PAGES pages");
+        // Tabs and line breaks go, as fetch's URL parser drops them; none reaches the
+        // request's lines, where it would shift the headers.
+        for (link, cleaned) in [
+            (
+                "https://graph.microsoft.com/beta/x\nAuthorization\nBearer injected",
+                Some("https://graph.microsoft.com/beta/xAuthorizationBearer injected"),
+            ),
+            (
+                "https://graph.microsoft.com/beta/x?a=\r\n1\t2",
+                Some("https://graph.microsoft.com/beta/x?a=12"),
+            ),
+            ("https://graph.microsoft.com\n.evil.example/beta", None),
+            ("\nhttps://evil.example/beta", None),
+        ] {
+            let next = next_page(link, root, &[]);
+            assert_eq!(next.as_deref(), cleaned, "{link:?}");
+            if let Some(url) = next {
+                let packed = Request::get(&url, "token", "id").packed();
+                assert_eq!(packed.lines().count(), 8, "{packed:?}");
+            }
+        }
+        let cleaned = "https://graph.microsoft.com/beta/x?a=12".to_string();
+        assert!(
+            !follow("https://graph.microsoft.com/beta/x?a=1\n2", &[cleaned]),
+            "seen is compared after cleaning"
+        );
     }
 
     #[test]
@@ -1294,6 +1375,68 @@ mod tests {
             "\"importErrorCode\":808,\"importErrorName\":\"ZtdDeviceAssignedToOtherTenant\""
         ));
         assert!(crate::model::json::parse(&j).is_some());
+    }
+
+    #[test]
+    fn reports_are_sealed_like_results() {
+        let token =
+            "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZG1pbi1leGFtcGxlIn0.c2lnbmF0dXJlLXNlY3JldC1wYXJ0";
+        let sig = token.rsplit('.').next().unwrap_or_default();
+        let echo = |s: &str| Some([s, " ", token, " ", sig].concat());
+        let long = "x".repeat(5_000);
+        let device = Identity {
+            id: echo("d1"),
+            serial: "SN1".into(),
+            group_tag: Some(long.clone()),
+            profile_status: echo("assigned"),
+            profile_assigned_at: echo("2026"),
+            enrollment_state: echo("enrolled"),
+            last_contacted_at: echo("2026"),
+            ..Default::default()
+        };
+        let mut failed = imp("SN2", "error", Some(12345), None);
+        failed.error_name = echo("Odd");
+        failed.group_tag = Some(long);
+        for (serial, r) in [
+            ("SN1", decide("SN1", &[device], &[])),
+            ("SN2", decide("SN2", &[], &[failed])),
+        ] {
+            let sealed = r.sealed(token);
+            let json = sealed.to_json();
+            assert!(!json.contains(token) && !json.contains(sig), "{json}");
+            for v in [
+                &sealed.device_id,
+                &sealed.group_tag,
+                &sealed.profile_status,
+                &sealed.profile_assigned_at,
+                &sealed.enrollment_state,
+                &sealed.last_contacted_at,
+                &sealed.import_status,
+                &sealed.import_error_name,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                assert!(v.chars().count() <= MAX_FIELD_CHARS, "{v}");
+            }
+            assert!(sealed.message.chars().count() <= MAX_MESSAGE_CHARS);
+            assert_eq!(sealed.serial, serial, "the caller's serial is kept");
+        }
+        let sealed = decide(
+            "SN2",
+            &[],
+            &[{
+                let mut i = imp("SN2", "error", Some(12345), None);
+                i.error_name = echo("Odd");
+                i
+            }],
+        )
+        .sealed(token);
+        assert!(
+            sealed.message.contains("(12345 Odd [redacted] [redacted])"),
+            "{}",
+            sealed.message
+        );
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub use call::{
 };
 pub use cloud::{check_base_url, is_loopback, Cloud, UrlParts};
 pub use devices::{
-    decide, devices_json, fallback_term, follow_link, normalize_serials, parse_identities,
+    decide, devices_json, fallback_term, next_page, normalize_serials, parse_identities,
     parse_imported, query_url, read_serials, read_serials_json, wait_done, Collection,
     DeviceReport, DeviceState, Page, SerialsFormat, SerialsRead, SyncPlan, SyncWindow, Until,
     DEFAULT_INTERVAL_MS as DEVICES_INTERVAL_MS, DEFAULT_WAIT_MS as DEVICES_WAIT_MS, MAX_IN_FLIGHT,
@@ -58,6 +58,10 @@ mod never_panics {
     //! lifetime): every parser here takes generated garbage built from the fragments that
     //! matter to it, and must answer.
     use super::cloud::is_loopback;
+    use super::devices::{
+        decide, fallback_term, next_page, normalize_serials, parse_identities, parse_imported,
+        quote_filter_value, read_serials_json, Identity, Imported,
+    };
     use super::graph_error::parse_error_body;
     use super::jwt::describe_token;
     use super::retry_after::parse_retry_after;
@@ -126,6 +130,16 @@ mod never_panics {
         "%",
         "0001-01-01T00:00:00Z",
         "9999999999999999999999",
+        "assigned",
+        "failed",
+        "ProfileNotSupported",
+        "deviceErrorCode",
+        "806",
+        "@odata.nextLink",
+        "Device Serial Number",
+        ";",
+        "\r",
+        "\u{e9}\u{a86b}",
     ];
 
     struct XorShift(u64);
@@ -173,6 +187,37 @@ mod never_panics {
             }
             nested.push_str("\"}}");
             let _ = parse_error_body(&nested);
+            // The device side: the garbage as every field of Graph's rows, and as text.
+            let g = || Some(s.clone());
+            let identity = Identity {
+                id: g(),
+                serial: s.clone(),
+                group_tag: g(),
+                profile_status: g(),
+                profile_detail: g(),
+                profile_assigned_at: g(),
+                enrollment_state: g(),
+                last_contacted_at: g(),
+            };
+            let imported = Imported {
+                id: g(),
+                serial: s.clone(),
+                group_tag: g(),
+                status: g(),
+                registration_id: g(),
+                error_code: Some(808),
+                error_name: g(),
+            };
+            for r in [decide(&s, &[identity], &[]), decide(&s, &[], &[imported])] {
+                let _ = r.sealed(&s).to_json();
+            }
+            let _ = parse_identities(&s);
+            let _ = parse_imported(&nested);
+            let _ = read_serials_json(&s);
+            let _ = normalize_serials(s.split('\n'));
+            let _ = fallback_term(&s);
+            let _ = next_page(&s, "https://graph.microsoft.com", &[]);
+            let _ = quote_filter_value(&s);
         }
     }
 }

@@ -23,7 +23,7 @@ use super::options::{
     check_keys, duration_opt, function_opt, signal_opt, string_opt, CallOptions, DEFAULT_TIMEOUT_MS,
 };
 use crate::model::{
-    ceil, decide, devices_json, fallback_term, follow_link, format_iso, normalize_serials,
+    ceil, decide, devices_json, fallback_term, format_iso, next_page, normalize_serials,
     parse_identities, parse_imported, query_url, wait_done, Action, Answer, Collection,
     DeviceReport, DeviceState, Outcome, Reply, Request, SyncPlan, SyncResult, SyncWindow, Until,
     UsageError, DEVICES_INTERVAL_MS, DEVICES_WAIT_MS, MAX_IN_FLIGHT, MIN_INTERVAL_MS,
@@ -161,9 +161,12 @@ async fn query<T>(
         };
         rows.extend(page.rows);
         seen.push(core::mem::take(&mut url));
-        match page.next_link {
-            Some(link) if follow_link(&link, root, &seen) => url = link,
-            _ => return Ok(rows),
+        match page
+            .next_link
+            .and_then(|link| next_page(&link, root, &seen))
+        {
+            Some(next) => url = next,
+            None => return Ok(rows),
         }
     }
 }
@@ -173,10 +176,10 @@ async fn one(ctx: &Ctx, serial: &str) -> Result<DeviceReport, SyncResult> {
     let ids = query(ctx, Collection::Identities, serial, parse_identities).await?;
     let r = decide(serial, &ids, &[]);
     if r.state != DeviceState::NotFound {
-        return Ok(r);
+        return Ok(r.sealed(&ctx.token));
     }
     let imported = query(ctx, Collection::Imported, serial, parse_imported).await?;
-    Ok(decide(serial, &ids, &imported))
+    Ok(decide(serial, &ids, &imported).sealed(&ctx.token))
 }
 
 /// Reads every serial, at most [`MAX_IN_FLIGHT`] requests at once; the first failure
