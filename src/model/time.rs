@@ -226,15 +226,23 @@ fn push_num(out: &mut String, v: i64, width: usize) {
     }
 }
 
-/// Formats milliseconds since the epoch as `YYYY-MM-DDTHH:MM:SS.mmmZ` (what JS
-/// `Date.prototype.toISOString` gives for years 0–9999).
+/// Formats milliseconds since the epoch as JS `Date.prototype.toISOString` does:
+/// `YYYY-MM-DDTHH:MM:SS.mmmZ` for years 0–9999, and the expanded `±YYYYYY-…` outside
+/// them (a token's `exp` far ahead, or 10 minutes after Graph's `9999-12-31…`), which
+/// `Date.parse` reads back.
 pub fn format_iso(ms: f64) -> String {
     let ms = floor(ms) as i64;
     let days = ms.div_euclid(86_400_000);
     let rem = ms.rem_euclid(86_400_000);
     let (y, mo, d) = civil_from_days(days);
-    let mut out = String::with_capacity(24);
-    push_num(&mut out, y, 4);
+    let mut out = String::with_capacity(27);
+    let width = if (0..=9999).contains(&y) {
+        4
+    } else {
+        out.push(if y < 0 { '-' } else { '+' });
+        6
+    };
+    push_num(&mut out, y, width);
     out.push('-');
     push_num(&mut out, mo, 2);
     out.push('-');
@@ -374,6 +382,27 @@ mod tests {
         assert_eq!(format_iso(NOV_6_1994 + 7.9), "1994-11-06T08:49:37.007Z");
         assert_eq!(format_iso(-1.0), "1969-12-31T23:59:59.999Z");
         assert_eq!(format_iso(1_709_164_800_000.0), "2024-02-29T00:00:00.000Z");
+        // Outside years 0–9999, the expanded form of toISOString (Date.parse reads it).
+        assert_eq!(
+            format_iso(253_402_300_799_999.0),
+            "9999-12-31T23:59:59.999Z"
+        );
+        assert_eq!(
+            format_iso(253_402_300_800_000.0),
+            "+010000-01-01T00:00:00.000Z"
+        );
+        assert_eq!(
+            format_iso(1_099_511_627_776_000.0),
+            "+036812-02-20T00:36:16.000Z"
+        );
+        assert_eq!(
+            format_iso(-62_167_219_200_000.0),
+            "0000-01-01T00:00:00.000Z"
+        );
+        assert_eq!(
+            format_iso(-62_167_219_200_001.0),
+            "-000001-12-31T23:59:59.999Z"
+        );
         for ms in [0.0, 951_782_400_000.0, 4_102_444_800_123.0, -86_400_000.0] {
             assert_eq!(parse_iso8601(&format_iso(ms)), Some(ms), "{ms}");
         }
