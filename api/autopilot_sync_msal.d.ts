@@ -378,7 +378,7 @@ export type GraphRootCheck =
 /** Checks a custom Graph root exactly as `triggerSync` would. Needs the wasm loaded (`await init()`). */
 export function checkGraphRoot(url: string): GraphRootCheck;
 
-/** Whether a URL's `hostname` is this machine (127.0.0.0/8, `[::1]`, `localhost`), the only hosts plain http may reach. Needs the wasm loaded. */
+/** Whether a URL's `hostname` is this machine (127.0.0.0/8, `[::1]`, `localhost`), the only hosts plain http may reach. Throws a `SyncError` (`invalidOptions`) when it is not a string. Needs the wasm loaded. */
 export function isLoopbackHost(hostname: string): boolean;
 
 /**
@@ -460,24 +460,25 @@ export interface InitOutput {
     readonly createSyncClientWith: (a: any, b: any) => [number, number, number];
     readonly describeToken: (a: any, b: any) => [number, number, number];
     readonly getSyncStatus: (a: any, b: any) => any;
-    readonly isLoopbackHost: (a: number, b: number) => number;
+    readonly isLoopbackHost: (a: any) => [number, number, number];
     readonly nextSyncAllowedAt: (a: any, b: any, c: any) => any;
     readonly triggerSync: (a: any, b: any) => any;
     readonly _c: (a: number, b: number, c: any, d: any) => any;
     readonly _d: (a: number, b: number, c: any, d: any) => void;
-    readonly _e: (a: number, b: number, c: any) => [number, number];
-    readonly _f: (a: number, b: number, c: any) => any;
-    readonly _g: (a: number, b: number) => any;
-    readonly _h: (a: number, b: number) => void;
-    readonly _i: (a: number, b: number) => number;
-    readonly _j: (a: number, b: number, c: number, d: number) => number;
-    readonly _k: (a: number, b: number, c: number) => void;
-    readonly _l: (a: number) => void;
-    readonly _m: () => number;
-    readonly _n: WebAssembly.Table;
-    readonly _o: (a: number, b: number) => void;
-    readonly _p: (a: number) => void;
-    readonly _q: () => void;
+    readonly _e: (a: number, b: number, c: number, d: any) => void;
+    readonly _f: (a: number, b: number, c: any) => [number, number];
+    readonly _g: (a: number, b: number, c: any) => any;
+    readonly _h: (a: number, b: number) => any;
+    readonly _i: (a: number, b: number) => void;
+    readonly _j: (a: number, b: number) => number;
+    readonly _k: (a: number, b: number, c: number, d: number) => number;
+    readonly _l: (a: number, b: number, c: number) => void;
+    readonly _m: (a: number) => void;
+    readonly _n: () => number;
+    readonly _o: WebAssembly.Table;
+    readonly _p: (a: number, b: number) => void;
+    readonly _q: (a: number) => void;
+    readonly _r: () => void;
 }
 
 export type SyncInitInput = BufferSource | WebAssembly.Module;

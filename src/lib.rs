@@ -466,7 +466,7 @@ export type GraphRootCheck =
 /** Checks a custom Graph root exactly as `triggerSync` would. Needs the wasm loaded (`await init()`). */
 export function checkGraphRoot(url: string): GraphRootCheck;
 
-/** Whether a URL's `hostname` is this machine (127.0.0.0/8, `[::1]`, `localhost`), the only hosts plain http may reach. Needs the wasm loaded. */
+/** Whether a URL's `hostname` is this machine (127.0.0.0/8, `[::1]`, `localhost`), the only hosts plain http may reach. Throws a `SyncError` (`invalidOptions`) when it is not a string. Needs the wasm loaded. */
 export function isLoopbackHost(hostname: string): boolean;
 
 /**
@@ -637,8 +637,17 @@ export function createMsalTokenProvider(options: MsalProviderOptions, msal: { Pu
     /// Whether a host name is this machine.
     #[cfg(feature = "api")]
     #[wasm_bindgen(js_name = isLoopbackHost, skip_typescript)]
-    pub fn is_loopback_host(hostname: &str) -> bool {
-        crate::model::is_loopback(hostname)
+    pub fn is_loopback_host(hostname: JsValue) -> Result<bool, JsValue> {
+        // Taken as a JsValue: a `&str` parameter would leave a non-string to the glue's
+        // TextEncoder, a TypeError in Node and a silent `String(x)` in browsers.
+        match hostname.as_string() {
+            Some(h) => Ok(crate::model::is_loopback(&h)),
+            None => Err(crate::model::UsageError::new(
+                crate::model::ErrorCode::InvalidOptions,
+                "isLoopbackHost needs a string: a URL's hostname, such as new URL(text).hostname.",
+            )
+            .into()),
+        }
     }
 
     /// When the next manual sync may start.
