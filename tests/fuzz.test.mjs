@@ -1,0 +1,389 @@
+// Randomised inputs through the shipped package: the real wasm modules in Node, with the
+// global fetch answering each request with a generated answer (any status, headers, body
+// bytes, nested Intune JSON, broken or endless streams, rejections, non-Responses, hangs)
+// and every public function called with generated arguments. `npm run fuzz` drives the
+// model's parsers on the host (serde_json); this drives the same model through the
+// engine's JSON.parse, `_send`, TextDecoder and the result builders, where a panic would
+// trap the module for the page's lifetime.
+//
+// What must hold for every input: each call settles; a rejection is a SyncError (and
+// only bad arguments, a signal or getToken cause one); every result has exactly its
+// contract keys with values of their declared kinds; the token (or a JWT's payload or
+// signature) appears in no result; every request carries the token to the Graph root
+// only; and the module still answers a plain call correctly at the end.
+//
+// Reproducible: AUTOPILOT_SYNC_FUZZ_SEED (default fixed) and AUTOPILOT_SYNC_FUZZ_CASES
+// (default 400 per kind); a failure names the seed and the case.
+import { afterEach, describe } from "node:test";
+import { test } from "./helpers/test.mjs";
+import assert from "node:assert/strict";
+import * as api from "autopilot-sync";
+import { stubFetch } from "./helpers/fetch-stub.mjs";
+import { jwt, delegatedClaims } from "./helpers/jwt.mjs";
+
+const { Outcome, SyncState, DeviceState, SyncError, SyncErrorCode } = api;
+const SEED = Number(process.env.AUTOPILOT_SYNC_FUZZ_SEED ?? 20261129) >>> 0;
+const CASES = Number(process.env.AUTOPILOT_SYNC_FUZZ_CASES ?? 400);
+const ROOTS = ["https://graph.microsoft.com", "https://graph.microsoft.us", "http://127.0.0.1:9", "https://graph.example.test"];
+
+// The contract's keys (src/lib.rs), spelled here independently.
+const RESULT_KEYS = ["ok", "outcome", "httpStatus", "retryable", "retryAfterSeconds", "nextAttemptAt", "message", "errorCode", "errorMessage", "requestId", "clientRequestId", "date"];
+const STATUS_KEYS = ["ok", "syncStatus", "lastSyncDateTime", "lastManualSyncTriggerDateTime", "nextManualSyncAt", "nextAttemptAt", "requestId", "clientRequestId"];
+const DEVICE_KEYS = ["serialNumber", "state", "deviceId", "groupTag", "profileStatus", "profileAssignedAt", "enrollmentState", "lastContactedAt", "importStatus", "importErrorCode", "importErrorName", "message"];
+const RETRYABLE = new Set(["alreadyInProgress", "throttled", "serviceUnavailable", "networkError", "timeout"]);
+const NO_ANSWER = new Set(["networkError", "timeout"]);
+const PROBLEM_CODES = new Set(["expired", "notYetValid", "wrongAudience", "wrongCloud", "missingPermission"]);
+
+/** mulberry32: a small seeded generator, so a failing case can be run again. */
+function rng(seed) {
+  let a = seed;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+  const int = (n) => Math.floor(next() * n);
+  const pick = (list) => list[int(list.length)];
+  const chance = (p) => next() < p;
+  const chars = (alphabet, n) => Array.from({ length: n }, () => alphabet[int(alphabet.length)]).join("");
+  return { next, int, pick, chance, chars };
+}
+
+const VISIBLE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/=!$%&'()*,;:@[]{}<>?#|^`\\\"";
+const TOKEN_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/";
+// Characters a header value may hold (no CR, LF or NUL; Latin-1 only).
+const HEADER_CHARS = `${VISIBLE} \t\u00e9\u00ff`;
+const ODD = ["", " ", "\u0000", "\ud800", "\udfff", "\u{1f600}", "\u202e", "\ufeff", "\n", "\r\n", "\u2028", "é", "null", "undefined", "NaN", "-0", "1e309", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.9999999Z", "2026-02-30T25:61:61Z", "2026-11-29T01:00:00+14:00", "Sun, 29 Nov 2026 01:00:00 GMT", "Sun, 31 Feb 2026 99:00:00 GMT", "inProgress", "completed", "failed", "unknown", "{\"a\":", "[]", "{}"];
+
+/** Generators over one seeded stream; `token` is the case's secret, echoed into bodies. */
+function gen(r, token) {
+  const secrets = secretsOf(token);
+  const str = () => {
+    switch (r.int(7)) {
+      case 0: return r.pick(ODD);
+      case 1: return r.chars(VISIBLE, r.int(40));
+      case 2: return r.pick(secrets) + r.pick(ODD);
+      case 3: return `${r.chars(VISIBLE, r.int(10))} ${r.pick(secrets)} ${r.chars(VISIBLE, r.int(10))}`;
+      case 4: return String.fromCodePoint(...Array.from({ length: r.int(12) }, () => r.int(0x11000)));
+      case 5: return r.chars("x", r.chance(0.1) ? 70_000 : r.int(3000));
+      default: return new Date(r.int(4e12) - 1e12).toISOString();
+    }
+  };
+  const num = () => r.pick([0, -0, 1, -1, 3.7, 2 ** 53, -(2 ** 63), 1e308, NaN, Infinity, r.int(1e6), 806, 808]);
+  const value = (depth = 0) => {
+    switch (r.int(depth > 3 ? 4 : 7)) {
+      case 0: return null;
+      case 1: return r.chance(0.5);
+      case 2: return num();
+      case 3: return str();
+      case 4: return Array.from({ length: r.int(4) }, () => value(depth + 1));
+      case 5: return intuneMessage(depth + 1);
+      default: return Object.fromEntries(Array.from({ length: r.int(5) }, () => [r.pick(["code", "message", "Message", "error", "innerError", "value", "syncStatus", "id", r.chars(VISIBLE, 4)]), value(depth + 1)]));
+    }
+  };
+  // Intune's nested JSON: a message that is itself JSON, sometimes several levels deep.
+  const intuneMessage = (depth = 0) => {
+    const inner = { _version: 3, Message: r.chance(0.7) ? str() : value(depth + 1), CustomApiErrorPhrase: "", RetryAfter: r.chance(0.3) ? num() : null, ErrorCode: r.chance(0.5) ? str() : value(depth + 1) };
+    const text = JSON.stringify(inner);
+    return depth < 3 && r.chance(0.3) ? JSON.stringify({ Message: text }) : r.chance(0.2) ? `${str()} - ${text}` : text;
+  };
+  const graphError = () => ({
+    error: r.chance(0.9)
+      ? { code: r.chance(0.8) ? str() : value(), message: r.chance(0.6) ? intuneMessage() : value(), innerError: r.chance(0.7) ? { "request-id": str(), date: str(), "client-request-id": str() } : value() }
+      : value(),
+  });
+  const settings = () => {
+    const s = { "@odata.context": "https://graph.microsoft.com/beta/$metadata#deviceManagement/windowsAutopilotSettings/$entity", id: str() };
+    for (const k of ["syncStatus", "lastSyncDateTime", "lastManualSyncTriggerDateTime"]) if (r.chance(0.85)) s[k] = r.chance(0.7) ? str() : value();
+    return s;
+  };
+  const deviceRow = (serials) => ({
+    id: r.chance(0.8) ? str() : value(),
+    serialNumber: r.chance(0.7) ? r.pick(serials) : r.chance(0.5) ? str() : value(),
+    groupTag: r.chance(0.5) ? str() : value(),
+    deploymentProfileAssignmentStatus: r.pick(["assigned", "assignedInSync", "assignedUnkownSyncState", "failed", "notAssigned", "pending", str()]),
+    deploymentProfileAssignedDateTime: str(),
+    enrollmentState: r.chance(0.8) ? str() : value(),
+    lastContactedDateTime: str(),
+    state: r.chance(0.5) ? { deviceImportStatus: r.pick(["pending", "complete", "error", "partial", str()]), deviceRegistrationId: str(), deviceErrorCode: r.chance(0.5) ? num() : str(), deviceErrorName: str() } : value(),
+  });
+  const page = (serials, root) => {
+    const p = { value: r.chance(0.9) ? Array.from({ length: r.int(6) }, () => (r.chance(0.9) ? deviceRow(serials) : value())) : value() };
+    if (r.chance(0.4)) {
+      // Next links under the root, elsewhere, with control characters, repeated...
+      p["@odata.nextLink"] = r.pick([
+        `${root}/beta/deviceManagement/windowsAutopilotDeviceIdentities?$skiptoken=${r.int(5)}`,
+        `${root}/beta/next\nAuthorization\nBearer injected`,
+        `${root}/beta/next\r\nx-evil: 1`,
+        `${root}/beta/a\tb`,
+        `${root}.evil.example/beta/next`,
+        `https://evil.example/beta/next`,
+        `${root}@evil.example/x`,
+        `//evil.example/x`,
+        str(),
+      ]);
+    }
+    return p;
+  };
+  const bytes = () => {
+    const b = new Uint8Array(r.int(300));
+    for (let i = 0; i < b.length; i++) b[i] = r.int(256);
+    return b;
+  };
+  return { str, value, num, graphError, settings, page, bytes };
+}
+
+/** The strings of a token that must never appear in a result. */
+function secretsOf(token) {
+  const parts = token.split(".");
+  // Parts too short to be told from chance text (such as `e30`, an empty payload) are left out.
+  return (parts.length === 3 ? [token, parts[1], parts[2]] : [token]).filter((s) => s.length >= 16);
+}
+
+function makeToken(r) {
+  if (r.chance(0.4)) {
+    const now = Date.now();
+    return jwt(delegatedClaims(now, { exp: Math.floor(now / 1000) + 3600 + r.int(1000), nonce: r.chars(TOKEN_CHARS, 20) }), r.chars(TOKEN_CHARS, 24 + r.int(40)));
+  }
+  return r.chars(TOKEN_CHARS, 24 + r.int(200));
+}
+
+/**
+ * One generated answer for a request: a Response of any status and body, or a fetch that
+ * rejects, throws, returns something else, breaks off mid-body or never answers.
+ */
+function answer(r, g, call, { serials = [], root }) {
+  const k = r.next();
+  if (k < 0.05) return Promise.reject(r.pick([new TypeError("Failed to fetch"), new DOMException("x", "AbortError"), null, 42, "text", {}]));
+  if (k < 0.07) throw new TypeError("thrown synchronously");
+  if (k < 0.1) return r.pick([null, undefined, {}, "204", { status: 204 }, new Blob(["x"])]);
+  if (k < 0.12) {
+    // Never answers: the call's timeoutMs (small in these cases) ends it through the signal.
+    // The package's timers do not hold a Node process open (a real socket would): this does.
+    return new Promise((_, reject) => {
+      const hold = setTimeout(() => reject(new Error("the call's timeout never aborted the request")), 10_000);
+      call.signal?.addEventListener("abort", () => {
+        clearTimeout(hold);
+        reject(call.signal.reason);
+      });
+    });
+  }
+  const status = r.chance(0.7) ? r.pick([200, 201, 202, 204, 400, 401, 403, 404, 409, 429, 431, 500, 502, 503, 504]) : 200 + r.int(400);
+  const headers = new Headers();
+  const header = () => (r.chance(0.5) ? r.pick(["120", "0", "-1", "1.5", "99999999999999999999", " 30 ", "Sun, 29 Nov 2026 01:00:00 GMT", "Tue, 01 Jan 1980 00:00:00 GMT", "soon"]) : r.chars(HEADER_CHARS, r.int(r.chance(0.05) ? 9000 : 60)));
+  for (const name of ["retry-after", "date", "request-id", "content-type"]) if (r.chance(0.5)) headers.set(name, header());
+  if (r.chance(0.1)) headers.set("request-id", secretsOf(call.token)[0]);
+  if ([204, 205, 304].includes(status)) return new Response(null, { status, headers });
+  let body;
+  switch (r.int(9)) {
+    case 0: body = ""; break;
+    case 1: body = g.bytes(); break;
+    case 2: body = `\ufeff${JSON.stringify(g.graphError())}`; break;
+    case 3: body = JSON.stringify(g.value()); break;
+    case 4: body = JSON.stringify(call.url.includes("windowsAutopilotSettings") ? g.settings() : g.page(serials, root)); break;
+    case 5: body = "[".repeat(r.int(20000)); break;
+    case 6:
+      // A body that breaks off (or ends) after some bytes.
+      body = new ReadableStream({
+        start(c) {
+          c.enqueue(new TextEncoder().encode(JSON.stringify(g.graphError()).slice(0, r.int(200))));
+          if (r.chance(0.5)) c.error(new TypeError("network changed")); else c.close();
+        },
+      });
+      break;
+    default: body = JSON.stringify(r.chance(0.5) ? g.graphError() : call.url.includes("windowsAutopilotSettings") ? g.settings() : g.page(serials, root));
+  }
+  return new Response(body, { status, headers });
+}
+
+const fail = (seed, i, what, detail) => `seed ${seed}, case ${i}: ${what}\n${detail}`;
+
+/** Checks a SyncResult or the failure shape shared by every call; `answered` is the status sent, if any. */
+function checkFailureOrStarted(res, where) {
+  assert.deepEqual(Object.keys(res), RESULT_KEYS, where);
+  assert.ok(Object.values(Outcome).includes(res.outcome), where);
+  assert.equal(res.ok, res.outcome === "started", where);
+  assert.equal(res.retryable, RETRYABLE.has(res.outcome), where);
+  if (NO_ANSWER.has(res.outcome)) assert.equal(res.httpStatus, null, where);
+  else assert.ok(Number.isInteger(res.httpStatus) && res.httpStatus >= 200 && res.httpStatus <= 599, where);
+  assert.ok(typeof res.message === "string" && res.message.length > 0, where);
+  assert.ok(res.retryAfterSeconds === null || (Number.isInteger(res.retryAfterSeconds) && res.retryAfterSeconds >= 0), where);
+  for (const k of ["nextAttemptAt", "date"]) assert.ok(res[k] === null || typeof res[k] === "string", where);
+  if (res.nextAttemptAt !== null) assert.ok(!Number.isNaN(Date.parse(res.nextAttemptAt)), where);
+  for (const k of ["errorCode", "errorMessage", "requestId"]) assert.ok(res[k] === null || typeof res[k] === "string", where);
+  assert.equal(typeof res.clientRequestId, "string", where);
+}
+
+function checkStatusResult(res, where) {
+  if (res.ok !== true || "outcome" in res) return checkFailureOrStarted(res, where);
+  assert.deepEqual(Object.keys(res), STATUS_KEYS, where);
+  assert.ok(Object.values(SyncState).includes(res.syncStatus), where);
+  for (const k of STATUS_KEYS.slice(2, 7)) assert.ok(res[k] === null || typeof res[k] === "string", where);
+  for (const k of ["nextManualSyncAt", "nextAttemptAt"]) if (res[k] !== null) assert.ok(!Number.isNaN(Date.parse(res[k])), where);
+}
+
+function checkNoSecret(res, token, where) {
+  const text = JSON.stringify(res);
+  for (const s of secretsOf(token)) assert.ok(!text.includes(s), `${where}: ${JSON.stringify(s)} in ${text.slice(0, 2000)}`);
+}
+
+/** Every request went to the root with the token and a client-request-id. */
+function checkRequests(calls, root, token, where) {
+  for (const c of calls) {
+    assert.ok(c.url.startsWith(`${root}/`), `${where}: request to ${JSON.stringify(c.url)}`);
+    assert.ok(!/[\r\n\t]/.test(c.url), `${where}: a control character in ${JSON.stringify(c.url)}`);
+    assert.equal(c.headers.authorization, `Bearer ${token}`, `${where}: authorization header`);
+    assert.ok(c.headers["client-request-id"], `${where}: client-request-id`);
+  }
+}
+
+let stub;
+afterEach(() => stub?.restore());
+
+/** Runs `body(r, i)` for each case with its own generator, so one case can be replayed. */
+async function cases(kind, n, body) {
+  for (let i = 0; i < n; i++) {
+    const seed = (SEED ^ Math.imul(kind + 1, 0x9e3779b1) ^ Math.imul(i, 0x85ebca6b)) >>> 0;
+    if (process.env.FUZZ_TRACE) console.error(`kind ${kind} case ${i}`);
+    await body(rng(seed), `seed ${SEED} kind ${kind} case ${i}`);
+  }
+}
+
+describe("randomised answers and arguments through the shipped wasm", () => {
+  test("triggerSync and getSyncStatus: any answer settles as a contract result without the token", async () => {
+    await cases(0, CASES, async (r, where) => {
+      const token = makeToken(r);
+      const g = gen(r, token);
+      const root = r.pick(ROOTS);
+      stub = stubFetch((call) => answer(r, g, { ...call, token }, { root }));
+      const call = r.chance(0.5) ? "triggerSync" : "getSyncStatus";
+      const res = await api[call](token, { baseUrl: root, timeoutMs: 20 + r.int(30) }).catch((e) => assert.fail(`${where}: ${call} rejected: ${e?.stack ?? e}`));
+      stub.restore();
+      (call === "triggerSync" ? checkFailureOrStarted : checkStatusResult)(res, `${where} ${call} ${JSON.stringify(res)?.slice(0, 400)}`);
+      checkNoSecret(res, token, where);
+      checkRequests(stub.calls, root, token, where);
+      assert.equal(stub.calls.length, 1, `${where}: one request`);
+      assert.equal(stub.calls[0].method, call === "triggerSync" ? "POST" : "GET", where);
+    });
+  });
+
+  test("getDevices: any page, any next link; requests stay on the Graph root; one report per distinct serial", async () => {
+    await cases(1, Math.ceil(CASES / 2), async (r, where) => {
+      const token = makeToken(r);
+      const g = gen(r, token);
+      const root = r.pick(ROOTS);
+      const serials = Array.from({ length: 1 + r.int(4) }, () => (r.chance(0.8) ? `SN-${r.chars("ABC123", 1 + r.int(6))}` : r.chars(VISIBLE, 1 + r.int(12))));
+      stub = stubFetch((call) => answer(r, g, { ...call, token }, { serials, root }));
+      const res = await api.getDevices(token, serials, { baseUrl: root, timeoutMs: 20 + r.int(30) }).catch((e) => {
+        // Serials the model refuses (none are generated blank) are the only rejection.
+        assert.ok(e instanceof SyncError && e.code === SyncErrorCode.invalidOptions, `${where}: getDevices rejected: ${e?.stack ?? e}`);
+        return null;
+      });
+      stub.restore();
+      checkRequests(stub.calls, root, token, where);
+      if (res === null) return;
+      checkNoSecret(res, token, where);
+      if (res.ok !== true) return checkFailureOrStarted(res, `${where} ${JSON.stringify(res).slice(0, 400)}`);
+      assert.deepEqual(Object.keys(res), ["ok", "devices"], where);
+      const distinct = new Set(serials.map((s) => s.trim().toLowerCase()));
+      assert.equal(res.devices.length, distinct.size, `${where}: ${JSON.stringify(serials)}`);
+      for (const d of res.devices) {
+        assert.deepEqual(Object.keys(d), DEVICE_KEYS, where);
+        assert.ok(Object.values(DeviceState).includes(d.state), where);
+        assert.ok(distinct.has(d.serialNumber.toLowerCase()), where);
+        assert.ok(typeof d.message === "string" && d.message.length > 0, where);
+        assert.ok(d.importErrorCode === null || Number.isInteger(d.importErrorCode), where);
+      }
+    });
+  });
+
+  test("a client: any getToken behaviour and any answer settle as a result or a SyncError", async () => {
+    await cases(2, Math.ceil(CASES / 2), async (r, where) => {
+      const token = makeToken(r);
+      const g = gen(r, token);
+      const root = r.pick(ROOTS);
+      const behaviour = r.int(8);
+      const getToken = () => {
+        switch (behaviour) {
+          case 0: return Promise.reject(new Error("no account"));
+          case 1: throw new Error("thrown");
+          case 2: return r.pick([null, 42, {}, "", " ", "a b", "\u00e9t\u00e9"]);
+          case 3: return Promise.resolve(r.pick([undefined, 7, "x\ny"]));
+          case 4: return Promise.resolve(token);
+          default: return token;
+        }
+      };
+      stub = stubFetch((call) => answer(r, g, { ...call, token }, { root }));
+      const client = api.createSyncClient({ getToken, baseUrl: root, timeoutMs: 20 + r.int(30) });
+      const method = r.pick(["triggerSync", "getSyncStatus", "waitForSync"]);
+      const args = method === "waitForSync" ? [{ intervalMs: 1, timeoutMs: 40 }] : [];
+      let res;
+      try {
+        res = await client[method](...args);
+      } catch (e) {
+        assert.ok(e instanceof SyncError, `${where}: ${method} rejected with ${e?.stack ?? e}`);
+        const allowed = behaviour < 4 ? ["tokenUnavailable"] : method === "waitForSync" ? ["waitTimeout"] : [];
+        assert.ok(allowed.includes(e.code), `${where}: ${method} rejected with ${e.code}: ${e.message}`);
+        if (e.lastStatus) checkStatusResult(e.lastStatus, where);
+        stub.restore();
+        if (behaviour < 4) assert.equal(stub.calls.length, 0, `${where}: nothing sent without a token`);
+        return;
+      }
+      stub.restore();
+      assert.ok(behaviour >= 4, `${where}: a result without a usable token`);
+      (method === "triggerSync" ? checkFailureOrStarted : checkStatusResult)(res, `${where} ${method} ${JSON.stringify(res).slice(0, 400)}`);
+      checkNoSecret(res, token, where);
+      checkRequests(stub.calls, root, token, where);
+    });
+  });
+
+  test("the synchronous functions: any argument gives their documented answer or a SyncError", async () => {
+    await cases(3, CASES * 2, async (r, where) => {
+      const token = makeToken(r);
+      const g = gen(r, token);
+      const arg = () => (r.chance(0.3) ? g.str() : r.chance(0.5) ? g.value() : r.pick([undefined, () => 1, Symbol("s"), 10n, new Proxy({}, {})]));
+      const sync = (f) => {
+        try {
+          return f();
+        } catch (e) {
+          assert.ok(e instanceof SyncError, `${where}: threw ${e?.stack ?? e}`);
+          assert.ok([SyncErrorCode.invalidOptions, SyncErrorCode.invalidToken].includes(e.code), `${where}: ${e.code}`);
+          return undefined;
+        }
+      };
+      // describeToken: a JWT of generated claims, or anything at all.
+      const claims = Object.fromEntries(["aud", "iss", "tid", "upn", "appid", "scp", "roles", "idtyp", "exp", "nbf", "iat"].filter(() => r.chance(0.7)).map((k) => [k, r.chance(0.5) ? g.str() : g.value()]));
+      const described = r.chance(0.7) ? jwt(claims, r.chars(TOKEN_CHARS, 30)) : arg();
+      const opts = r.chance(0.5) ? undefined : r.chance(0.7) ? { cloud: r.pick(["global", "usGov", "china", g.str()]), now: r.chance(0.5) ? g.num() : undefined } : arg();
+      const d = sync(() => api.describeToken(described, opts));
+      if (d !== undefined) {
+        assert.ok(d.kind === "jwt" || d.kind === "opaque", where);
+        assert.ok(Array.isArray(d.problems), where);
+        for (const p of d.problems) assert.ok(PROBLEM_CODES.has(p.code) && typeof p.message === "string" && p.message.length > 0, where);
+        if (typeof described === "string") checkNoSecret(d, described, where);
+      }
+      const v = sync(() => api.checkGraphRoot(r.chance(0.5) ? `${r.pick(["https://", "http://", ""])}${g.str()}` : arg()));
+      if (v !== undefined) assert.equal(typeof v.ok, "boolean", where);
+      const l = sync(() => api.isLoopbackHost(arg()));
+      if (l !== undefined) assert.equal(typeof l, "boolean", where);
+      const n = sync(() => api.nextSyncAllowedAt(arg(), arg(), r.chance(0.5) ? undefined : arg()));
+      if (n !== undefined) assert.ok(n === null || Number.isFinite(n), `${where}: ${n}`);
+      const serials = await api.readSerials(arg()).catch((e) => {
+        assert.ok(e instanceof SyncError, `${where}: readSerials rejected with ${e?.stack ?? e}`);
+        return undefined;
+      });
+      if (serials !== undefined) assert.equal(typeof serials.ok, "boolean", where);
+    });
+  });
+
+  test("afterwards the module still answers plain calls correctly", async () => {
+    stub = stubFetch(() => new Response(null, { status: 204, headers: { "request-id": "00000000-0000-4000-8000-000000000009" } }));
+    const r = await api.triggerSync("a-plain-token-after-the-fuzz");
+    assert.equal(r.outcome, "started");
+    assert.equal(r.requestId, "00000000-0000-4000-8000-000000000009");
+    assert.equal(api.describeToken("opaque").kind, "opaque");
+    assert.equal(api.isLoopbackHost("127.0.0.1"), true);
+  });
+});
