@@ -9,11 +9,13 @@
 // What must hold for every input: each call settles; a rejection is a SyncError (and
 // only bad arguments, a signal or getToken cause one); every result has exactly its
 // contract keys with values of their declared kinds; the token (or a JWT's payload or
-// signature) appears in no result; every request carries the token to the Graph root
-// only; and the module still answers a plain call correctly at the end.
+// signature) appears in no result; every request carries the token to its own Graph
+// root only; and the module still answers a plain call correctly at the end.
 //
 // Reproducible: AUTOPILOT_SYNC_FUZZ_SEED (default fixed) and AUTOPILOT_SYNC_FUZZ_CASES
-// (default 400 per kind); a failure names the seed and the case.
+// (default 400; each kind runs that many, or a share of it); a failure names the seed, the
+// kind and the case. AUTOPILOT_SYNC_FUZZ_TRACE=1 prints each case as it starts (a call
+// that never settles shows as the last one printed).
 import { afterEach, describe } from "node:test";
 import { test } from "./helpers/test.mjs";
 import assert from "node:assert/strict";
@@ -24,6 +26,7 @@ import { jwt, delegatedClaims } from "./helpers/jwt.mjs";
 const { Outcome, SyncState, DeviceState, SyncError, SyncErrorCode } = api;
 const SEED = Number(process.env.AUTOPILOT_SYNC_FUZZ_SEED ?? 20261129) >>> 0;
 const CASES = Number(process.env.AUTOPILOT_SYNC_FUZZ_CASES ?? 400);
+const TRACE = Boolean(process.env.AUTOPILOT_SYNC_FUZZ_TRACE);
 const ROOTS = ["https://graph.microsoft.com", "https://graph.microsoft.us", "http://127.0.0.1:9", "https://graph.example.test"];
 
 // The contract's keys (src/lib.rs), spelled here independently.
@@ -157,7 +160,7 @@ function makeToken(r) {
 function answer(r, g, call, { serials = [], root }) {
   const k = r.next();
   if (k < 0.05) return Promise.reject(r.pick([new TypeError("Failed to fetch"), new DOMException("x", "AbortError"), null, 42, "text", {}]));
-  if (k < 0.07) throw new TypeError("thrown synchronously");
+  if (k < 0.07) throw new TypeError("thrown by fetch");
   if (k < 0.1) return r.pick([null, undefined, {}, "204", { status: 204 }, new Blob(["x"])]);
   if (k < 0.12) {
     // Never answers: the call's timeoutMs (small in these cases) ends it through the signal.
@@ -198,10 +201,13 @@ function answer(r, g, call, { serials = [], root }) {
   return new Response(body, { status, headers });
 }
 
-const fail = (seed, i, what, detail) => `seed ${seed}, case ${i}: ${what}\n${detail}`;
-
-/** Checks a SyncResult or the failure shape shared by every call; `answered` is the status sent, if any. */
+/** Checks a SyncResult, or the failure shape every call shares (or syncTenants' not-sent result). */
 function checkFailureOrStarted(res, where) {
+  if (res.notSent !== undefined) {
+    assert.deepEqual(Object.keys(res), [...RESULT_KEYS, "notSent"], where);
+    assert.ok(res.notSent === true && res.httpStatus === null && ["throttled", "alreadyInProgress"].includes(res.outcome), where);
+    return;
+  }
   assert.deepEqual(Object.keys(res), RESULT_KEYS, where);
   assert.ok(Object.values(Outcome).includes(res.outcome), where);
   assert.equal(res.ok, res.outcome === "started", where);
@@ -246,7 +252,7 @@ afterEach(() => stub?.restore());
 async function cases(kind, n, body) {
   for (let i = 0; i < n; i++) {
     const seed = (SEED ^ Math.imul(kind + 1, 0x9e3779b1) ^ Math.imul(i, 0x85ebca6b)) >>> 0;
-    if (process.env.FUZZ_TRACE) console.error(`kind ${kind} case ${i}`);
+    if (TRACE) console.error(`kind ${kind} case ${i}`);
     await body(rng(seed), `seed ${SEED} kind ${kind} case ${i}`);
   }
 }
@@ -336,6 +342,50 @@ describe("randomised answers and arguments through the shipped wasm", () => {
       (method === "triggerSync" ? checkFailureOrStarted : checkStatusResult)(res, `${where} ${method} ${JSON.stringify(res).slice(0, 400)}`);
       checkNoSecret(res, token, where);
       checkRequests(stub.calls, root, token, where);
+    });
+  });
+
+  test("syncTenants: each tenant's token goes only to its own Graph root; one row per tenant, in order", async () => {
+    await cases(4, Math.ceil(CASES / 4), async (r, where) => {
+      const tenants = Array.from({ length: 1 + r.int(5) }, (_, i) => {
+        const token = makeToken(r);
+        const bad = r.chance(0.15);
+        return { id: `t${i}`, label: r.chance(0.5) ? `Tenant ${i}` : undefined, baseUrl: r.pick(ROOTS), token, bad };
+      });
+      // Each answer echoes the token of the request it answers (as a server could).
+      const gens = new Map(tenants.map((t) => [`Bearer ${t.token}`, [gen(r, t.token), t]]));
+      stub = stubFetch((call) => {
+        const [g, t] = gens.get(call.headers.authorization) ?? [gen(r, "no-such-token-in-any-tenant"), { token: "", baseUrl: ROOTS[0] }];
+        return answer(r, g, { ...call, token: t.token }, { root: t.baseUrl });
+      });
+      const specs = tenants.map((t) => ({
+        id: t.id,
+        ...(t.label ? { label: t.label } : {}),
+        baseUrl: t.baseUrl,
+        getToken: t.bad ? () => r.pick([() => Promise.reject(new Error("no consent")), () => "", () => 5])() : () => (r.chance(0.5) ? t.token : Promise.resolve(t.token)),
+      }));
+      const rows = await api
+        .syncTenants(specs, { concurrency: 1 + r.int(4), skipIfCoolingDown: r.chance(0.5), timeoutMs: 20 + r.int(30) })
+        .catch((e) => assert.fail(`${where}: syncTenants rejected: ${e?.stack ?? e}`));
+      stub.restore();
+      assert.deepEqual(rows.map((row) => row.tenant), tenants.map((t) => t.id), where);
+      rows.forEach((row, i) => {
+        const t = tenants[i];
+        assert.equal(row.label, t.label ?? null, where);
+        if (row.error) {
+          assert.ok(row.error instanceof SyncError && row.error.code === SyncErrorCode.tokenUnavailable && t.bad, `${where}: ${row.error?.code} ${row.error?.message}`);
+        } else {
+          assert.ok(!t.bad, `${where}: a result without a usable token`);
+          checkFailureOrStarted(row.result, `${where} ${JSON.stringify(row.result).slice(0, 400)}`);
+        }
+        for (const other of tenants) checkNoSecret(row.result ?? {}, other.token, where);
+      });
+      // A token travels only to its own tenant's root.
+      for (const c of stub.calls) {
+        const owner = tenants.find((t) => c.headers.authorization === `Bearer ${t.token}`);
+        assert.ok(owner && !owner.bad, `${where}: a request with an unknown token`);
+        checkRequests([c], owner.baseUrl, owner.token, where);
+      }
     });
   });
 
