@@ -389,6 +389,48 @@ describe("randomised answers and arguments through the shipped wasm", () => {
     });
   });
 
+  test("readSerials on generated CSV and pasted text: its serials are what getDevices takes", async () => {
+    await cases(5, CASES, async (r, where) => {
+      const token = makeToken(r);
+      const g = gen(r, token);
+      const sep = r.pick([",", ";", "\t"]);
+      const cell = () => {
+        const v = r.pick([() => `SN-${r.chars("ABCdef0123", 1 + r.int(10))}`, () => ` ${r.chars("XYZ789", 1 + r.int(6))} `, () => "", g.str, () => r.chars("A", 129), () => `a${sep}b`, () => 'q"q']) ();
+        return r.chance(0.3) || /["\n\r,;\t]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+      };
+      const columns = ["Device Serial Number", "device serial number", "Serial Number", "SerialNumber", "Serial", "Windows Product ID", "Hardware Hash", "Group Tag", g.str()].filter(() => r.chance(0.4));
+      const lines = [];
+      if (r.chance(0.6)) lines.push(columns.join(sep));
+      for (let i = r.int(12); i > 0; i--) lines.push(r.chance(0.1) ? "" : Array.from({ length: Math.max(1, columns.length + r.int(3) - 1) }, cell).join(sep));
+      const text = (r.chance(0.2) ? "\ufeff" : "") + lines.join(r.pick(["\n", "\r\n", "\r"]));
+      const read = await api.readSerials(text).catch((e) => assert.fail(`${where}: readSerials rejected a string: ${e?.stack ?? e}`));
+      if (!read.ok) {
+        assert.deepEqual(Object.keys(read), ["ok", "message"], where);
+        assert.ok(typeof read.message === "string" && read.message.length > 0, where);
+        return;
+      }
+      assert.deepEqual(Object.keys(read), ["ok", "format", "serials", "duplicates", "skippedRows"], where);
+      assert.ok(["lines", "csv"].includes(read.format), where);
+      assert.ok(Number.isInteger(read.duplicates) && read.duplicates >= 0 && Number.isInteger(read.skippedRows) && read.skippedRows >= 0, where);
+      const folded = read.serials.map((x) => x.replace(/[A-Z]/g, (c) => c.toLowerCase()));
+      assert.equal(new Set(folded).size, folded.length, `${where}: distinct ignoring case`);
+      for (const serial of read.serials) {
+        assert.ok(typeof serial === "string" && serial.length > 0 && serial === serial.trim(), `${where}: ${JSON.stringify(serial)}`);
+        // Without quotes in the text, each serial is a piece of it (lone surrogates cross
+        // into the wasm as U+FFFD, as every JS string does).
+        if (!text.includes('"')) assert.ok(text.toWellFormed().includes(serial), `${where}: ${JSON.stringify(serial)} is not in ${JSON.stringify(text)}`);
+      }
+      if (read.serials.length === 0) return;
+      // What readSerials accepts, getDevices takes: one report each (nothing found here).
+      stub = stubFetch(() => Response.json({ value: [] }));
+      const res = await api.getDevices(token, read.serials, { timeoutMs: 1000 }).catch((e) => assert.fail(`${where}: getDevices refused readSerials' serials ${JSON.stringify(read.serials)}: ${e?.message ?? e}`));
+      stub.restore();
+      assert.equal(res.ok, true, `${where}: ${JSON.stringify(res).slice(0, 300)}`);
+      assert.deepEqual(res.devices.map((d) => d.serialNumber), read.serials, where);
+      assert.ok(res.devices.every((d) => d.state === "notFound"), where);
+    });
+  });
+
   test("the synchronous functions: any argument gives their documented answer or a SyncError", async () => {
     await cases(3, CASES * 2, async (r, where) => {
       const token = makeToken(r);

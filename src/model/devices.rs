@@ -112,6 +112,13 @@ impl Until {
     }
 }
 
+/// `s` without outer white space and byte-order marks (U+FEFF, which JS's `trim()` also
+/// removes): a BOM sits inside the text when two exported CSV files are pasted one after
+/// the other.
+pub fn trim_serial(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+}
+
 /// Trims, drops empty entries and case-insensitive duplicates (first spelling kept, input
 /// order kept), and refuses what cannot be a serial number.
 pub fn normalize_serials<'a>(
@@ -119,7 +126,7 @@ pub fn normalize_serials<'a>(
 ) -> Result<Vec<String>, UsageError> {
     let mut out: Vec<String> = Vec::new();
     for raw in input {
-        let s = raw.trim();
+        let s = trim_serial(raw);
         if s.is_empty() || out.iter().any(|x| x.eq_ignore_ascii_case(s)) {
             continue;
         }
@@ -739,18 +746,22 @@ fn csv_records(text: &str, sep: char) -> Vec<(usize, Vec<String>)> {
     records
 }
 
+/// Whether a CSV cell is a serial number column's name.
+fn is_serial_header(cell: &str) -> bool {
+    let cell = trim_serial(cell);
+    SERIAL_HEADERS.iter().any(|x| x.eq_ignore_ascii_case(cell))
+}
+
 /// The separator and column of the serial number, when the first record is a header that
 /// names it (`,` as `Get-WindowsAutopilotInfo` writes it; `;` or tab as spreadsheets
 /// re-save it).
 fn serial_column(text: &str) -> Option<(char, usize)> {
-    let header = lines(text).into_iter().find(|l| !l.trim().is_empty())?;
+    let header = lines(text)
+        .into_iter()
+        .find(|l| !trim_serial(l).is_empty())?;
     [',', ';', '\t'].into_iter().find_map(|sep| {
         let (_, first) = csv_records(header, sep).into_iter().next()?;
-        let col = first.iter().position(|h| {
-            SERIAL_HEADERS
-                .iter()
-                .any(|x| x.eq_ignore_ascii_case(h.trim()))
-        })?;
+        let col = first.iter().position(|h| is_serial_header(h))?;
         Some((sep, col))
     })
 }
@@ -802,7 +813,12 @@ pub fn read_serials(text: &str) -> Result<SerialsRead, UsageError> {
                 .filter(|(_, f)| !blank(f));
             rows.next(); // the header
             for (line, fields) in rows {
-                match fields.get(col).map(|s| s.trim()).filter(|s| !s.is_empty()) {
+                // The header again (CSV files pasted one after another) is no serial.
+                match fields
+                    .get(col)
+                    .map(|s| trim_serial(s))
+                    .filter(|s| !s.is_empty() && !is_serial_header(s))
+                {
                     Some(s) => found.push((line, s.into())),
                     None => skipped_rows += 1,
                 }
@@ -811,9 +827,9 @@ pub fn read_serials(text: &str) -> Result<SerialsRead, UsageError> {
         }
         None => {
             for (i, raw) in lines(text).into_iter().enumerate() {
-                let mut s = raw.trim();
+                let mut s = trim_serial(raw);
                 if s.len() >= 2 && s.starts_with('"') && s.ends_with('"') {
-                    s = s[1..s.len() - 1].trim();
+                    s = trim_serial(&s[1..s.len() - 1]);
                 }
                 if s.is_empty() {
                     continue;
@@ -1587,6 +1603,26 @@ mod tests {
                 1,
             ),
             ("Model\tSerialNumber\nSurface\tT1\n", Csv, &["T1"], 0, 0),
+            // Two exports pasted one after the other: the second BOM and header are no
+            // serial (the header row counts as skipped).
+            (
+                &[
+                    autopilot_csv.as_str(),
+                    "\u{feff}Device Serial Number,Windows Product ID,Hardware Hash\r\nPF3,,h\r\n",
+                ]
+                .concat(),
+                Csv,
+                &["PF1ABC", "PF2 DEF", "PF3"],
+                0,
+                1,
+            ),
+            (
+                "A1\n\u{feff}B2\u{feff}\n\u{feff}\n",
+                Lines,
+                &["A1", "B2"],
+                0,
+                0,
+            ),
             (
                 "Serial Number,Note\n\"Q,1\",\"said \"\"hi\"\"\nthere\"\nQ2\n",
                 Csv,
