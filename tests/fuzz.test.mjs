@@ -201,6 +201,24 @@ function answer(r, g, call, { serials = [], root }) {
   return new Response(body, { status, headers });
 }
 
+/**
+ * A well-formed answer (so that waits get past their first read): a 204, 409 or 429 to a
+ * POST; a settings object; a page of rows for the serials (or none).
+ */
+function plausible(r, call, serials) {
+  if (call.method === "POST") return new Response(null, { status: r.pick([204, 204, 409, 429]) });
+  if (call.url.includes("windowsAutopilotSettings")) {
+    return Response.json({ syncStatus: r.pick(["completed", "inProgress", "failed", "unknown"]), lastManualSyncTriggerDateTime: new Date(Date.now() - r.int(1_200_000)).toISOString() });
+  }
+  const imported = call.url.includes("imported");
+  const rows = serials.filter(() => r.chance(0.4)).map((serialNumber) =>
+    imported
+      ? { serialNumber, state: { deviceImportStatus: r.pick(["pending", "complete", "error"]), deviceErrorCode: r.pick([0, 806, 808]) } }
+      : { id: "d", serialNumber, deploymentProfileAssignmentStatus: r.pick(["assignedInSync", "notAssigned", "pending", "failed"]) },
+  );
+  return Response.json({ value: rows });
+}
+
 /** Checks a SyncResult, or the failure shape every call shares (or syncTenants' not-sent result). */
 function checkFailureOrStarted(res, where) {
   if (res.notSent !== undefined) {
@@ -281,7 +299,7 @@ describe("randomised answers and arguments through the shipped wasm", () => {
       const g = gen(r, token);
       const root = r.pick(ROOTS);
       const serials = Array.from({ length: 1 + r.int(4) }, () => (r.chance(0.8) ? `SN-${r.chars("ABC123", 1 + r.int(6))}` : r.chars(VISIBLE, 1 + r.int(12))));
-      stub = stubFetch((call) => answer(r, g, { ...call, token }, { serials, root }));
+      stub = stubFetch((call) => (r.chance(0.7) ? plausible(r, call, serials) : answer(r, g, { ...call, token }, { serials, root })));
       const res = await api.getDevices(token, serials, { baseUrl: root, timeoutMs: 20 + r.int(30) }).catch((e) => {
         // Serials the model refuses (none are generated blank) are the only rejection.
         assert.ok(e instanceof SyncError && e.code === SyncErrorCode.invalidOptions, `${where}: getDevices rejected: ${e?.stack ?? e}`);
@@ -386,6 +404,50 @@ describe("randomised answers and arguments through the shipped wasm", () => {
         assert.ok(owner && !owner.bad, `${where}: a request with an unknown token`);
         checkRequests([c], owner.baseUrl, owner.token, where);
       }
+    });
+  });
+
+  test("client.waitForDevices: any answers; at most one POST, and only with sync: ifMissing; reports keep their shape", async () => {
+    const WAIT_KEYS = ["done", "timedOut", "syncTriggeredAt", "syncOutcome"];
+    await cases(6, Math.ceil(CASES / 4), async (r, where) => {
+      const token = makeToken(r);
+      const g = gen(r, token);
+      const root = r.pick(ROOTS);
+      const serials = Array.from({ length: 1 + r.int(3) }, () => `SN-${r.chars("ABC123", 1 + r.int(5))}`);
+      const postStatuses = [];
+      stub = stubFetch((call) => {
+        const a = r.chance(0.8) ? plausible(r, call, serials) : answer(r, g, { ...call, token }, { serials, root });
+        if (call.method === "POST") postStatuses.push(a instanceof Response ? a.status : null);
+        return a;
+      });
+      const client = api.createSyncClient({ getToken: () => token, baseUrl: root, timeoutMs: 20 + r.int(30) });
+      const sync = r.pick(["never", "ifMissing"]);
+      const updates = [];
+      const report = await client
+        .waitForDevices(serials, { sync, until: r.pick(["registered", "profileAssigned"]), timeoutMs: 30 + r.int(70), onUpdate: (u) => updates.push(u) })
+        .catch((e) => assert.fail(`${where}: waitForDevices rejected: ${e?.stack ?? e}`));
+      stub.restore();
+      for (const u of [...updates, report]) {
+        const text = JSON.stringify(u).slice(0, 400);
+        for (const k of WAIT_KEYS) assert.ok(k in u, `${where}: ${k} in ${text}`);
+        assert.ok(typeof u.done === "boolean" && typeof u.timedOut === "boolean", where);
+        assert.ok(u.syncOutcome === null || Object.values(Outcome).includes(u.syncOutcome), where);
+        assert.ok(u.syncTriggeredAt === null || !Number.isNaN(Date.parse(u.syncTriggeredAt)), where);
+        const { done, timedOut, syncTriggeredAt, syncOutcome, ...rest } = u;
+        if (rest.ok === true) {
+          assert.deepEqual(Object.keys(rest), ["ok", "devices"], `${where}: ${text}`);
+          assert.equal(rest.devices.length, new Set(serials.map((x) => x.toLowerCase())).size, where);
+          for (const d of rest.devices) assert.deepEqual(Object.keys(d), DEVICE_KEYS, where);
+        } else {
+          checkFailureOrStarted(rest, `${where}: ${text}`);
+        }
+        checkNoSecret(u, token, where);
+      }
+      // One sync attempt at most: one POST, or two when the first was a 401 (the client's
+      // one token refresh and retry).
+      const allowed = sync === "never" ? 0 : postStatuses[0] === 401 ? 2 : 1;
+      assert.ok(postStatuses.length <= allowed, `${where}: POSTs answered ${JSON.stringify(postStatuses)} with sync ${sync}`);
+      checkRequests(stub.calls, root, token, where);
     });
   });
 
