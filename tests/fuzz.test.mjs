@@ -451,6 +451,52 @@ describe("randomised answers and arguments through the shipped wasm", () => {
     });
   });
 
+  test("single flight under aborts: joined callers share one request and one result; an aborted caller rejects with its own reason", async () => {
+    await cases(7, Math.ceil(CASES / 2), async (r, where) => {
+      const token = makeToken(r);
+      const g = gen(r, token);
+      const root = r.pick(ROOTS);
+      const action = r.pick(["triggerSync", "getSyncStatus"]);
+      // Answers arrive after 0-30 ms (or never: then the call's timeout ends them).
+      stub = stubFetch((call) => {
+        const ms = r.int(30);
+        const later = (settle) => (v) => new Promise((resolve, reject) => setTimeout(() => (settle ? resolve : reject)(v), ms));
+        return new Promise((resolve) => resolve(answer(r, g, { ...call, token }, { root }))).then(later(true), later(false));
+      });
+      const opts = { baseUrl: root, timeoutMs: 40 + r.int(40) };
+      // Callers without a signal, all in this tick: they join one flight.
+      const plain = Array.from({ length: 1 + r.int(4) }, () => api[action](token, opts));
+      // Callers with a signal that may abort now, in a microtask, or after a timer.
+      const aborting = Array.from({ length: r.int(5) }, () => {
+        const c = new AbortController();
+        const reason = new Error(`reason ${r.int(1e9)}`);
+        const when = r.int(4);
+        if (when === 0) c.abort(reason);
+        else if (when === 1) queueMicrotask(() => c.abort(reason));
+        else if (when === 2) setTimeout(() => c.abort(reason), r.int(60));
+        const settled = api[action](token, { ...opts, signal: c.signal }).then((v) => ({ v }), (e) => ({ e }));
+        return { signal: c.signal, reason, settled };
+      });
+      const plainResults = await Promise.all(plain.map((p) => p.catch((e) => assert.fail(`${where}: a caller without a signal rejected: ${e?.stack ?? e}`))));
+      for (const res of plainResults) (action === "triggerSync" ? checkFailureOrStarted : checkStatusResult)(res, `${where} ${JSON.stringify(res).slice(0, 300)}`);
+      for (const res of plainResults.slice(1)) assert.deepEqual(res, plainResults[0], `${where}: joined callers got different results`);
+      assert.ok(plainResults.slice(1).every((res) => res !== plainResults[0]), `${where}: each caller gets its own object`);
+      for (const a of aborting) {
+        const settled = await a.settled;
+        if ("e" in settled) {
+          assert.ok(a.signal.aborted && settled.e === a.reason, `${where}: rejected with ${settled.e?.stack ?? settled.e}, not its own abort reason`);
+        } else {
+          (action === "triggerSync" ? checkFailureOrStarted : checkStatusResult)(settled.v, where);
+        }
+      }
+      stub.restore();
+      // The plain callers' flight sent one request; a caller that came after every other had
+      // left (or after it ended) may have started one more each.
+      assert.ok(stub.calls.length >= 1 && stub.calls.length <= 1 + aborting.length, `${where}: ${stub.calls.length} requests for ${plain.length} + ${aborting.length} callers`);
+      checkRequests(stub.calls, root, token, where);
+    });
+  });
+
   test("readSerials on generated CSV and pasted text: its serials are what getDevices takes", async () => {
     await cases(5, CASES, async (r, where) => {
       const token = makeToken(r);
