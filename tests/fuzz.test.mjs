@@ -552,11 +552,17 @@ describe("randomised answers and arguments through the shipped wasm", () => {
           return undefined;
         }
       };
+      // Result- and status-shaped objects with fields of any kind, or getters and Proxy
+      // traps that throw.
+      const hostile = () => r.pick([
+        () => new Proxy({}, { get() { throw new Error("trap"); }, has() { throw new Error("trap"); }, ownKeys() { throw new Error("trap"); } }),
+        () => Object.defineProperty({ ok: false }, r.pick(["outcome", "retryAfterSeconds", "date", "nextAttemptAt", "ok", "nextManualSyncAt", "syncStatus"]), { get() { throw new Error("getter"); }, enumerable: true }),
+      ])();
       // describeToken: a JWT of generated claims, or anything at all.
       const claims = Object.fromEntries(["aud", "iss", "tid", "upn", "appid", "scp", "roles", "idtyp", "exp", "nbf", "iat"].filter(() => r.chance(0.7)).map((k) => [k, r.chance(0.5) ? g.str() : g.value()]));
       const described = r.chance(0.7) ? jwt(claims, r.chars(TOKEN_CHARS, 30)) : arg();
       const opts = r.chance(0.5) ? undefined : r.chance(0.7) ? { cloud: r.pick(["global", "usGov", "china", g.str()]), now: r.chance(0.5) ? g.num() : undefined } : arg();
-      const d = sync(() => api.describeToken(described, opts));
+      const d = sync(() => api.describeToken(described, r.chance(0.1) ? hostile() : opts));
       if (d !== undefined) {
         assert.ok(d.kind === "jwt" || d.kind === "opaque", where);
         assert.ok(Array.isArray(d.problems), where);
@@ -567,7 +573,15 @@ describe("randomised answers and arguments through the shipped wasm", () => {
       if (v !== undefined) assert.equal(typeof v.ok, "boolean", where);
       const l = sync(() => api.isLoopbackHost(arg()));
       if (l !== undefined) assert.equal(typeof l, "boolean", where);
-      const n = sync(() => api.nextSyncAllowedAt(arg(), arg(), r.chance(0.5) ? undefined : arg()));
+      const shaped = () => {
+        if (r.chance(0.15)) return hostile();
+        const o = { ok: r.chance(0.5) ? r.chance(0.5) : g.value() };
+        for (const k of ["outcome", "retryAfterSeconds", "date", "nextAttemptAt", "nextManualSyncAt", "syncStatus", "lastManualSyncTriggerDateTime"]) {
+          if (r.chance(0.6)) o[k] = k === "outcome" && r.chance(0.6) ? r.pick(Object.values(Outcome)) : r.chance(0.5) ? g.num() : g.str();
+        }
+        return o;
+      };
+      const n = sync(() => api.nextSyncAllowedAt(r.chance(0.7) ? shaped() : arg(), r.chance(0.6) ? shaped() : arg(), r.chance(0.5) ? undefined : r.chance(0.5) ? g.num() : arg()));
       if (n !== undefined) assert.ok(n === null || Number.isFinite(n), `${where}: ${n}`);
       const serials = await api.readSerials(arg()).catch((e) => {
         assert.ok(e instanceof SyncError, `${where}: readSerials rejected with ${e?.stack ?? e}`);
