@@ -496,6 +496,40 @@ describe("randomised answers and arguments through the shipped wasm", () => {
     });
   });
 
+  test("checkGraphRoot and the calls agree on every baseUrl: the verdict's root is where the request goes, a refusal sends nothing", async () => {
+    const HOSTS = ["graph.microsoft.com", "GRAPH.microsoft.com", "graph.microsoft.us", "dod-graph.microsoft.us", "microsoftgraph.chinacloudapi.cn", "127.0.0.1", "127.999.0.1", "127.0.0.1.nip.io", "localhost", "localhost.", "LOCALHOST", "localhost.example", "[::1]", "[::ffff:127.0.0.1]", "[0:0:0:0:0:0:0:1]", "0.0.0.0", "2130706433", "0x7f.1", "xn--grph-moa.example", "gräph.example", "host_name.example", "example.test", ""];
+    await cases(8, CASES, async (r, where) => {
+      const token = makeToken(r);
+      const g = gen(r, token);
+      const url = r.chance(0.85)
+        ? `${r.pick(["https://", "http://", "HTTPS://", "https:/", "ftp://", "//", " https://", "https://user:pw@", "https://@"])}${r.pick(HOSTS)}${r.pick(["", ":443", ":8443", ":0", ":65536", ":x"])}${r.pick(["", "/", "//", "/v1.0", "/beta/", "?a=1", "#f", "/%2e%2e/", " ", "\t"])}`
+        : g.str();
+      const verdict = api.checkGraphRoot(url);
+      assert.equal(typeof verdict.ok, "boolean", where);
+      stub = stubFetch(() => new Response(null, { status: 204 }));
+      const res = await api.triggerSync(token, { baseUrl: url, timeoutMs: 1000 }).then((v) => ({ v }), (e) => ({ e }));
+      stub.restore();
+      if (!verdict.ok) {
+        assert.deepEqual(Object.keys(verdict), ["ok", "code", "message"], where);
+        assert.ok(res.e instanceof SyncError && res.e.code === verdict.code, `${where}: ${JSON.stringify(url)} refused by checkGraphRoot (${verdict.message}) but the call gave ${JSON.stringify(res.v ?? res.e?.message)}`);
+        assert.equal(res.e.message, verdict.message, where);
+        assert.equal(stub.calls.length, 0, `${where}: nothing sent`);
+        return;
+      }
+      assert.deepEqual(Object.keys(verdict), ["ok", "graphRoot"], where);
+      // The root is the URL's origin and path (a proxy may serve Graph under one), with no
+      // trailing slash: paths are appended to it.
+      const root = new URL(verdict.graphRoot);
+      const given = new URL(url.trim());
+      assert.equal(verdict.graphRoot, `${given.origin}${given.pathname.replace(/\/+$/, "")}`, where);
+      assert.ok(!verdict.graphRoot.endsWith("/"), where);
+      assert.ok(root.protocol === "https:" || (root.protocol === "http:" && api.isLoopbackHost(root.hostname)), `${where}: ${verdict.graphRoot}`);
+      assert.equal(res.v?.outcome, "started", `${where}: ${JSON.stringify(url)} accepted as ${verdict.graphRoot} but the call gave ${res.e?.message}`);
+      assert.equal(stub.calls.length, 1, where);
+      assert.equal(stub.calls[0].url, `${verdict.graphRoot}/beta/deviceManagement/windowsAutopilotSettings/sync`, where);
+    });
+  });
+
   test("readSerials on generated CSV and pasted text: its serials are what getDevices takes", async () => {
     await cases(5, CASES, async (r, where) => {
       const token = makeToken(r);
