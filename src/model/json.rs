@@ -110,7 +110,12 @@ pub enum Field<'a> {
     Flag(bool),
 }
 
-impl Field<'_> {
+impl<'a> Field<'a> {
+    /// An optional string member ([`Field::Str`] of the value, or `null`).
+    pub fn opt(v: &'a Option<String>) -> Field<'a> {
+        Field::Str(v.as_deref())
+    }
+
     /// Whether the glue passes it as a string argument rather than in the values array.
     pub fn is_arg(&self) -> bool {
         matches!(self, Field::Name(_) | Field::Text(_))

@@ -241,9 +241,6 @@ impl SyncResult {
 
     /// The value of each of [`SyncResult::KEYS`].
     pub fn values(&self) -> [Field<'_>; 13] {
-        fn opt(v: &Option<String>) -> Field<'_> {
-            Field::Str(v.as_deref())
-        }
         [
             Field::Bool(self.ok),
             Field::Name(self.outcome.as_str()),
@@ -255,11 +252,11 @@ impl SyncResult {
                 Cow::Borrowed(m) => Field::Name(m),
                 Cow::Owned(m) => Field::Text(m),
             },
-            opt(&self.error_code),
-            opt(&self.error_message),
-            opt(&self.request_id),
+            Field::opt(&self.error_code),
+            Field::opt(&self.error_message),
+            Field::opt(&self.request_id),
             Field::Str(Some(&self.client_request_id)),
-            opt(&self.date),
+            Field::opt(&self.date),
             Field::Flag(self.not_sent),
         ]
     }

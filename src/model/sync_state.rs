@@ -96,17 +96,14 @@ impl SyncStatus {
 
     /// The value of each of [`SyncStatus::KEYS`].
     pub fn values(&self) -> [Field<'_>; 8] {
-        fn opt(v: &Option<String>) -> Field<'_> {
-            Field::Str(v.as_deref())
-        }
         [
             Field::Bool(self.ok),
             Field::Name(self.sync_status.as_str()),
-            opt(&self.last_sync_date_time),
-            opt(&self.last_manual_sync_trigger_date_time),
-            opt(&self.next_manual_sync_at),
+            Field::opt(&self.last_sync_date_time),
+            Field::opt(&self.last_manual_sync_trigger_date_time),
+            Field::opt(&self.next_manual_sync_at),
             Field::Time(self.next_attempt_at),
-            opt(&self.request_id),
+            Field::opt(&self.request_id),
             Field::Str(Some(&self.client_request_id)),
         ]
     }
