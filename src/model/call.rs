@@ -397,40 +397,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn request_shape() {
-        let r = Request::new(
-            Action::Trigger,
-            "https://graph.microsoft.com",
-            "t.k-n",
-            "c\"1",
-        );
-        assert_eq!(r.method, "POST");
-        assert_eq!(
-            r.url,
-            "https://graph.microsoft.com/beta/deviceManagement/windowsAutopilotSettings/sync"
-        );
-        assert_eq!(
-            r.headers,
-            [
-                ("Authorization", "Bearer t.k-n".into()),
-                ("Accept", "application/json".into()),
-                ("client-request-id", "c\"1".into()),
-            ]
-        );
-        let s = Request::new(Action::Status, "http://127.0.0.1:1", "t", "c");
-        assert_eq!(s.method, "GET");
-        assert_eq!(
-            s.url,
-            "http://127.0.0.1:1/beta/deviceManagement/windowsAutopilotSettings"
-        );
-        assert_eq!(Request::get("https://x/y", "t", "c").headers, s.headers);
-        assert_eq!(
-            r.packed(),
-            "POST\nhttps://graph.microsoft.com/beta/deviceManagement/windowsAutopilotSettings/sync\nAuthorization\nBearer t.k-n\nAccept\napplication/json\nclient-request-id\nc\"1"
-        );
-    }
-
-    #[test]
     fn answers_unpacked_from_the_transport() {
         let (a, whole) = unpack_answer("429\n 7 \nrid\n\n1\n{\"a\":\n1}").expect("shape");
         assert_eq!(
@@ -627,20 +593,44 @@ mod tests {
 
     #[test]
     fn requests() {
-        let r = Request::new(Action::Trigger, "https://graph.microsoft.us", "tok", "cid");
-        assert_eq!(r.method, "POST");
+        // (root, token, client-request-id, the POST's URL)
+        for (root, token, crid, url) in [
+            (
+                "https://graph.microsoft.com",
+                "t.k-n",
+                "c\"1",
+                "https://graph.microsoft.com/beta/deviceManagement/windowsAutopilotSettings/sync",
+            ),
+            (
+                "https://graph.microsoft.us",
+                "tok",
+                "cid",
+                "https://graph.microsoft.us/beta/deviceManagement/windowsAutopilotSettings/sync",
+            ),
+        ] {
+            let r = Request::new(Action::Trigger, root, token, crid);
+            assert_eq!(r.method, "POST");
+            assert_eq!(r.url, url);
+            assert_eq!(
+                r.headers,
+                [
+                    ("Authorization", ["Bearer ", token].concat()),
+                    ("Accept", "application/json".into()),
+                    ("client-request-id", crid.into()),
+                ]
+            );
+        }
         assert_eq!(
-            r.url,
-            "https://graph.microsoft.us/beta/deviceManagement/windowsAutopilotSettings/sync"
+            Request::new(Action::Trigger, "https://graph.microsoft.com", "t.k-n", "c\"1").packed(),
+            "POST\nhttps://graph.microsoft.com/beta/deviceManagement/windowsAutopilotSettings/sync\nAuthorization\nBearer t.k-n\nAccept\napplication/json\nclient-request-id\nc\"1"
         );
+        let s = Request::new(Action::Status, "http://127.0.0.1:1", "t", "c");
+        assert_eq!(s.method, "GET");
         assert_eq!(
-            r.headers,
-            [
-                ("Authorization", "Bearer tok".into()),
-                ("Accept", "application/json".into()),
-                ("client-request-id", "cid".into()),
-            ]
+            s.url,
+            "http://127.0.0.1:1/beta/deviceManagement/windowsAutopilotSettings"
         );
+        assert_eq!(Request::get("https://x/y", "t", "c").headers, s.headers);
         let r = Request::new(Action::Status, "http://127.0.0.1:1/x", "tok", "cid");
         assert_eq!(
             (r.method, r.url.as_str()),
